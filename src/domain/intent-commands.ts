@@ -1,0 +1,62 @@
+// The blueprint's mark_* operations, one per transition, as thin requests to the store's transition path.
+// Each goes through the transition table and appends its decision record in the same transaction.
+import type { EpochMs, IntentId, PositionId, WorkerId } from './ids.ts';
+import type { AnalystDecision, TradeIntent } from './intent.ts';
+import type { Store } from './ports/store.ts';
+
+type Transitioner = Pick<Store, 'transition'>;
+
+export function markReadyForExec(
+  store: Transitioner,
+  id: IntentId,
+  worker: WorkerId,
+  decision: AnalystDecision,
+  now: EpochMs,
+): Promise<TradeIntent> {
+  return store.transition({ id, event: 'decide_trade', actor: worker, decision, reason: `analyst decided ${decision.side}` }, now);
+}
+
+export function markHold(store: Transitioner, id: IntentId, worker: WorkerId, decision: AnalystDecision, now: EpochMs) {
+  return store.transition({ id, event: 'decide_hold', actor: worker, decision, reason: 'analyst decided HOLD' }, now);
+}
+
+export function markOpened(
+  store: Transitioner,
+  id: IntentId,
+  worker: WorkerId,
+  positionId: PositionId,
+  complianceSnapshot: unknown,
+  now: EpochMs,
+) {
+  return store.transition({ id, event: 'open', actor: worker, positionId, complianceSnapshot, reason: 'position opened' }, now);
+}
+
+export function markRejected(
+  store: Transitioner,
+  id: IntentId,
+  worker: WorkerId,
+  reason: string,
+  complianceSnapshot: unknown,
+  now: EpochMs,
+) {
+  return store.transition({ id, event: 'reject', actor: worker, reason, complianceSnapshot }, now);
+}
+
+/** From claimed (analysis error) or executing (broker error); the table decides which applies. */
+export function markFailed(store: Transitioner, id: IntentId, worker: WorkerId, error: string, now: EpochMs) {
+  return store.transition({ id, event: 'fail', actor: worker, reason: error }, now);
+}
+
+/** From pending or ready_for_exec, by an operator or an invalidated signal. */
+export function markCancelled(store: Transitioner, id: IntentId, actor: WorkerId, reason: string, now: EpochMs) {
+  return store.transition({ id, event: 'cancel', actor, reason }, now);
+}
+
+export function markClosed(store: Transitioner, id: IntentId, actor: WorkerId, reason: string, now: EpochMs) {
+  return store.transition({ id, event: 'close', actor, reason }, now);
+}
+
+/** Graceful shutdown hands an unfinished claim back to the queue. */
+export function releaseClaim(store: Transitioner, id: IntentId, worker: WorkerId, now: EpochMs) {
+  return store.transition({ id, event: 'release', actor: worker, reason: 'released by a stopping worker' }, now);
+}

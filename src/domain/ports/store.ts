@@ -1,0 +1,103 @@
+// The durable store, as the rest of Sigil needs it. Two implementations (SQLite, PostgreSQL) pass one
+// contract suite. Every method takes `now` as a value: the store never reads a clock.
+import type { DecisionRecord } from '../decision-record.ts';
+import type { ScannerHeartbeat } from '../heartbeat.ts';
+import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../ids.ts';
+import type { IntentNaturalKey, NewIntent, TradeIntent } from '../intent.ts';
+import type { IntentStatus } from '../intent-lifecycle.ts';
+import type { TransitionRequest } from '../intent-transition.ts';
+import type { NewPosition, Position, PositionClose } from '../position.ts';
+import type { SymbolProtection } from '../protection.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface InsertResult {
+  intent: TradeIntent;
+  /** False when an intent with the same idempotency key or natural key already existed. */
+  inserted: boolean;
+}
+
+export interface ClaimOptions {
+  /** How many intents to claim at most (default 1). */
+  limit?: number;
+  /** Claim only this variant's intents. */
+  variantId?: VariantId;
+}
+
+export interface IntentQuery {
+  statuses?: readonly IntentStatus[];
+  variantId?: VariantId;
+  symbol?: string;
+  tradeDate?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface StatusCount {
+  variantId: VariantId;
+  status: IntentStatus;
+  count: number;
+}
+
+export interface RecycleOptions {
+  /** Leases taken this many times are abandoned (cancelled) instead of requeued. */
+  maxAttempts: number;
+}
+
+export interface RecycleResult {
+  timedOut: number;
+  requeued: number;
+  abandoned: number;
+}
+
+export interface Store {
+  readonly dialect: DialectName;
+
+  /** Idempotent on the idempotency key and on (symbol, trade_date, source, variant). */
+  insertIntent(intent: NewIntent, actor: string, now: EpochMs): Promise<InsertResult>;
+  insertIntents(intents: readonly NewIntent[], actor: string, now: EpochMs): Promise<InsertResult[]>;
+  intentExists(key: IntentNaturalKey): Promise<boolean>;
+
+  /** Atomically leases the oldest claimable pending intents to `worker`. */
+  claimPending(worker: WorkerId, now: EpochMs, options?: ClaimOptions): Promise<TradeIntent[]>;
+  claimNextPending(worker: WorkerId, now: EpochMs, options?: Omit<ClaimOptions, 'limit'>): Promise<TradeIntent | null>;
+  /** Picks ready intents for execution under a lease (ready_for_exec → executing). */
+  pickReady(worker: WorkerId, now: EpochMs, options?: ClaimOptions): Promise<TradeIntent[]>;
+
+  /** Applies one event through the transition table, with its decision record, atomically. */
+  transition(request: TransitionRequest, now: EpochMs): Promise<TradeIntent>;
+  /** All or nothing: if one request is refused, none is applied. */
+  transitionMany(requests: readonly TransitionRequest[], now: EpochMs): Promise<TradeIntent[]>;
+  /** Long work extends its lease; only the holder may. */
+  extendLease(id: IntentId, worker: WorkerId, now: EpochMs): Promise<TradeIntent>;
+
+  /** Janitor: expired claimed leases → timed_out → pending (or cancelled after too many attempts). */
+  recycleExpiredClaims(now: EpochMs, options: RecycleOptions): Promise<RecycleResult>;
+  /** Janitor: pending and ready intents past their expiry → cancelled. */
+  expireStaleIntents(now: EpochMs): Promise<number>;
+  /** Deletes intents in a terminal status, untouched for `retentionDays`, with their records. */
+  cleanupOldIntents(retentionDays: number, now: EpochMs): Promise<number>;
+
+  getIntent(id: IntentId): Promise<TradeIntent | null>;
+  listIntents(query?: IntentQuery): Promise<TradeIntent[]>;
+  countByStatus(): Promise<StatusCount[]>;
+  decisionRecords(id: IntentId): Promise<DecisionRecord[]>;
+
+  /** Throws PositionAlreadyOpenError when the variant already holds the symbol. */
+  openPosition(position: NewPosition): Promise<Position>;
+  closePosition(id: PositionId, close: PositionClose): Promise<Position>;
+  getPosition(id: PositionId): Promise<Position | null>;
+  openPositions(variantId?: VariantId): Promise<Position[]>;
+
+  upsertProtection(protection: Omit<SymbolProtection, 'createdAt' | 'updatedAt'>, now: EpochMs): Promise<void>;
+  /** Locks in force at `now` for the symbol, including variant-wide ones. */
+  activeProtections(variantId: VariantId, symbol: string, now: EpochMs): Promise<SymbolProtection[]>;
+
+  recordScanStart(variantId: VariantId, now: EpochMs): Promise<void>;
+  recordScanEnd(variantId: VariantId, now: EpochMs, error: string | null): Promise<void>;
+  heartbeats(): Promise<ScannerHeartbeat[]>;
+
+  /** Runs `fn` in one transaction (one commit, one fsync); nested calls join the outer one. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+// How a Position maps to the `positions` table.
+import type { EpochMs, IntentId, PositionId, VariantId } from '../domain/ids.ts';
+import type { ExitReason, NewPosition, Position, PositionSide } from '../domain/position.ts';
+import type { Row, SqlValue } from './sql-driver.ts';
+
+export const POSITION_INSERT_COLUMNS = [
+  'id',
+  'intent_id',
+  'variant_id',
+  'symbol',
+  'side',
+  'status',
+  'qty',
+  'entry_price',
+  'atr_at_entry',
+  'initial_stop',
+  'current_stop',
+  'take_profit',
+  'opened_at',
+  'fees',
+];
+
+export function positionInsertValues(p: NewPosition): SqlValue[] {
+  return [
+    p.id,
+    p.intentId,
+    p.variantId,
+    p.symbol,
+    p.side,
+    'open',
+    p.qty,
+    p.entryPrice,
+    p.atrAtEntry,
+    p.initialStop,
+    p.currentStop,
+    p.takeProfit,
+    p.openedAt,
+    p.fees,
+  ];
+}
+
+export function positionFromRow(row: Row): Position {
+  return {
+    id: row.id as PositionId,
+    intentId: row.intent_id as IntentId | null,
+    variantId: row.variant_id as VariantId,
+    symbol: row.symbol as string,
+    side: row.side as PositionSide,
+    qty: row.qty as number,
+    entryPrice: row.entry_price as number,
+    atrAtEntry: row.atr_at_entry as number | null,
+    initialStop: row.initial_stop as number,
+    currentStop: row.current_stop as number,
+    takeProfit: row.take_profit as number | null,
+    openedAt: row.opened_at as EpochMs,
+    closedAt: row.closed_at as EpochMs | null,
+    exitPrice: row.exit_price as number | null,
+    exitReason: row.exit_reason as ExitReason | null,
+    fees: row.fees as number,
+    pnl: row.pnl as number | null,
+  };
+}

@@ -1,0 +1,496 @@
+// The Store port over a SQL driver. One implementation for SQLite and PostgreSQL: the dialects differ
+// only in the capabilities the driver declares (row locks, SKIP LOCKED), never by name.
+//
+// Every status change goes through `planTransition` (the one transition table) and writes its decision
+// record in the same transaction. Batch methods exist because a commit costs an fsync (~0.1 ms here):
+// claiming, deciding or closing a hundred intents in one transaction pays it once.
+import type { DecisionRecord } from '../domain/decision-record.ts';
+import type { ScannerHeartbeat } from '../domain/heartbeat.ts';
+import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../domain/ids.ts';
+import { workerId } from '../domain/ids.ts';
+import type { IntentNaturalKey, NewIntent, TradeIntent } from '../domain/intent.ts';
+import {
+  INTENT_STATUSES,
+  INTENT_TRANSITIONS,
+  LEASED_STATUSES,
+  TERMINAL_STATUSES,
+  onlySourceOf,
+  type IntentEvent,
+  type IntentStatus,
+} from '../domain/intent-lifecycle.ts';
+import { FencedOutError } from '../domain/intent-lifecycle.ts';
+import { planTransition, type IntentChanges, type TransitionRequest } from '../domain/intent-transition.ts';
+import type {
+  ClaimOptions,
+  DialectName,
+  InsertResult,
+  IntentQuery,
+  RecycleOptions,
+  RecycleResult,
+  StatusCount,
+  Store,
+} from '../domain/ports/store.ts';
+import type { NewPosition, Position, PositionClose } from '../domain/position.ts';
+import { ALL_SYMBOLS, type SymbolProtection } from '../domain/protection.ts';
+import { RejectedError, RetryableError } from '../domain/errors.ts';
+import {
+  changeColumns,
+  INSERT_COLUMNS,
+  insertValues,
+  intentFromRow,
+  RECORD_COLUMNS,
+  recordFromRow,
+  recordValues,
+} from './intent-row.ts';
+import { buildIntent, sameNaturalKey } from './new-intent.ts';
+import { POSITION_INSERT_COLUMNS, positionFromRow, positionInsertValues } from './position-row.ts';
+import { chunkRows, valuesPlaceholders, type SqlDriver, type SqlExecutor, type SqlValue } from './sql-driver.ts';
+import {
+  IdempotencyConflictError,
+  IntentNotFoundError,
+  PositionAlreadyOpenError,
+  PositionNotOpenError,
+} from './store-errors.ts';
+
+const JANITOR = workerId('janitor');
+/** Rows the janitor moves per transaction, so one sweep never holds the writer lock for long. */
+const SWEEP_BATCH = 500;
+const ONE_OPEN_POSITION = {
+  name: 'positions_one_open_per_symbol',
+  columns: ['positions.symbol', 'positions.variant_id'],
+};
+
+export class SqlStore implements Store {
+  constructor(
+    private readonly driver: SqlDriver,
+    private readonly db: SqlExecutor = driver,
+    private readonly inTransaction = false,
+  ) {}
+
+  get dialect(): DialectName {
+    return this.driver.dialect.name;
+  }
+
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.driver.transaction((tx) => fn(new SqlStore(this.driver, tx, true)));
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  private withTx<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.inTransaction ? fn(this.db) : this.driver.transaction(fn);
+  }
+
+  // ── Intents: insert ────────────────────────────────────────────────────────────────────────────
+
+  async insertIntent(intent: NewIntent, actor: string, now: EpochMs): Promise<InsertResult> {
+    const [result] = await this.insertIntents([intent], actor, now);
+    if (!result) throw new Error('insertIntents returned no result for one intent');
+    return result;
+  }
+
+  async insertIntents(inputs: readonly NewIntent[], actor: string, now: EpochMs): Promise<InsertResult[]> {
+    const built = inputs.map((input) => buildIntent(input, now));
+    if (built.length === 0) return [];
+    return this.withTx(async (db) => {
+      const inserted = new Set<string>();
+      for (const chunk of chunkRows(built, INSERT_COLUMNS.length, this.driver.dialect)) {
+        const rows = await db.query<{ id: string }>(
+          `INSERT INTO intents (${INSERT_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(chunk.length, INSERT_COLUMNS.length)} ` +
+            'ON CONFLICT DO NOTHING RETURNING id',
+          chunk.flatMap(insertValues),
+        );
+        for (const row of rows) inserted.add(row.id);
+      }
+      const results: InsertResult[] = [];
+      const records: Omit<DecisionRecord, 'seq'>[] = [];
+      for (const intent of built) {
+        // A batch may repeat an intent: only its first occurrence counts as inserted.
+        if (inserted.delete(intent.id)) {
+          results.push({ intent, inserted: true });
+          records.push({ intentId: intent.id, from: null, to: 'pending', event: 'create', actor, reason: 'created', snapshot: null, at: now });
+        } else {
+          results.push({ intent: await this.existingFor(db, intent), inserted: false });
+        }
+      }
+      await this.insertRecords(db, records);
+      return results;
+    });
+  }
+
+  private async existingFor(db: SqlExecutor, intent: TradeIntent): Promise<TradeIntent> {
+    const rows = await db.query(
+      'SELECT * FROM intents WHERE idempotency_key = ? OR (symbol = ? AND trade_date = ? AND source = ? AND variant_id = ?)',
+      [intent.idempotencyKey, intent.symbol, intent.tradeDate, intent.source, intent.variantId],
+    );
+    const existing = rows.map(intentFromRow);
+    const sameKey = existing.find((other) => other.idempotencyKey === intent.idempotencyKey);
+    if (sameKey && !sameNaturalKey(sameKey, intent)) throw new IdempotencyConflictError(intent.idempotencyKey, sameKey.id);
+    const found = sameKey ?? existing[0];
+    // Only possible if the conflicting row vanished between our insert and this read.
+    if (!found) throw new RetryableError('insert_race', `intent ${intent.id} conflicted with a row that is gone; retry`);
+    return found;
+  }
+
+  async intentExists(key: IntentNaturalKey): Promise<boolean> {
+    const rows = await this.db.query(
+      'SELECT 1 AS found FROM intents WHERE symbol = ? AND trade_date = ? AND source = ? AND variant_id = ?',
+      [key.symbol, key.tradeDate, key.source, key.variantId],
+    );
+    return rows.length > 0;
+  }
+
+  // ── Intents: leases ────────────────────────────────────────────────────────────────────────────
+
+  claimPending(worker: WorkerId, now: EpochMs, options: ClaimOptions = {}): Promise<TradeIntent[]> {
+    return this.leaseNext('claim', worker, now, options);
+  }
+
+  async claimNextPending(
+    worker: WorkerId,
+    now: EpochMs,
+    options: Omit<ClaimOptions, 'limit'> = {},
+  ): Promise<TradeIntent | null> {
+    const [intent] = await this.leaseNext('claim', worker, now, { ...options, limit: 1 });
+    return intent ?? null;
+  }
+
+  pickReady(worker: WorkerId, now: EpochMs, options: ClaimOptions = {}): Promise<TradeIntent[]> {
+    return this.leaseNext('pick', worker, now, options);
+  }
+
+  /**
+   * One conditional UPDATE takes the oldest unexpired intents of the event's source status. On PostgreSQL
+   * the inner SELECT skips rows other claimers hold (FOR UPDATE SKIP LOCKED); on SQLite the IMMEDIATE
+   * transaction makes claimers take turns. The changes are those `planTransition` makes for a lease.
+   */
+  private leaseNext(
+    event: Extract<IntentEvent, 'claim' | 'pick'>,
+    worker: WorkerId,
+    now: EpochMs,
+    options: ClaimOptions,
+  ): Promise<TradeIntent[]> {
+    const { from, rule } = onlySourceOf(event);
+    const limit = options.limit ?? 1;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`claim limit must be a whole number ≥ 1, got ${limit}`);
+    const variantFilter = options.variantId ? ' AND variant_id = ?' : '';
+    const lock = this.driver.dialect.skipLocked ? ' FOR UPDATE SKIP LOCKED' : '';
+    return this.withTx(async (db) => {
+      const rows = await db.query(
+        `UPDATE intents SET status = ?, status_reason = '', claim_worker_id = ?, claim_ts = ?,
+           claim_expires_at = CAST(? AS BIGINT) + claim_ttl_minutes * CAST(60000 AS BIGINT),
+           attempts = attempts + ?, updated_at = ?
+         WHERE id IN (SELECT id FROM intents WHERE status = ? AND (expires_at IS NULL OR expires_at > ?)${variantFilter}
+                      ORDER BY created_at, id LIMIT ?${lock})
+         RETURNING *`,
+        [rule.to, worker, now, now, event === 'claim' ? 1 : 0, now, from, now, ...(options.variantId ? [options.variantId] : []), limit],
+      );
+      const intents = rows.map(intentFromRow).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      await this.insertRecords(
+        db,
+        intents.map((intent) => ({ intentId: intent.id, from, to: rule.to, event, actor: worker, reason: '', snapshot: null, at: now })),
+      );
+      return intents;
+    });
+  }
+
+  async extendLease(id: IntentId, worker: WorkerId, now: EpochMs): Promise<TradeIntent> {
+    const [row] = await this.db.query(
+      `UPDATE intents SET claim_expires_at = CAST(? AS BIGINT) + claim_ttl_minutes * CAST(60000 AS BIGINT), updated_at = ?
+       WHERE id = ? AND status IN (${LEASED_STATUSES.map(() => '?').join(', ')}) AND claim_worker_id = ? RETURNING *`,
+      [now, now, id, ...LEASED_STATUSES, worker],
+    );
+    if (row) return intentFromRow(row);
+    const current = await this.getIntent(id);
+    if (!current) throw new IntentNotFoundError(id);
+    throw new FencedOutError(id, worker, LEASED_STATUSES.includes(current.status) ? current.claimWorkerId : null);
+  }
+
+  // ── Intents: transitions ───────────────────────────────────────────────────────────────────────
+
+  async transition(request: TransitionRequest, now: EpochMs): Promise<TradeIntent> {
+    const [intent] = await this.transitionMany([request], now);
+    if (!intent) throw new Error('transitionMany returned no intent for one request');
+    return intent;
+  }
+
+  transitionMany(requests: readonly TransitionRequest[], now: EpochMs): Promise<TradeIntent[]> {
+    if (requests.length === 0) return Promise.resolve([]);
+    return this.withTx((db) => this.applyTransitions(db, requests, now));
+  }
+
+  private async applyTransitions(
+    db: SqlExecutor,
+    requests: readonly TransitionRequest[],
+    now: EpochMs,
+  ): Promise<TradeIntent[]> {
+    // Lock in id order so that two batches touching the same intents cannot deadlock.
+    const ids = [...new Set(requests.map((request) => request.id))].sort();
+    const lock = this.driver.dialect.rowLocks ? ' FOR UPDATE' : '';
+    const current = new Map<IntentId, TradeIntent>();
+    for (const chunk of chunkRows(ids, 1, this.driver.dialect)) {
+      const rows = await db.query(
+        `SELECT * FROM intents WHERE id IN (${chunk.map(() => '?').join(', ')}) ORDER BY id${lock}`,
+        chunk,
+      );
+      for (const row of rows) current.set(row.id as IntentId, intentFromRow(row));
+    }
+
+    const changed = new Map<IntentId, IntentChanges>();
+    const records: Omit<DecisionRecord, 'seq'>[] = [];
+    const results: TradeIntent[] = [];
+    for (const request of requests) {
+      const intent = current.get(request.id);
+      if (!intent) throw new IntentNotFoundError(request.id);
+      const plan = planTransition(intent, request, now);
+      const changes = withoutUndefined(plan.changes);
+      Object.assign(intent, changes);
+      changed.set(intent.id, { ...changed.get(intent.id), ...changes });
+      records.push(plan.record);
+      results.push({ ...intent }); // the state after this request, even if a later one moves it again
+    }
+
+    // Rows that change the same columns go to the database in one bulk update.
+    const groups = new Map<string, { columns: { name: string; pgType: string }[]; rows: SqlValue[][] }>();
+    for (const [id, changes] of changed) {
+      const columns = changeColumns(changes);
+      const signature = columns.map((column) => column.name).join(',');
+      let group = groups.get(signature);
+      if (!group) groups.set(signature, (group = { columns, rows: [] }));
+      group.rows.push([id, ...columns.map((column) => column.value)]);
+    }
+    for (const group of groups.values()) {
+      await db.updateRows({ table: 'intents', key: 'id', columns: group.columns, rows: group.rows });
+    }
+    await this.insertRecords(db, records);
+    return results;
+  }
+
+  private async insertRecords(db: SqlExecutor, records: readonly Omit<DecisionRecord, 'seq'>[]): Promise<void> {
+    for (const chunk of chunkRows(records, RECORD_COLUMNS.length, this.driver.dialect)) {
+      await db.execute(
+        `INSERT INTO decision_records (${RECORD_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(chunk.length, RECORD_COLUMNS.length)}`,
+        chunk.flatMap(recordValues),
+      );
+    }
+  }
+
+  // ── Intents: janitor ───────────────────────────────────────────────────────────────────────────
+
+  async recycleExpiredClaims(now: EpochMs, options: RecycleOptions): Promise<RecycleResult> {
+    const total: RecycleResult = { timedOut: 0, requeued: 0, abandoned: 0 };
+    const { from } = onlySourceOf('lease_expired');
+    for (;;) {
+      const batch = await this.withTx(async (db) => {
+        const rows = await db.query(
+          `SELECT * FROM intents WHERE status = ? AND claim_expires_at <= ? ORDER BY id LIMIT ?${this.skipLocked()}`,
+          [from, now, SWEEP_BATCH],
+        );
+        const requests: TransitionRequest[] = [];
+        let abandoned = 0;
+        for (const intent of rows.map(intentFromRow)) {
+          const expired = intent.expiresAt !== null && intent.expiresAt <= now;
+          const exhausted = intent.attempts >= options.maxAttempts;
+          const lapsed = `lease of ${intent.claimWorkerId ?? 'unknown'} expired`;
+          requests.push({ id: intent.id, event: 'lease_expired', actor: JANITOR, reason: lapsed });
+          if (expired || exhausted) {
+            abandoned++;
+            const why = expired ? 'the intent expired while claimed' : `gave up after ${intent.attempts} claims`;
+            requests.push({ id: intent.id, event: 'abandon', actor: JANITOR, reason: why });
+          } else {
+            requests.push({ id: intent.id, event: 'requeue', actor: JANITOR, reason: `${lapsed}; back in the queue` });
+          }
+        }
+        await this.applyTransitions(db, requests, now);
+        return { found: rows.length, abandoned };
+      });
+      total.timedOut += batch.found;
+      total.abandoned += batch.abandoned;
+      total.requeued += batch.found - batch.abandoned;
+      if (batch.found < SWEEP_BATCH || this.inTransaction) return total;
+    }
+  }
+
+  async expireStaleIntents(now: EpochMs): Promise<number> {
+    const sources = INTENT_STATUSES.filter((status) => INTENT_TRANSITIONS[status].expire !== undefined);
+    let total = 0;
+    for (;;) {
+      const found = await this.withTx(async (db) => {
+        const rows = await db.query<{ id: IntentId }>(
+          `SELECT id FROM intents WHERE status IN (${sources.map(() => '?').join(', ')}) AND expires_at <= ?
+           ORDER BY id LIMIT ?${this.skipLocked()}`,
+          [...sources, now, SWEEP_BATCH],
+        );
+        await this.applyTransitions(
+          db,
+          rows.map((row) => ({ id: row.id, event: 'expire', actor: JANITOR, reason: 'expired before it was acted on' })),
+          now,
+        );
+        return rows.length;
+      });
+      total += found;
+      if (found < SWEEP_BATCH || this.inTransaction) return total;
+    }
+  }
+
+  async cleanupOldIntents(retentionDays: number, now: EpochMs): Promise<number> {
+    if (!(retentionDays > 0)) throw new RejectedError('invalid_retention', `retention_days must be above 0, got ${retentionDays}`);
+    const cutoff = now - retentionDays * 86_400_000;
+    const terminal = `status IN (${TERMINAL_STATUSES.map(() => '?').join(', ')}) AND updated_at < ?`;
+    const params = [...TERMINAL_STATUSES, cutoff];
+    return this.withTx(async (db) => {
+      await db.execute(`DELETE FROM decision_records WHERE intent_id IN (SELECT id FROM intents WHERE ${terminal})`, params);
+      return db.execute(`DELETE FROM intents WHERE ${terminal}`, params);
+    });
+  }
+
+  private skipLocked(): string {
+    return this.driver.dialect.skipLocked ? ' FOR UPDATE SKIP LOCKED' : '';
+  }
+
+  // ── Intents: queries ───────────────────────────────────────────────────────────────────────────
+
+  async getIntent(id: IntentId): Promise<TradeIntent | null> {
+    const [row] = await this.db.query('SELECT * FROM intents WHERE id = ?', [id]);
+    return row ? intentFromRow(row) : null;
+  }
+
+  async listIntents(query: IntentQuery = {}): Promise<TradeIntent[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (query.statuses?.length) {
+      where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+      params.push(...query.statuses);
+    }
+    for (const [column, value] of [
+      ['variant_id', query.variantId],
+      ['symbol', query.symbol],
+      ['trade_date', query.tradeDate],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    const rows = await this.db.query(
+      `SELECT * FROM intents${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ? OFFSET ?`,
+      [...params, query.limit ?? 2_147_483_647, query.offset ?? 0],
+    );
+    return rows.map(intentFromRow);
+  }
+
+  async countByStatus(): Promise<StatusCount[]> {
+    const rows = await this.db.query<{ variant_id: VariantId; status: IntentStatus; count: number }>(
+      'SELECT variant_id, status, COUNT(*) AS count FROM intents GROUP BY variant_id, status ORDER BY variant_id, status',
+    );
+    return rows.map((row) => ({ variantId: row.variant_id, status: row.status, count: Number(row.count) }));
+  }
+
+  async decisionRecords(id: IntentId): Promise<DecisionRecord[]> {
+    const rows = await this.db.query('SELECT * FROM decision_records WHERE intent_id = ? ORDER BY seq', [id]);
+    return rows.map(recordFromRow);
+  }
+
+  // ── Positions ──────────────────────────────────────────────────────────────────────────────────
+
+  async openPosition(position: NewPosition): Promise<Position> {
+    try {
+      const [row] = await this.db.query(
+        `INSERT INTO positions (${POSITION_INSERT_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(1, POSITION_INSERT_COLUMNS.length)} RETURNING *`,
+        positionInsertValues(position),
+      );
+      if (!row) throw new Error('INSERT … RETURNING returned no row');
+      return positionFromRow(row);
+    } catch (error) {
+      if (this.driver.dialect.isUniqueViolation(error, ONE_OPEN_POSITION)) {
+        throw new PositionAlreadyOpenError(position.variantId, position.symbol);
+      }
+      throw error;
+    }
+  }
+
+  async closePosition(id: PositionId, close: PositionClose): Promise<Position> {
+    const [row] = await this.db.query(
+      `UPDATE positions SET status = 'closed', closed_at = ?, exit_price = ?, exit_reason = ?, fees = ?, pnl = ?
+       WHERE id = ? AND status = 'open' RETURNING *`,
+      [close.closedAt, close.exitPrice, close.exitReason, close.fees, close.pnl, id],
+    );
+    if (!row) throw new PositionNotOpenError(id);
+    return positionFromRow(row);
+  }
+
+  async getPosition(id: PositionId): Promise<Position | null> {
+    const [row] = await this.db.query('SELECT * FROM positions WHERE id = ?', [id]);
+    return row ? positionFromRow(row) : null;
+  }
+
+  async openPositions(variantId?: VariantId): Promise<Position[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM positions WHERE status = 'open'${variantId ? ' AND variant_id = ?' : ''} ORDER BY opened_at, id`,
+      variantId ? [variantId] : [],
+    );
+    return rows.map(positionFromRow);
+  }
+
+  // ── Protections and heartbeats ─────────────────────────────────────────────────────────────────
+
+  async upsertProtection(p: Omit<SymbolProtection, 'createdAt' | 'updatedAt'>, now: EpochMs): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO symbol_protections (variant_id, symbol, kind, until, reason, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (variant_id, symbol, kind) DO UPDATE SET until = excluded.until, reason = excluded.reason,
+         updated_at = excluded.updated_at`,
+      [p.variantId, p.symbol, p.kind, p.until, p.reason, now, now],
+    );
+  }
+
+  async activeProtections(variantId: VariantId, symbol: string, now: EpochMs): Promise<SymbolProtection[]> {
+    const rows = await this.db.query(
+      'SELECT * FROM symbol_protections WHERE variant_id = ? AND symbol IN (?, ?) AND until > ? ORDER BY until DESC',
+      [variantId, symbol, ALL_SYMBOLS, now],
+    );
+    return rows.map((row) => ({
+      variantId: row.variant_id as VariantId,
+      symbol: row.symbol as string,
+      kind: row.kind as SymbolProtection['kind'],
+      until: row.until as EpochMs,
+      reason: row.reason as string,
+      createdAt: row.created_at as EpochMs,
+      updatedAt: row.updated_at as EpochMs,
+    }));
+  }
+
+  async recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO scanner_heartbeat (variant_id, last_scan_start, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (variant_id) DO UPDATE SET last_scan_start = excluded.last_scan_start, updated_at = excluded.updated_at`,
+      [variantId, now, now],
+    );
+  }
+
+  async recordScanEnd(variantId: VariantId, now: EpochMs, error: string | null): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO scanner_heartbeat (variant_id, last_scan_end, last_error, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (variant_id) DO UPDATE SET last_scan_end = excluded.last_scan_end,
+         last_error = excluded.last_error, updated_at = excluded.updated_at`,
+      [variantId, now, error, now],
+    );
+  }
+
+  async heartbeats(): Promise<ScannerHeartbeat[]> {
+    const rows = await this.db.query('SELECT * FROM scanner_heartbeat ORDER BY variant_id');
+    return rows.map((row) => ({
+      variantId: row.variant_id as VariantId,
+      lastScanStart: row.last_scan_start as EpochMs | null,
+      lastScanEnd: row.last_scan_end as EpochMs | null,
+      lastError: row.last_error as string | null,
+      updatedAt: row.updated_at as EpochMs,
+    }));
+  }
+}
+
+function withoutUndefined(changes: IntentChanges): IntentChanges {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as IntentChanges;
+}

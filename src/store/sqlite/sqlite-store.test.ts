@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import { tempDir } from '../../../test/support/temp-dir.ts';
+import { openStore } from '../open-store.ts';
+import { describeStoreContract } from '../store.contract.ts';
+
+describeStoreContract({
+  name: 'SQLite',
+  async open() {
+    const dir = tempDir();
+    const { store } = await openStore(`sqlite:${join(dir.path, 'sigil.db')}`, { now: '2026-01-05T00:00:00Z' });
+    return { store, cleanup: async () => dir.remove() };
+  },
+});
