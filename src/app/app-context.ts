@@ -1,0 +1,38 @@
+// The composition root for commands: configuration, clock and store, chosen once.
+import { SystemClock } from '../clock/system-clock.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+import type { Store } from '../domain/ports/store.ts';
+import { defaultConfig, loadConfigFile, loadDotEnv, type SigilConfig } from '../config/load-config.ts';
+import { openStore, type OpenedStore } from '../store/open-store.ts';
+import { resolveStoreUrl } from './store-url.ts';
+
+export interface GlobalOptions {
+  db?: string;
+  config?: string;
+  verbose?: boolean;
+}
+
+export interface AppContext {
+  config: SigilConfig;
+  clock: Clock;
+  storeUrl: string;
+}
+
+export function appContext(options: GlobalOptions, clock: Clock = new SystemClock()): AppContext {
+  loadDotEnv();
+  const config = options.config ? loadConfigFile(options.config) : defaultConfig();
+  return { config, clock, storeUrl: resolveStoreUrl(options.db, config.storeUrl) };
+}
+
+/** Opens the store (migrating it if it is behind), runs `fn`, and always closes it. */
+export async function withStore<T>(
+  context: AppContext,
+  fn: (store: Store, opened: OpenedStore) => Promise<T>,
+): Promise<T> {
+  const opened = await openStore(context.storeUrl, { now: new Date(context.clock.now()).toISOString() });
+  try {
+    return await fn(opened.store, opened);
+  } finally {
+    await opened.store.close();
+  }
+}

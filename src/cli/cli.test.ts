@@ -1,0 +1,156 @@
+// The real `sigil` binary in a child process: what a user types, what they see, what the exit code is.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { freshSchema, type TestSchema } from '../../test/support/postgres.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
+import { variantId, workerId } from '../domain/ids.ts';
+import { openStore } from '../store/open-store.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/sigil.js', import.meta.url));
+const T0 = Date.UTC(2026, 0, 5, 12);
+
+function sigil(args: string[], cwd: string) {
+  const env = { ...process.env };
+  delete env.SIGIL_DB;
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('sigil CLI', () => {
+  const dir = tempDir('sigil-cli-');
+  let pg: TestSchema;
+  before(async () => {
+    pg = await freshSchema('cli');
+  });
+  after(async () => {
+    await pg.drop();
+    dir.remove();
+  });
+
+  it('status creates the default SQLite database on first use', () => {
+    const run = sigil(['status'], dir.path);
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 1\)/);
+    assert.match(run.out, /^baseline\s+0\s+0/m);
+  });
+
+  it('lists, filters and shows intents with their decision records', async () => {
+    const url = `sqlite:${join(dir.path, 'listed.db')}`;
+    const { store } = await openStore(url, { now: '2026-01-05T00:00:00Z' });
+    const v = variantId('baseline');
+    const { intent } = await store.insertIntent({ variantId: v, symbol: 'EURUSD', tradeDate: '2026-01-05' }, 'scanner:baseline', T0);
+    await store.insertIntent({ variantId: v, symbol: 'GBPUSD', tradeDate: '2026-01-05' }, 'scanner:baseline', T0);
+    await store.claimNextPending(workerId('analyst-1'), T0 + 1_000);
+    await store.close();
+
+    const listed = sigil(['--db', url, 'intents', 'list', '--status', 'claimed', '--json'], dir.path);
+    assert.equal(listed.code, 0, listed.err);
+    assert.deepEqual(
+      (JSON.parse(listed.out) as { symbol: string }[]).map((i) => i.symbol),
+      ['EURUSD'],
+    );
+    const table = sigil(['--db', url, 'intents', 'list', '--symbol', 'GBPUSD'], dir.path);
+    assert.match(table.out, /GBPUSD\s+2026-01-05\s+pending/);
+    assert.doesNotMatch(table.out, /EURUSD/);
+
+    const shown = sigil(['--db', url, 'intents', 'show', intent.id], dir.path);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /status:\s+claimed/);
+    assert.match(shown.out, /—\s+pending\s+create\s+scanner:baseline/);
+    assert.match(shown.out, /pending\s+claimed\s+claim\s+analyst-1/);
+
+    const status = sigil(['--db', url, 'status', '--json'], dir.path);
+    const counts = JSON.parse(status.out) as { variants: { variant: string; counts: Record<string, number>; total: number }[] };
+    assert.deepEqual(counts.variants.map((v) => [v.variant, v.counts.pending, v.counts.claimed, v.total]), [['baseline', 1, 1, 2]]);
+  });
+
+  it('migrates a PostgreSQL schema, then finds it up to date', () => {
+    const first = sigil(['--db', pg.url, 'migrate'], dir.path);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /applied 1 initial_schema; now at version 1/);
+    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 1\)/);
+  });
+
+  it('refuses a foreign SQLite file and leaves it untouched', () => {
+    const file = join(dir.path, 'other-app.db');
+    const other = new Database(file);
+    other.exec("CREATE TABLE customers (id INTEGER); INSERT INTO customers VALUES (1)");
+    other.close();
+    const before = readFileSync(file);
+    const run = sigil(['--db', `sqlite:${file}`, 'status'], dir.path);
+    assert.equal(run.code, 2);
+    assert.match(run.err, /already holds tables of another application \(customers\)/);
+    assert.doesNotMatch(run.err, /\n\s+at /, 'no stack trace without --verbose');
+    assert.deepEqual(readFileSync(file), before);
+  });
+
+  it('refuses a file that is not a database', () => {
+    const file = join(dir.path, 'notes.txt');
+    writeFileSync(file, 'this is not sqlite, just some notes that are long enough to look like a header'.repeat(20));
+    const before = readFileSync(file);
+    const run = sigil(['--db', `sqlite:${file}`, 'intents', 'list'], dir.path);
+    assert.equal(run.code, 2);
+    assert.match(run.err, /is not a usable SQLite database/);
+    assert.deepEqual(readFileSync(file), before);
+  });
+
+  it('refuses a database whose schema is newer than this Sigil', () => {
+    const file = join(dir.path, 'future.db');
+    assert.equal(sigil(['--db', `sqlite:${file}`, 'migrate'], dir.path).code, 0);
+    const db = new Database(file);
+    db.exec("INSERT INTO sigil_migrations (id, name, applied_at) VALUES (99, 'from_the_future', '2030-01-01')");
+    db.close();
+    const run = sigil(['--db', `sqlite:${file}`, 'status'], dir.path);
+    assert.equal(run.code, 1);
+    assert.match(run.err, /has schema version 99, but this Sigil knows migrations up to 1 only: upgrade Sigil/);
+  });
+
+  it('explains an unreachable or missing PostgreSQL in one sentence, with details under --verbose', () => {
+    const refused = sigil(['--db', 'postgres://postgres@127.0.0.1:1/sigil', 'status'], dir.path);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /^sigil: cannot reach PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/sigil .*is the server running\?\n$/);
+    const verbose = sigil(['--db', 'postgres://postgres@127.0.0.1:1/sigil', '--verbose', 'status'], dir.path);
+    assert.match(verbose.err, /\n\s+at /, '--verbose shows the stack');
+    const missing = new URL(pg.url);
+    missing.pathname = '/sigil_no_such_database';
+    const run = sigil(['--db', missing.toString(), 'status'], dir.path);
+    assert.equal(run.code, 2);
+    assert.match(run.err, /database "sigil_no_such_database" does not exist .*create it first/);
+  });
+
+  it('reports a configuration typo with the file, the key and the fix', () => {
+    const file = join(dir.path, 'typo.yaml');
+    writeFileSync(file, 'pipeline:\n  claim_tll_minutes: 5\n');
+    const run = sigil(['--config', file, 'status'], dir.path);
+    assert.equal(run.code, 2);
+    assert.equal(run.err, `sigil: ${file}: pipeline.claim_tll_minutes: unknown key\n`);
+    const check = sigil(['config', 'check', file], dir.path);
+    assert.equal(check.code, 2);
+  });
+
+  it('checks a valid configuration and exports the JSON Schema', () => {
+    const file = join(dir.path, 'ok.yaml');
+    writeFileSync(file, 'variants:\n  baseline: {}\n  wide:\n    pipeline:\n      claim_ttl_minutes: 45\n');
+    const check = sigil(['config', 'check', file], dir.path);
+    assert.equal(check.code, 0, check.err);
+    assert.match(check.out, /is valid: 2 variant\(s\): baseline, wide/);
+    const schema = JSON.parse(sigil(['config', 'schema'], dir.path).out) as { title: string };
+    assert.equal(schema.title, 'Sigil configuration');
+  });
+
+  it('rejects an unknown flag and documents every option in --help', () => {
+    const run = sigil(['status', '--bogus'], dir.path);
+    assert.equal(run.code, 2);
+    assert.match(run.err, /unknown option '--bogus'/);
+    const help = sigil(['intents', 'list', '--help'], dir.path).out;
+    for (const option of ['--status', '--variant', '--symbol', '--date', '--limit', '--offset', '--json']) {
+      assert.match(help, new RegExp(option));
+    }
+    assert.match(sigil(['--help'], dir.path).out, /--db <url>.*\n.*postgres:/);
+  });
+});

@@ -1,0 +1,25 @@
+// The `sigil` command line: thin commands over the app layer.
+import { Command } from 'commander';
+import { registerConfig } from './commands/config.ts';
+import { registerIntents } from './commands/intents.ts';
+import { registerMigrate } from './commands/migrate.ts';
+import { registerStatus } from './commands/status.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('sigil')
+    .description('Sigil: automated trading with a durable intent pipeline, guarded execution and variants side by side')
+    .option('--db <url>', 'database: sqlite:PATH or postgres://user@host:5432/db[?schema=name] (default: SIGIL_DB, the config\'s store.url, or sqlite:.sigil/sigil.db)')
+    .option('--config <file>', 'YAML configuration file (see "sigil config schema")')
+    .option('--verbose', 'show stack traces and causes of errors')
+    .showHelpAfterError('(run "sigil --help" for usage)')
+    .exitOverride();
+  registerMigrate(program);
+  registerStatus(program);
+  registerIntents(program);
+  registerConfig(program);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tempDir } from '../../test/support/temp-dir.ts';
+import { ConfigError } from './config-error.ts';
+import { configJsonSchema } from './json-schema.ts';
+import { defaultConfig, loadConfigFile, loadDotEnv, parseConfig } from './load-config.ts';
+
+function problemsOf(text: string): string {
+  try {
+    parseConfig(text, 'sigil.yaml');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.message;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('resolves each variant as the base settings with its overlay', () => {
+    const config = parseConfig(
+      `
+store:
+  url: sqlite:data/bot.db
+pipeline:
+  claim_ttl_minutes: 20
+variants:
+  baseline:
+  patient:
+    pipeline:
+      claim_ttl_minutes: 90
+      retention_days: 7
+`,
+      'sigil.yaml',
+    );
+    assert.equal(config.storeUrl, 'sqlite:data/bot.db');
+    assert.deepEqual(
+      config.variants.map((v) => [v.id, v.settings.pipeline.claim_ttl_minutes, v.settings.pipeline.retention_days]),
+      [
+        ['baseline', 20, 30],
+        ['patient', 90, 7],
+      ],
+    );
+  });
+
+  it('falls back to one baseline variant with the documented defaults', () => {
+    const config = defaultConfig();
+    assert.deepEqual(config.variants, [
+      {
+        id: 'baseline',
+        settings: { pipeline: { claim_ttl_minutes: 30, max_claim_attempts: 3, intent_expiry_hours: 4, retention_days: 30 } },
+      },
+    ]);
+    assert.deepEqual(parseConfig('', 'empty.yaml').variants, config.variants);
+  });
+
+  it('names the file, the key path, the bad value and what was expected', () => {
+    assert.equal(
+      problemsOf('pipeline:\n  claim_ttl_minutes: thirty\n'),
+      'sigil.yaml: pipeline.claim_ttl_minutes: expected number, received string, got "thirty"',
+    );
+    assert.match(problemsOf('variants:\n  fast:\n    pipeline:\n      max_claim_attempts: 0\n'), /^sigil.yaml: variants.fast.pipeline.max_claim_attempts: .*>=1.*, got 0$/);
+  });
+
+  it('refuses a typo as an unknown key', () => {
+    assert.equal(problemsOf('pipeline:\n  claim_tll_minutes: 5\n'), 'sigil.yaml: pipeline.claim_tll_minutes: unknown key');
+    assert.equal(problemsOf('pipelines: {}\n'), 'sigil.yaml: pipelines: unknown key');
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    assert.match(problemsOf('pipeline:\n  claim_ttl_minutes: [1, 2\n'), /^sigil.yaml: line \d+, column \d+: /);
+  });
+
+  it('refuses a password in the YAML and a bad variant name', () => {
+    assert.match(problemsOf('store:\n  url: postgres://sigil:hunter2@db:5432/sigil\n'), /store.url: must not contain a password/);
+    assert.match(problemsOf('variants:\n  Fast!: {}\n'), /variants.Fast!: variant names are/);
+  });
+
+  it('says when the file is missing', () => {
+    assert.throws(() => loadConfigFile('/nonexistent/sigil.yaml'), /\/nonexistent\/sigil.yaml: cannot read the configuration \(no such file\)/);
+  });
+
+  it('loads .env without overriding the real environment', () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, '.env');
+      writeFileSync(file, 'SIGIL_TEST_FROM_DOTENV=from-file\nSIGIL_TEST_ALREADY_SET=from-file\n');
+      process.env.SIGIL_TEST_ALREADY_SET = 'from-env';
+      assert.deepEqual(loadDotEnv(file), ['SIGIL_TEST_FROM_DOTENV']);
+      assert.equal(process.env.SIGIL_TEST_FROM_DOTENV, 'from-file');
+      assert.equal(process.env.SIGIL_TEST_ALREADY_SET, 'from-env');
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('exports a JSON Schema that editors can use', () => {
+    const schema = configJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }>; additionalProperties: boolean };
+    assert.equal(schema.additionalProperties, false);
+    assert.deepEqual(Object.keys(schema.properties.pipeline?.properties ?? {}), [
+      'claim_ttl_minutes',
+      'max_claim_attempts',
+      'intent_expiry_hours',
+      'retention_days',
+    ]);
+  });
+});

@@ -1,0 +1,110 @@
+// Loads a YAML configuration: parse, validate with zod, resolve each variant as base ⊕ overlay.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { variantId, type VariantId } from '../domain/ids.ts';
+import { ConfigError } from './config-error.ts';
+import { ConfigFileSchema, VariantSettingsSchema, type ConfigFile, type VariantSettings } from './schema.ts';
+
+export interface Variant {
+  id: VariantId;
+  settings: VariantSettings;
+}
+
+export interface SigilConfig {
+  /** The file it came from, or null for the built-in defaults. */
+  file: string | null;
+  storeUrl: string | undefined;
+  variants: Variant[];
+}
+
+export const DEFAULT_VARIANT = 'baseline';
+
+export function loadConfigFile(file: string): SigilConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    throw new ConfigError(file, [`cannot read the configuration (${reason})`]);
+  }
+  return parseConfig(text, file);
+}
+
+export function defaultConfig(): SigilConfig {
+  return resolveConfig(ConfigFileSchema.parse({}), null);
+}
+
+export function parseConfig(text: string, file: string): SigilConfig {
+  const document = parseDocument(text);
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      document.errors.map((error) => {
+        const at = error.linePos?.[0];
+        const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        return `${at ? `line ${at.line}, column ${at.col}: ` : ''}${message}`;
+      }),
+    );
+  }
+  const raw: unknown = document.toJS() ?? {};
+  const parsed = ConfigFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => describeIssue(issue)));
+  return resolveConfig(parsed.data, file);
+}
+
+function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
+  const base: VariantSettings = { pipeline: config.pipeline };
+  const overlays = config.variants ?? { [DEFAULT_VARIANT]: {} };
+  const problems: string[] = [];
+  const variants: Variant[] = [];
+  for (const [name, overlay] of Object.entries(overlays)) {
+    const merged = VariantSettingsSchema.safeParse(mergeOverlay(base, overlay ?? {}), { reportInput: true });
+    if (!merged.success) {
+      problems.push(...merged.error.issues.map((issue) => describeIssue(issue, ['variants', name])));
+    } else {
+      variants.push({ id: variantId(name), settings: merged.data });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(file ?? 'built-in defaults', problems);
+  return { file, storeUrl: config.store.url, variants };
+}
+
+/** Section by section, the overlay's keys replace the base's. */
+function mergeOverlay(base: VariantSettings, overlay: Record<string, unknown>): unknown {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [section, values] of Object.entries(overlay)) {
+    merged[section] = { ...(base as Record<string, object>)[section], ...(values as object) };
+  }
+  return merged;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
+  const path = [...prefix, ...issue.path].map(String).join('.') || '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${path === '(top level)' ? key : `${path}.${key}`}: unknown key`).join('; ');
+  }
+  if (issue.code === 'invalid_key') {
+    return `${path}: ${issue.issues.map((inner) => inner.message).join('; ')}`;
+  }
+  const got = 'input' in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : '';
+  const expected = issue.message.replace(/^Invalid input: /, '');
+  return `${path}: ${expected}${got}`;
+}
+
+/**
+ * Reads KEY=value lines from a .env file into the environment, never overriding a variable that is
+ * already set (the real environment wins). Secrets live here or in the environment, never in the YAML.
+ */
+export function loadDotEnv(path = '.env'): string[] {
+  if (!existsSync(path)) return [];
+  const values = parseEnv(readFileSync(path, 'utf8'));
+  const loaded: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (process.env[key] !== undefined) continue;
+    process.env[key] = value;
+    loaded.push(key);
+  }
+  return loaded;
+}

@@ -1,0 +1,32 @@
+// A claimer in its own process, for the concurrency and crash tests.
+//   drain URL WORKER            claims one intent at a time and decides it, until none is left;
+//                               prints the ids it claimed as JSON.
+//   hold URL WORKER N NOW_MS    claims N intents at NOW_MS, prints them, then hangs until killed.
+import { markReadyForExec } from '../../src/domain/intent-commands.ts';
+import { workerId } from '../../src/domain/ids.ts';
+import { openStore } from '../../src/store/open-store.ts';
+
+const [mode, url, name, count, nowArg] = process.argv.slice(2);
+if (!url || !name) throw new Error('usage: claim-worker drain|hold URL WORKER [N NOW_MS]');
+const worker = workerId(name);
+const { store } = await openStore(url, { now: '2026-01-01T00:00:00Z', migrate: false, poolSize: 1 });
+const decision = { side: 'BUY', slPrice: null, tpPrice: null, slPips: 50, tpPips: 100, riskReport: '', agentState: null } as const;
+
+if (mode === 'drain') {
+  const claimed: string[] = [];
+  const now = Number(nowArg ?? 0);
+  for (;;) {
+    const intent = await store.claimNextPending(worker, now);
+    if (!intent) break;
+    claimed.push(intent.id);
+    await markReadyForExec(store, intent.id, worker, { ...decision }, now);
+  }
+  await store.close();
+  process.stdout.write(JSON.stringify(claimed));
+} else if (mode === 'hold') {
+  const intents = await store.claimPending(worker, Number(nowArg), { limit: Number(count) });
+  process.stdout.write(`${JSON.stringify(intents.map((intent) => intent.id))}\n`);
+  setInterval(() => undefined, 60_000); // hold the claims until SIGKILL
+} else {
+  throw new Error(`unknown mode ${String(mode)}`);
+}
