@@ -6,7 +6,11 @@ import tseslint from 'typescript-eslint';
 const wallClockBan = {
   'no-restricted-properties': [
     'error',
-    { object: 'Date', property: 'now', message: 'Read time from the Clock port (src/clock), not Date.now().' },
+    {
+      object: 'Date',
+      property: 'now',
+      message: 'Read time from the Clock port (src/clock), not Date.now().',
+    },
   ],
   'no-restricted-syntax': [
     'error',

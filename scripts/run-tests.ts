@@ -22,7 +22,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -65,7 +67,10 @@ async function postgresForTests(): Promise<Postgres> {
 }
 
 const requested = process.argv.slice(2);
-const files = requested.length > 0 ? requested : [...testFiles(join(root, 'src')), ...testFiles(join(root, 'test'))].sort();
+const files =
+  requested.length > 0
+    ? requested
+    : [...testFiles(join(root, 'src')), ...testFiles(join(root, 'test'))].sort();
 const postgres = await postgresForTests();
 const code = await new Promise<number>((resolve) => {
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...files], {

@@ -43,8 +43,16 @@ describe('sigil CLI', () => {
     const url = `sqlite:${join(dir.path, 'listed.db')}`;
     const { store } = await openStore(url, { now: '2026-01-05T00:00:00Z' });
     const v = variantId('baseline');
-    const { intent } = await store.insertIntent({ variantId: v, symbol: 'EURUSD', tradeDate: '2026-01-05' }, 'scanner:baseline', T0);
-    await store.insertIntent({ variantId: v, symbol: 'GBPUSD', tradeDate: '2026-01-05' }, 'scanner:baseline', T0);
+    const { intent } = await store.insertIntent(
+      { variantId: v, symbol: 'EURUSD', tradeDate: '2026-01-05' },
+      'scanner:baseline',
+      T0,
+    );
+    await store.insertIntent(
+      { variantId: v, symbol: 'GBPUSD', tradeDate: '2026-01-05' },
+      'scanner:baseline',
+      T0,
+    );
     await store.claimNextPending(workerId('analyst-1'), T0 + 1_000);
     await store.close();
 
@@ -65,8 +73,13 @@ describe('sigil CLI', () => {
     assert.match(shown.out, /pending\s+claimed\s+claim\s+analyst-1/);
 
     const status = sigil(['--db', url, 'status', '--json'], dir.path);
-    const counts = JSON.parse(status.out) as { variants: { variant: string; counts: Record<string, number>; total: number }[] };
-    assert.deepEqual(counts.variants.map((v) => [v.variant, v.counts.pending, v.counts.claimed, v.total]), [['baseline', 1, 1, 2]]);
+    const counts = JSON.parse(status.out) as {
+      variants: { variant: string; counts: Record<string, number>; total: number }[];
+    };
+    assert.deepEqual(
+      counts.variants.map((v) => [v.variant, v.counts.pending, v.counts.claimed, v.total]),
+      [['baseline', 1, 1, 2]],
+    );
   });
 
   it('migrates a PostgreSQL schema, then finds it up to date', () => {
@@ -79,7 +92,7 @@ describe('sigil CLI', () => {
   it('refuses a foreign SQLite file and leaves it untouched', () => {
     const file = join(dir.path, 'other-app.db');
     const other = new Database(file);
-    other.exec("CREATE TABLE customers (id INTEGER); INSERT INTO customers VALUES (1)");
+    other.exec('CREATE TABLE customers (id INTEGER); INSERT INTO customers VALUES (1)');
     other.close();
     const before = readFileSync(file);
     const run = sigil(['--db', `sqlite:${file}`, 'status'], dir.path);
@@ -91,7 +104,10 @@ describe('sigil CLI', () => {
 
   it('refuses a file that is not a database', () => {
     const file = join(dir.path, 'notes.txt');
-    writeFileSync(file, 'this is not sqlite, just some notes that are long enough to look like a header'.repeat(20));
+    writeFileSync(
+      file,
+      'this is not sqlite, just some notes that are long enough to look like a header'.repeat(20),
+    );
     const before = readFileSync(file);
     const run = sigil(['--db', `sqlite:${file}`, 'intents', 'list'], dir.path);
     assert.equal(run.code, 2);
@@ -103,17 +119,25 @@ describe('sigil CLI', () => {
     const file = join(dir.path, 'future.db');
     assert.equal(sigil(['--db', `sqlite:${file}`, 'migrate'], dir.path).code, 0);
     const db = new Database(file);
-    db.exec("INSERT INTO sigil_migrations (id, name, applied_at) VALUES (99, 'from_the_future', '2030-01-01')");
+    db.exec(
+      "INSERT INTO sigil_migrations (id, name, applied_at) VALUES (99, 'from_the_future', '2030-01-01')",
+    );
     db.close();
     const run = sigil(['--db', `sqlite:${file}`, 'status'], dir.path);
     assert.equal(run.code, 1);
-    assert.match(run.err, /has schema version 99, but this Sigil knows migrations up to 1 only: upgrade Sigil/);
+    assert.match(
+      run.err,
+      /has schema version 99, but this Sigil knows migrations up to 1 only: upgrade Sigil/,
+    );
   });
 
   it('explains an unreachable or missing PostgreSQL in one sentence, with details under --verbose', () => {
     const refused = sigil(['--db', 'postgres://postgres@127.0.0.1:1/sigil', 'status'], dir.path);
     assert.equal(refused.code, 1);
-    assert.match(refused.err, /^sigil: cannot reach PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/sigil .*is the server running\?\n$/);
+    assert.match(
+      refused.err,
+      /^sigil: cannot reach PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/sigil .*is the server running\?\n$/,
+    );
     const verbose = sigil(['--db', 'postgres://postgres@127.0.0.1:1/sigil', '--verbose', 'status'], dir.path);
     assert.match(verbose.err, /\n\s+at /, '--verbose shows the stack');
     const missing = new URL(pg.url);

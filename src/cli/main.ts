@@ -7,6 +7,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // Commander has already printed its own usage errors.
-  if (!(error instanceof CommanderError)) console.error(describeFailure(error, process.argv.includes('--verbose')));
+  if (!(error instanceof CommanderError))
+    console.error(describeFailure(error, process.argv.includes('--verbose')));
   process.exitCode = exitCodeFor(error);
 }

@@ -7,8 +7,13 @@ import { registerStatus } from './commands/status.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sigil')
-    .description('Sigil: automated trading with a durable intent pipeline, guarded execution and variants side by side')
-    .option('--db <url>', 'database: sqlite:PATH or postgres://user@host:5432/db[?schema=name] (default: SIGIL_DB, the config\'s store.url, or sqlite:.sigil/sigil.db)')
+    .description(
+      'Sigil: automated trading with a durable intent pipeline, guarded execution and variants side by side',
+    )
+    .option(
+      '--db <url>',
+      "database: sqlite:PATH or postgres://user@host:5432/db[?schema=name] (default: SIGIL_DB, the config's store.url, or sqlite:.sigil/sigil.db)",
+    )
     .option('--config <file>', 'YAML configuration file (see "sigil config schema")')
     .option('--verbose', 'show stack traces and causes of errors')
     .showHelpAfterError('(run "sigil --help" for usage)')

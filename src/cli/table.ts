@@ -1,8 +1,13 @@
 // Plain aligned text tables for the terminal: numbers right-aligned, everything else left.
 
-export function renderTable(headers: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+): string {
   const cells = rows.map((row) => row.map((cell) => (cell === null ? '' : String(cell))));
-  const widths = headers.map((header, i) => Math.max(header.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...cells.map((row) => (row[i] ?? '').length)),
+  );
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number'));
   const line = (row: readonly string[]) =>
     row

@@ -36,7 +36,11 @@ variants:
     );
     assert.equal(config.storeUrl, 'sqlite:data/bot.db');
     assert.deepEqual(
-      config.variants.map((v) => [v.id, v.settings.pipeline.claim_ttl_minutes, v.settings.pipeline.retention_days]),
+      config.variants.map((v) => [
+        v.id,
+        v.settings.pipeline.claim_ttl_minutes,
+        v.settings.pipeline.retention_days,
+      ]),
       [
         ['baseline', 20, 30],
         ['patient', 90, 7],
@@ -49,7 +53,14 @@ variants:
     assert.deepEqual(config.variants, [
       {
         id: 'baseline',
-        settings: { pipeline: { claim_ttl_minutes: 30, max_claim_attempts: 3, intent_expiry_hours: 4, retention_days: 30 } },
+        settings: {
+          pipeline: {
+            claim_ttl_minutes: 30,
+            max_claim_attempts: 3,
+            intent_expiry_hours: 4,
+            retention_days: 30,
+          },
+        },
       },
     ]);
     assert.deepEqual(parseConfig('', 'empty.yaml').variants, config.variants);
@@ -60,25 +71,40 @@ variants:
       problemsOf('pipeline:\n  claim_ttl_minutes: thirty\n'),
       'sigil.yaml: pipeline.claim_ttl_minutes: expected number, received string, got "thirty"',
     );
-    assert.match(problemsOf('variants:\n  fast:\n    pipeline:\n      max_claim_attempts: 0\n'), /^sigil.yaml: variants.fast.pipeline.max_claim_attempts: .*>=1.*, got 0$/);
+    assert.match(
+      problemsOf('variants:\n  fast:\n    pipeline:\n      max_claim_attempts: 0\n'),
+      /^sigil.yaml: variants.fast.pipeline.max_claim_attempts: .*>=1.*, got 0$/,
+    );
   });
 
   it('refuses a typo as an unknown key', () => {
-    assert.equal(problemsOf('pipeline:\n  claim_tll_minutes: 5\n'), 'sigil.yaml: pipeline.claim_tll_minutes: unknown key');
+    assert.equal(
+      problemsOf('pipeline:\n  claim_tll_minutes: 5\n'),
+      'sigil.yaml: pipeline.claim_tll_minutes: unknown key',
+    );
     assert.equal(problemsOf('pipelines: {}\n'), 'sigil.yaml: pipelines: unknown key');
   });
 
   it('reports a YAML syntax error with its line', () => {
-    assert.match(problemsOf('pipeline:\n  claim_ttl_minutes: [1, 2\n'), /^sigil.yaml: line \d+, column \d+: /);
+    assert.match(
+      problemsOf('pipeline:\n  claim_ttl_minutes: [1, 2\n'),
+      /^sigil.yaml: line \d+, column \d+: /,
+    );
   });
 
   it('refuses a password in the YAML and a bad variant name', () => {
-    assert.match(problemsOf('store:\n  url: postgres://sigil:hunter2@db:5432/sigil\n'), /store.url: must not contain a password/);
+    assert.match(
+      problemsOf('store:\n  url: postgres://sigil:hunter2@db:5432/sigil\n'),
+      /store.url: must not contain a password/,
+    );
     assert.match(problemsOf('variants:\n  Fast!: {}\n'), /variants.Fast!: variant names are/);
   });
 
   it('says when the file is missing', () => {
-    assert.throws(() => loadConfigFile('/nonexistent/sigil.yaml'), /\/nonexistent\/sigil.yaml: cannot read the configuration \(no such file\)/);
+    assert.throws(
+      () => loadConfigFile('/nonexistent/sigil.yaml'),
+      /\/nonexistent\/sigil.yaml: cannot read the configuration \(no such file\)/,
+    );
   });
 
   it('loads .env without overriding the real environment', () => {
@@ -96,7 +122,10 @@ variants:
   });
 
   it('exports a JSON Schema that editors can use', () => {
-    const schema = configJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }>; additionalProperties: boolean };
+    const schema = configJsonSchema() as {
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+      additionalProperties: boolean;
+    };
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(Object.keys(schema.properties.pipeline?.properties ?? {}), [
       'claim_ttl_minutes',

@@ -50,7 +50,11 @@ export function parseConfig(text: string, file: string): SigilConfig {
   }
   const raw: unknown = document.toJS() ?? {};
   const parsed = ConfigFileSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => describeIssue(issue)));
+  if (!parsed.success)
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => describeIssue(issue)),
+    );
   return resolveConfig(parsed.data, file);
 }
 
@@ -83,7 +87,9 @@ function mergeOverlay(base: VariantSettings, overlay: Record<string, unknown>): 
 function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
   const path = [...prefix, ...issue.path].map(String).join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${path === '(top level)' ? key : `${path}.${key}`}: unknown key`).join('; ');
+    return issue.keys
+      .map((key) => `${path === '(top level)' ? key : `${path}.${key}`}: unknown key`)
+      .join('; ');
   }
   if (issue.code === 'invalid_key') {
     return `${path}: ${issue.issues.map((inner) => inner.message).join('; ')}`;

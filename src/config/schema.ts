@@ -21,7 +21,9 @@ export const PipelineSchema = z.strictObject({
     .number()
     .positive()
     .default(30)
-    .describe('Finished intents (closed, cancelled, rejected, failed) and their records are deleted after this.'),
+    .describe(
+      'Finished intents (closed, cancelled, rejected, failed) and their records are deleted after this.',
+    ),
 });
 
 /** Everything a variant may override, section by section. Later sections (risk, scanner…) join here. */
@@ -36,7 +38,9 @@ export type VariantSettings = z.infer<typeof VariantSettingsSchema>;
 
 /** An overlay names only what it changes: each section is optional and each key in it too. */
 const VariantOverlaySchema = z.strictObject(
-  Object.fromEntries(Object.entries(VARIANT_SECTIONS).map(([name, schema]) => [name, schema.partial().optional()])) as {
+  Object.fromEntries(
+    Object.entries(VARIANT_SECTIONS).map(([name, schema]) => [name, schema.partial().optional()]),
+  ) as {
     [K in keyof typeof VARIANT_SECTIONS]: z.ZodOptional<ReturnType<(typeof VARIANT_SECTIONS)[K]['partial']>>;
   },
 );
@@ -48,7 +52,8 @@ const StoreSchema = z.strictObject({
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'expected sqlite:PATH or postgres://user@host:5432/database')
     .refine((url) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(url), {
-      message: 'must not contain a password; set the URL in the SIGIL_DB environment variable (or .env) or use PGPASSWORD',
+      message:
+        'must not contain a password; set the URL in the SIGIL_DB environment variable (or .env) or use PGPASSWORD',
     })
     .optional()
     .describe('Database URL; --db and SIGIL_DB take precedence. Default: sqlite:.sigil/sigil.db'),
@@ -58,8 +63,13 @@ export const ConfigFileSchema = z.strictObject({
   store: StoreSchema.prefault({}),
   pipeline: PipelineSchema.prefault({}),
   variants: z
-    .record(z.string().regex(VARIANT_NAME, 'variant names are 1-32 lower-case letters, digits, _ or -'), VariantOverlaySchema.nullable())
+    .record(
+      z.string().regex(VARIANT_NAME, 'variant names are 1-32 lower-case letters, digits, _ or -'),
+      VariantOverlaySchema.nullable(),
+    )
     .optional()
-    .describe('Named overlays of the settings above; each runs side by side. Default: one variant, "baseline".'),
+    .describe(
+      'Named overlays of the settings above; each runs side by side. Default: one variant, "baseline".',
+    ),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

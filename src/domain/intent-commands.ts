@@ -13,11 +13,23 @@ export function markReadyForExec(
   decision: AnalystDecision,
   now: EpochMs,
 ): Promise<TradeIntent> {
-  return store.transition({ id, event: 'decide_trade', actor: worker, decision, reason: `analyst decided ${decision.side}` }, now);
+  return store.transition(
+    { id, event: 'decide_trade', actor: worker, decision, reason: `analyst decided ${decision.side}` },
+    now,
+  );
 }
 
-export function markHold(store: Transitioner, id: IntentId, worker: WorkerId, decision: AnalystDecision, now: EpochMs) {
-  return store.transition({ id, event: 'decide_hold', actor: worker, decision, reason: 'analyst decided HOLD' }, now);
+export function markHold(
+  store: Transitioner,
+  id: IntentId,
+  worker: WorkerId,
+  decision: AnalystDecision,
+  now: EpochMs,
+) {
+  return store.transition(
+    { id, event: 'decide_hold', actor: worker, decision, reason: 'analyst decided HOLD' },
+    now,
+  );
 }
 
 export function markOpened(
@@ -28,7 +40,10 @@ export function markOpened(
   complianceSnapshot: unknown,
   now: EpochMs,
 ) {
-  return store.transition({ id, event: 'open', actor: worker, positionId, complianceSnapshot, reason: 'position opened' }, now);
+  return store.transition(
+    { id, event: 'open', actor: worker, positionId, complianceSnapshot, reason: 'position opened' },
+    now,
+  );
 }
 
 export function markRejected(
@@ -48,7 +63,13 @@ export function markFailed(store: Transitioner, id: IntentId, worker: WorkerId, 
 }
 
 /** From pending or ready_for_exec, by an operator or an invalidated signal. */
-export function markCancelled(store: Transitioner, id: IntentId, actor: WorkerId, reason: string, now: EpochMs) {
+export function markCancelled(
+  store: Transitioner,
+  id: IntentId,
+  actor: WorkerId,
+  reason: string,
+  now: EpochMs,
+) {
   return store.transition({ id, event: 'cancel', actor, reason }, now);
 }
 
@@ -58,5 +79,8 @@ export function markClosed(store: Transitioner, id: IntentId, actor: WorkerId, r
 
 /** Graceful shutdown hands an unfinished claim back to the queue. */
 export function releaseClaim(store: Transitioner, id: IntentId, worker: WorkerId, now: EpochMs) {
-  return store.transition({ id, event: 'release', actor: worker, reason: 'released by a stopping worker' }, now);
+  return store.transition(
+    { id, event: 'release', actor: worker, reason: 'released by a stopping worker' },
+    now,
+  );
 }

@@ -69,7 +69,11 @@ export class InvalidTransitionPayloadError extends RejectedError {
   }
 }
 
-export function planTransition(subject: TransitionSubject, request: TransitionRequest, now: EpochMs): TransitionPlan {
+export function planTransition(
+  subject: TransitionSubject,
+  request: TransitionRequest,
+  now: EpochMs,
+): TransitionPlan {
   const rule = checkTransition(subject, request.event, request.actor, now);
   const changes: IntentChanges = { status: rule.to, statusReason: request.reason ?? '', updatedAt: now };
 
@@ -120,7 +124,11 @@ function payloadChanges(id: IntentId, request: TransitionRequest, now: EpochMs):
     }
     case 'open':
       if (!request.positionId) throw new InvalidTransitionPayloadError(id, event, 'needs the position id');
-      return { positionId: request.positionId, executedAt: now, complianceSnapshot: request.complianceSnapshot };
+      return {
+        positionId: request.positionId,
+        executedAt: now,
+        complianceSnapshot: request.complianceSnapshot,
+      };
     case 'reject':
     case 'fail':
       if (!request.reason) throw new InvalidTransitionPayloadError(id, event, 'needs a reason');

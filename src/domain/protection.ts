@@ -1,7 +1,13 @@
 // Locks that keep a variant (or one of its symbols) from entering: cooldowns, stop-loss guards, drawdown.
 import type { EpochMs, VariantId } from './ids.ts';
 
-export const PROTECTION_KINDS = ['cooldown', 'stoploss_guard', 'max_drawdown', 'low_profit', 'manual'] as const;
+export const PROTECTION_KINDS = [
+  'cooldown',
+  'stoploss_guard',
+  'max_drawdown',
+  'low_profit',
+  'manual',
+] as const;
 export type ProtectionKind = (typeof PROTECTION_KINDS)[number];
 
 /** The symbol of a lock that covers every symbol of the variant. */

@@ -49,7 +49,11 @@ export function changeColumns(changes: IntentChanges): ColumnChange[] {
   for (const [field, value] of Object.entries(changes) as [keyof IntentChanges, unknown][]) {
     if (value === undefined) continue;
     const { column, kind } = CHANGE_COLUMNS[field];
-    columns.push({ name: column, pgType: PG_TYPES[kind], value: kind === 'json' ? toJson(value) : (value as SqlValue) });
+    columns.push({
+      name: column,
+      pgType: PG_TYPES[kind],
+      value: kind === 'json' ? toJson(value) : (value as SqlValue),
+    });
   }
   return columns;
 }
@@ -138,7 +142,16 @@ export function intentFromRow(row: Row): TradeIntent {
   };
 }
 
-export const RECORD_COLUMNS = ['intent_id', 'from_status', 'to_status', 'event', 'actor', 'reason', 'snapshot', 'at'];
+export const RECORD_COLUMNS = [
+  'intent_id',
+  'from_status',
+  'to_status',
+  'event',
+  'actor',
+  'reason',
+  'snapshot',
+  'at',
+];
 
 export function recordValues(record: Omit<DecisionRecord, 'seq'>): SqlValue[] {
   return [

@@ -30,10 +30,15 @@ export function loadMigrations(dialect: DialectName): Migration[] {
   const migrations = readdirSync(dir)
     .map((file) => ({ file, match: MIGRATION_FILE.exec(file) }))
     .filter((entry): entry is { file: string; match: RegExpExecArray } => entry.match !== null)
-    .map(({ file, match }) => ({ id: Number(match[1]), name: match[2] ?? file, sql: readFileSync(dir + file, 'utf8') }))
+    .map(({ file, match }) => ({
+      id: Number(match[1]),
+      name: match[2] ?? file,
+      sql: readFileSync(dir + file, 'utf8'),
+    }))
     .sort((a, b) => a.id - b.id);
   migrations.forEach((migration, index) => {
-    if (migration.id !== index + 1) throw new Error(`${dialect} migrations must be numbered 1, 2, 3… without gaps`);
+    if (migration.id !== index + 1)
+      throw new Error(`${dialect} migrations must be numbered 1, 2, 3… without gaps`);
   });
   return migrations;
 }
@@ -79,7 +84,9 @@ async function currentVersion(db: SqlExecutor): Promise<number> {
 
 async function lockForMigration(driver: SqlDriver, tx: SqlExecutor): Promise<void> {
   if (!driver.dialect.advisoryLocks) return; // SQLite: BEGIN IMMEDIATE already holds the writer lock.
-  await tx.query('SELECT pg_advisory_xact_lock(?::bigint)', [advisoryKey(`sigil-migrate:${driver.schema ?? ''}`)]);
+  await tx.query('SELECT pg_advisory_xact_lock(?::bigint)', [
+    advisoryKey(`sigil-migrate:${driver.schema ?? ''}`),
+  ]);
   if (driver.schema) await tx.executeScript(`CREATE SCHEMA IF NOT EXISTS ${driver.schema}`);
 }
 

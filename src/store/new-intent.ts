@@ -34,7 +34,9 @@ export function buildIntent(input: NewIntent, now: EpochMs): TradeIntent {
   };
   for (const [field, value] of Object.entries(scanner)) {
     if (field !== 'confidence' && !Number.isFinite(value)) {
-      throw new InvalidIntentError(`${describe}: scanner ${field} must be a finite number, got ${String(value)}`);
+      throw new InvalidIntentError(
+        `${describe}: scanner ${field} must be a finite number, got ${String(value)}`,
+      );
     }
   }
   if (!CONFIDENCES.includes(scanner.confidence)) {
@@ -46,7 +48,7 @@ export function buildIntent(input: NewIntent, now: EpochMs): TradeIntent {
   }
   const idempotencyKey = input.idempotencyKey ?? defaultIdempotencyKey(key);
   return {
-    id: intentIdFor(idempotencyKey),
+    id: intentIdFor(idempotencyKey, now),
     variantId: key.variantId,
     symbol: key.symbol,
     tradeDate: key.tradeDate,
@@ -79,5 +81,10 @@ export function buildIntent(input: NewIntent, now: EpochMs): TradeIntent {
 }
 
 export function sameNaturalKey(a: TradeIntent, b: TradeIntent): boolean {
-  return a.symbol === b.symbol && a.tradeDate === b.tradeDate && a.source === b.source && a.variantId === b.variantId;
+  return (
+    a.symbol === b.symbol &&
+    a.tradeDate === b.tradeDate &&
+    a.source === b.source &&
+    a.variantId === b.variantId
+  );
 }

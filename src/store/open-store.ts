@@ -27,7 +27,10 @@ export interface OpenedStore {
 export function openDriver(url: string, options: { poolSize?: number } = {}): SqlDriver {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (!path) throw new StoreConfigError('the SQLite URL names no file; use sqlite:PATH, e.g. sqlite:.sigil/sigil.db');
+    if (!path)
+      throw new StoreConfigError(
+        'the SQLite URL names no file; use sqlite:PATH, e.g. sqlite:.sigil/sigil.db',
+      );
     return openSqlite(resolve(path));
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -49,7 +52,9 @@ export async function openStore(url: string, options: OpenStoreOptions): Promise
       const known = loadMigrations(driver.dialect.name).length;
       if (version > known) throw new SchemaTooNewError(driver.target, version, known);
       if (version < known) {
-        throw new StoreConfigError(`${driver.target} is at schema version ${version} of ${known}; run sigil migrate first`);
+        throw new StoreConfigError(
+          `${driver.target} is at schema version ${version} of ${known}; run sigil migrate first`,
+        );
       }
     }
     return { store: new SqlStore(driver), driver, migrations };

@@ -44,7 +44,13 @@ import {
 } from './intent-row.ts';
 import { buildIntent, sameNaturalKey } from './new-intent.ts';
 import { POSITION_INSERT_COLUMNS, positionFromRow, positionInsertValues } from './position-row.ts';
-import { chunkRows, valuesPlaceholders, type SqlDriver, type SqlExecutor, type SqlValue } from './sql-driver.ts';
+import {
+  chunkRows,
+  valuesPlaceholders,
+  type SqlDriver,
+  type SqlExecutor,
+  type SqlValue,
+} from './sql-driver.ts';
 import {
   IdempotencyConflictError,
   IntentNotFoundError,
@@ -111,7 +117,16 @@ export class SqlStore implements Store {
         // A batch may repeat an intent: only its first occurrence counts as inserted.
         if (inserted.delete(intent.id)) {
           results.push({ intent, inserted: true });
-          records.push({ intentId: intent.id, from: null, to: 'pending', event: 'create', actor, reason: 'created', snapshot: null, at: now });
+          records.push({
+            intentId: intent.id,
+            from: null,
+            to: 'pending',
+            event: 'create',
+            actor,
+            reason: 'created',
+            snapshot: null,
+            at: now,
+          });
         } else {
           results.push({ intent: await this.existingFor(db, intent), inserted: false });
         }
@@ -123,22 +138,27 @@ export class SqlStore implements Store {
 
   private async existingFor(db: SqlExecutor, intent: TradeIntent): Promise<TradeIntent> {
     const rows = await db.query(
-      'SELECT * FROM intents WHERE idempotency_key = ? OR (symbol = ? AND trade_date = ? AND source = ? AND variant_id = ?)',
-      [intent.idempotencyKey, intent.symbol, intent.tradeDate, intent.source, intent.variantId],
+      'SELECT * FROM intents WHERE idempotency_key = ? OR (trade_date = ? AND symbol = ? AND source = ? AND variant_id = ?)',
+      [intent.idempotencyKey, intent.tradeDate, intent.symbol, intent.source, intent.variantId],
     );
     const existing = rows.map(intentFromRow);
     const sameKey = existing.find((other) => other.idempotencyKey === intent.idempotencyKey);
-    if (sameKey && !sameNaturalKey(sameKey, intent)) throw new IdempotencyConflictError(intent.idempotencyKey, sameKey.id);
+    if (sameKey && !sameNaturalKey(sameKey, intent))
+      throw new IdempotencyConflictError(intent.idempotencyKey, sameKey.id);
     const found = sameKey ?? existing[0];
     // Only possible if the conflicting row vanished between our insert and this read.
-    if (!found) throw new RetryableError('insert_race', `intent ${intent.id} conflicted with a row that is gone; retry`);
+    if (!found)
+      throw new RetryableError(
+        'insert_race',
+        `intent ${intent.id} conflicted with a row that is gone; retry`,
+      );
     return found;
   }
 
   async intentExists(key: IntentNaturalKey): Promise<boolean> {
     const rows = await this.db.query(
-      'SELECT 1 AS found FROM intents WHERE symbol = ? AND trade_date = ? AND source = ? AND variant_id = ?',
-      [key.symbol, key.tradeDate, key.source, key.variantId],
+      'SELECT 1 AS found FROM intents WHERE trade_date = ? AND symbol = ? AND source = ? AND variant_id = ?',
+      [key.tradeDate, key.symbol, key.source, key.variantId],
     );
     return rows.length > 0;
   }
@@ -175,7 +195,8 @@ export class SqlStore implements Store {
   ): Promise<TradeIntent[]> {
     const { from, rule } = onlySourceOf(event);
     const limit = options.limit ?? 1;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`claim limit must be a whole number ≥ 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`claim limit must be a whole number ≥ 1, got ${limit}`);
     const variantFilter = options.variantId ? ' AND variant_id = ?' : '';
     const lock = this.driver.dialect.skipLocked ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.withTx(async (db) => {
@@ -183,15 +204,36 @@ export class SqlStore implements Store {
         `UPDATE intents SET status = ?, status_reason = '', claim_worker_id = ?, claim_ts = ?,
            claim_expires_at = CAST(? AS BIGINT) + claim_ttl_minutes * CAST(60000 AS BIGINT),
            attempts = attempts + ?, updated_at = ?
-         WHERE id IN (SELECT id FROM intents WHERE status = ? AND (expires_at IS NULL OR expires_at > ?)${variantFilter}
+         WHERE id IN (SELECT id FROM intents WHERE status = ${statusLiteral(from)} AND (expires_at IS NULL OR expires_at > ?)${variantFilter}
                       ORDER BY created_at, id LIMIT ?${lock})
          RETURNING *`,
-        [rule.to, worker, now, now, event === 'claim' ? 1 : 0, now, from, now, ...(options.variantId ? [options.variantId] : []), limit],
+        [
+          rule.to,
+          worker,
+          now,
+          now,
+          event === 'claim' ? 1 : 0,
+          now,
+          now,
+          ...(options.variantId ? [options.variantId] : []),
+          limit,
+        ],
       );
-      const intents = rows.map(intentFromRow).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      const intents = rows
+        .map(intentFromRow)
+        .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
       await this.insertRecords(
         db,
-        intents.map((intent) => ({ intentId: intent.id, from, to: rule.to, event, actor: worker, reason: '', snapshot: null, at: now })),
+        intents.map((intent) => ({
+          intentId: intent.id,
+          from,
+          to: rule.to,
+          event,
+          actor: worker,
+          reason: '',
+          snapshot: null,
+          at: now,
+        })),
       );
       return intents;
     });
@@ -206,7 +248,11 @@ export class SqlStore implements Store {
     if (row) return intentFromRow(row);
     const current = await this.getIntent(id);
     if (!current) throw new IntentNotFoundError(id);
-    throw new FencedOutError(id, worker, LEASED_STATUSES.includes(current.status) ? current.claimWorkerId : null);
+    throw new FencedOutError(
+      id,
+      worker,
+      LEASED_STATUSES.includes(current.status) ? current.claimWorkerId : null,
+    );
   }
 
   // ── Intents: transitions ───────────────────────────────────────────────────────────────────────
@@ -269,7 +315,10 @@ export class SqlStore implements Store {
     return results;
   }
 
-  private async insertRecords(db: SqlExecutor, records: readonly Omit<DecisionRecord, 'seq'>[]): Promise<void> {
+  private async insertRecords(
+    db: SqlExecutor,
+    records: readonly Omit<DecisionRecord, 'seq'>[],
+  ): Promise<void> {
     for (const chunk of chunkRows(records, RECORD_COLUMNS.length, this.driver.dialect)) {
       await db.execute(
         `INSERT INTO decision_records (${RECORD_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(chunk.length, RECORD_COLUMNS.length)}`,
@@ -286,8 +335,8 @@ export class SqlStore implements Store {
     for (;;) {
       const batch = await this.withTx(async (db) => {
         const rows = await db.query(
-          `SELECT * FROM intents WHERE status = ? AND claim_expires_at <= ? ORDER BY id LIMIT ?${this.skipLocked()}`,
-          [from, now, SWEEP_BATCH],
+          `SELECT * FROM intents WHERE status = ${statusLiteral(from)} AND claim_expires_at <= ? ORDER BY claim_expires_at LIMIT ?${this.skipLocked()}`,
+          [now, SWEEP_BATCH],
         );
         const requests: TransitionRequest[] = [];
         let abandoned = 0;
@@ -298,10 +347,17 @@ export class SqlStore implements Store {
           requests.push({ id: intent.id, event: 'lease_expired', actor: JANITOR, reason: lapsed });
           if (expired || exhausted) {
             abandoned++;
-            const why = expired ? 'the intent expired while claimed' : `gave up after ${intent.attempts} claims`;
+            const why = expired
+              ? 'the intent expired while claimed'
+              : `gave up after ${intent.attempts} claims`;
             requests.push({ id: intent.id, event: 'abandon', actor: JANITOR, reason: why });
           } else {
-            requests.push({ id: intent.id, event: 'requeue', actor: JANITOR, reason: `${lapsed}; back in the queue` });
+            requests.push({
+              id: intent.id,
+              event: 'requeue',
+              actor: JANITOR,
+              reason: `${lapsed}; back in the queue`,
+            });
           }
         }
         await this.applyTransitions(db, requests, now);
@@ -326,7 +382,12 @@ export class SqlStore implements Store {
         );
         await this.applyTransitions(
           db,
-          rows.map((row) => ({ id: row.id, event: 'expire', actor: JANITOR, reason: 'expired before it was acted on' })),
+          rows.map((row) => ({
+            id: row.id,
+            event: 'expire',
+            actor: JANITOR,
+            reason: 'expired before it was acted on',
+          })),
           now,
         );
         return rows.length;
@@ -337,12 +398,16 @@ export class SqlStore implements Store {
   }
 
   async cleanupOldIntents(retentionDays: number, now: EpochMs): Promise<number> {
-    if (!(retentionDays > 0)) throw new RejectedError('invalid_retention', `retention_days must be above 0, got ${retentionDays}`);
+    if (!(retentionDays > 0))
+      throw new RejectedError('invalid_retention', `retention_days must be above 0, got ${retentionDays}`);
     const cutoff = now - retentionDays * 86_400_000;
     const terminal = `status IN (${TERMINAL_STATUSES.map(() => '?').join(', ')}) AND updated_at < ?`;
     const params = [...TERMINAL_STATUSES, cutoff];
     return this.withTx(async (db) => {
-      await db.execute(`DELETE FROM decision_records WHERE intent_id IN (SELECT id FROM intents WHERE ${terminal})`, params);
+      await db.execute(
+        `DELETE FROM decision_records WHERE intent_id IN (SELECT id FROM intents WHERE ${terminal})`,
+        params,
+      );
       return db.execute(`DELETE FROM intents WHERE ${terminal}`, params);
     });
   }
@@ -491,6 +556,18 @@ export class SqlStore implements Store {
   }
 }
 
+/**
+ * A status written into the SQL text rather than bound: only then can SQLite and PostgreSQL's generic
+ * plans prove that a query fits a partial index (`WHERE status IN ('pending', 'ready_for_exec')`). With
+ * a bound parameter the claim query scanned the whole table. Only statuses from the table get here.
+ */
+function statusLiteral(status: IntentStatus): string {
+  if (!INTENT_STATUSES.includes(status)) throw new Error(`not an intent status: ${String(status)}`);
+  return `'${status}'`;
+}
+
 function withoutUndefined(changes: IntentChanges): IntentChanges {
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as IntentChanges;
+  return Object.fromEntries(
+    Object.entries(changes).filter(([, value]) => value !== undefined),
+  ) as IntentChanges;
 }

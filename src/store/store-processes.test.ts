@@ -29,7 +29,8 @@ for (const target of STORE_TARGETS) {
       const db = await target.create();
       const { store } = await openStore(db.url, { now: MIGRATED_AT });
       try {
-        for (let i = 0; i < INTENTS; i += 500) await store.insertIntents(intents(500, `S${i}-`), 'scanner', T0);
+        for (let i = 0; i < INTENTS; i += 500)
+          await store.insertIntents(intents(500, `S${i}-`), 'scanner', T0);
         const outputs = await Promise.all(
           Array.from({ length: CLAIMERS[target.dialect] }, (_, i) =>
             runTs('claim-worker.ts', ['drain', db.url, `claimer-${i}`, '0', String(T0)]),
@@ -92,9 +93,21 @@ for (const target of STORE_TARGETS) {
         }
         // The dead worker's late write, had it woken up, would be fenced out.
         await assert.rejects(
-          markReadyForExec(store, held[0] as never, workerId('doomed'), {
-            side: 'BUY', slPrice: null, tpPrice: null, slPips: null, tpPips: null, riskReport: '', agentState: null,
-          }, T0 + 8 * 60_000),
+          markReadyForExec(
+            store,
+            held[0] as never,
+            workerId('doomed'),
+            {
+              side: 'BUY',
+              slPrice: null,
+              tpPrice: null,
+              slPips: null,
+              tpPips: null,
+              riskReport: '',
+              agentState: null,
+            },
+            T0 + 8 * 60_000,
+          ),
         );
       } finally {
         await store.close();
@@ -107,10 +120,20 @@ for (const target of STORE_TARGETS) {
       try {
         const startAt = String(Math.round(performance.timeOrigin + performance.now() + 1_500));
         const results = (
-          await Promise.all([runTs('migrate-child.ts', [db.url, startAt]), runTs('migrate-child.ts', [db.url, startAt])])
+          await Promise.all([
+            runTs('migrate-child.ts', [db.url, startAt]),
+            runTs('migrate-child.ts', [db.url, startAt]),
+          ])
         ).map((out) => JSON.parse(out) as { applied: number[]; version: number });
-        assert.deepEqual(results.map((r) => r.version), [1, 1]);
-        assert.deepEqual(results.flatMap((r) => r.applied).sort(), [1], 'each migration applied by exactly one process');
+        assert.deepEqual(
+          results.map((r) => r.version),
+          [1, 1],
+        );
+        assert.deepEqual(
+          results.flatMap((r) => r.applied).sort(),
+          [1],
+          'each migration applied by exactly one process',
+        );
         const { store } = await openStore(db.url, { now: MIGRATED_AT, migrate: false });
         assert.deepEqual(await store.countByStatus(), []);
         await store.close();

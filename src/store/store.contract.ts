@@ -28,7 +28,6 @@ const MINUTE = 60_000;
 const V = variantId('baseline');
 const A = workerId('worker-a');
 const B = workerId('worker-b');
-const OPERATOR = workerId('operator');
 const BUY: AnalystDecision = {
   side: 'BUY',
   slPrice: 95,
@@ -43,7 +42,13 @@ const HOLD: AnalystDecision = { ...BUY, side: 'HOLD', slPrice: null, tpPrice: nu
 let counter = 0;
 function newIntent(overrides: Partial<NewIntent> = {}): NewIntent {
   counter++;
-  return { variantId: V, symbol: `SYM${counter}`, tradeDate: '2026-01-05', claimTtlMinutes: 10, ...overrides };
+  return {
+    variantId: V,
+    symbol: `SYM${counter}`,
+    tradeDate: '2026-01-05',
+    claimTtlMinutes: 10,
+    ...overrides,
+  };
 }
 
 /** The payload and actor each event needs to be legal. */
@@ -90,7 +95,8 @@ function timeOf(event: IntentEvent): EpochMs {
 async function intentIn(store: Store, status: IntentStatus): Promise<TradeIntent> {
   const { intent } = await store.insertIntent(newIntent(), 'scanner:test', T0);
   let current = intent;
-  for (const event of PATHS[status]) current = await store.transition(requestFor(current.id, event), timeOf(event));
+  for (const event of PATHS[status])
+    current = await store.transition(requestFor(current.id, event), timeOf(event));
   assert.equal(current.status, status);
   return current;
 }
@@ -213,7 +219,10 @@ export function describeStoreContract(target: ContractTarget): void {
 
       it('refuses a decision event without its payload', async () => {
         const claimed = await intentIn(store, 'claimed');
-        await assert.rejects(store.transition({ id: claimed.id, event: 'decide_trade', actor: A }, T0), /needs a decision/);
+        await assert.rejects(
+          store.transition({ id: claimed.id, event: 'decide_trade', actor: A }, T0),
+          /needs a decision/,
+        );
         await assert.rejects(
           store.transition({ id: claimed.id, event: 'decide_trade', actor: A, decision: HOLD }, T0),
           /BUY or SELL/,
@@ -222,7 +231,10 @@ export function describeStoreContract(target: ContractTarget): void {
       });
 
       it('reports an unknown intent', async () => {
-        await assert.rejects(store.transition(requestFor(intentId('it_missing'), 'cancel'), T0), IntentNotFoundError);
+        await assert.rejects(
+          store.transition(requestFor(intentId('it_missing'), 'cancel'), T0),
+          IntentNotFoundError,
+        );
       });
 
       it('applies a batch all or nothing', async () => {
@@ -233,7 +245,10 @@ export function describeStoreContract(target: ContractTarget): void {
           IllegalTransitionError,
         );
         assert.equal((await store.getIntent(one.id))?.status, 'pending');
-        const moved = await store.transitionMany([requestFor(one.id, 'claim'), requestFor(one.id, 'decide_trade')], T0);
+        const moved = await store.transitionMany(
+          [requestFor(one.id, 'claim'), requestFor(one.id, 'decide_trade')],
+          T0,
+        );
         assert.deepEqual(
           moved.map((i) => i.status),
           ['claimed', 'ready_for_exec'],
@@ -245,7 +260,10 @@ export function describeStoreContract(target: ContractTarget): void {
       it('lets only the lease holder move a claimed intent on', async () => {
         const claimed = await intentIn(store, 'claimed');
         for (const event of ['decide_trade', 'decide_hold', 'fail', 'release'] as const) {
-          await assert.rejects(store.transition({ ...requestFor(claimed.id, event), actor: B }, T0), FencedOutError);
+          await assert.rejects(
+            store.transition({ ...requestFor(claimed.id, event), actor: B }, T0),
+            FencedOutError,
+          );
         }
         assert.deepEqual(await store.getIntent(claimed.id), claimed);
         await assert.rejects(store.extendLease(claimed.id, B, T0), FencedOutError);
@@ -253,18 +271,34 @@ export function describeStoreContract(target: ContractTarget): void {
 
       it('lets only the executor move an executing intent on', async () => {
         const executing = await intentIn(store, 'executing');
-        await assert.rejects(store.transition({ ...requestFor(executing.id, 'open'), actor: B }, T0), FencedOutError);
-        await assert.rejects(store.transition({ ...requestFor(executing.id, 'adopt'), actor: B }, T0), LeaseNotExpiredError);
-        const adopted = await store.transition({ ...requestFor(executing.id, 'adopt'), actor: B }, T0 + 11 * MINUTE);
+        await assert.rejects(
+          store.transition({ ...requestFor(executing.id, 'open'), actor: B }, T0),
+          FencedOutError,
+        );
+        await assert.rejects(
+          store.transition({ ...requestFor(executing.id, 'adopt'), actor: B }, T0),
+          LeaseNotExpiredError,
+        );
+        const adopted = await store.transition(
+          { ...requestFor(executing.id, 'adopt'), actor: B },
+          T0 + 11 * MINUTE,
+        );
         assert.equal(adopted.claimWorkerId, B);
-        await assert.rejects(store.transition(requestFor(executing.id, 'open'), T0 + 11 * MINUTE), FencedOutError);
+        await assert.rejects(
+          store.transition(requestFor(executing.id, 'open'), T0 + 11 * MINUTE),
+          FencedOutError,
+        );
       });
     });
 
     describe('claiming, leases and the janitor', () => {
       it('claims the oldest pending intents of a variant once, skipping expired ones', async () => {
         const variant = variantId('claim-order');
-        await store.insertIntent(newIntent({ variantId: variant, expiresAt: T0 + MINUTE }), 'scanner', T0 - 3 * MINUTE);
+        await store.insertIntent(
+          newIntent({ variantId: variant, expiresAt: T0 + MINUTE }),
+          'scanner',
+          T0 - 3 * MINUTE,
+        );
         const first = await store.insertIntent(newIntent({ variantId: variant }), 'scanner', T0 - 2 * MINUTE);
         const second = await store.insertIntent(newIntent({ variantId: variant }), 'scanner', T0 - MINUTE);
         const claimed = await store.claimPending(A, T0 + 2 * MINUTE, { variantId: variant, limit: 5 });
@@ -285,7 +319,10 @@ export function describeStoreContract(target: ContractTarget): void {
       it('picks ready intents for execution under a lease', async () => {
         const variant = variantId('pick');
         const ready = await store.insertIntent(newIntent({ variantId: variant }), 'scanner', T0);
-        await store.transitionMany([requestFor(ready.intent.id, 'claim'), requestFor(ready.intent.id, 'decide_trade')], T0);
+        await store.transitionMany(
+          [requestFor(ready.intent.id, 'claim'), requestFor(ready.intent.id, 'decide_trade')],
+          T0,
+        );
         const picked = await store.pickReady(B, T0, { variantId: variant });
         assert.deepEqual(
           picked.map((i) => [i.id, i.status, i.claimWorkerId]),
@@ -298,10 +335,18 @@ export function describeStoreContract(target: ContractTarget): void {
         const { intent } = await store.insertIntent(newIntent({ variantId: variant }), 'scanner', T0);
         await store.claimNextPending(A, T0, { variantId: variant });
         await store.recycleExpiredClaims(T0 + 9 * MINUTE, { maxAttempts: 3 });
-        assert.equal((await store.getIntent(intent.id))?.status, 'claimed', 'the lease runs until T0 + 10 min');
+        assert.equal(
+          (await store.getIntent(intent.id))?.status,
+          'claimed',
+          'the lease runs until T0 + 10 min',
+        );
         await store.extendLease(intent.id, A, T0 + 5 * MINUTE);
         await store.recycleExpiredClaims(T0 + 11 * MINUTE, { maxAttempts: 3 });
-        assert.equal((await store.getIntent(intent.id))?.status, 'claimed', 'the extended lease runs until T0 + 15 min');
+        assert.equal(
+          (await store.getIntent(intent.id))?.status,
+          'claimed',
+          'the extended lease runs until T0 + 15 min',
+        );
         const result = await store.recycleExpiredClaims(T0 + 16 * MINUTE, { maxAttempts: 3 });
         assert.equal(result.requeued >= 1, true);
         const recycled = await store.getIntent(intent.id);
@@ -321,7 +366,11 @@ export function describeStoreContract(target: ContractTarget): void {
       it('abandons an intent claimed too often, or expired while claimed', async () => {
         const variant = variantId('abandon');
         const tired = await store.insertIntent(newIntent({ variantId: variant }), 'scanner', T0);
-        const stale = await store.insertIntent(newIntent({ variantId: variant, expiresAt: T0 + 5 * MINUTE }), 'scanner', T0);
+        const stale = await store.insertIntent(
+          newIntent({ variantId: variant, expiresAt: T0 + 5 * MINUTE }),
+          'scanner',
+          T0,
+        );
         await store.claimPending(A, T0, { variantId: variant, limit: 2 });
         await store.recycleExpiredClaims(T0 + 11 * MINUTE, { maxAttempts: 1 });
         for (const id of [tired.intent.id, stale.intent.id]) {
@@ -333,9 +382,17 @@ export function describeStoreContract(target: ContractTarget): void {
 
       it('expires stale pending and ready intents', async () => {
         const variant = variantId('expire');
-        const stale = await store.insertIntent(newIntent({ variantId: variant, expiresAt: T0 + MINUTE }), 'scanner', T0);
-        const fresh = await store.insertIntent(newIntent({ variantId: variant, expiresAt: T0 + 60 * MINUTE }), 'scanner', T0);
-        assert.equal(await store.expireStaleIntents(T0 + 2 * MINUTE) >= 1, true);
+        const stale = await store.insertIntent(
+          newIntent({ variantId: variant, expiresAt: T0 + MINUTE }),
+          'scanner',
+          T0,
+        );
+        const fresh = await store.insertIntent(
+          newIntent({ variantId: variant, expiresAt: T0 + 60 * MINUTE }),
+          'scanner',
+          T0,
+        );
+        assert.equal((await store.expireStaleIntents(T0 + 2 * MINUTE)) >= 1, true);
         assert.equal((await store.getIntent(stale.intent.id))?.status, 'cancelled');
         assert.equal((await store.getIntent(fresh.intent.id))?.status, 'pending');
       });
@@ -400,9 +457,30 @@ export function describeStoreContract(target: ContractTarget): void {
     describe('protections and heartbeats', () => {
       it('upserts a lock and reports it while it is in force, variant-wide ones included', async () => {
         const variant = variantId('locks');
-        await store.upsertProtection({ variantId: variant, symbol: 'ETHUSDT', kind: 'cooldown', until: T0 + 60 * MINUTE, reason: 'opened' }, T0);
-        await store.upsertProtection({ variantId: variant, symbol: 'ETHUSDT', kind: 'cooldown', until: T0 + 90 * MINUTE, reason: 'again' }, T0);
-        await store.upsertProtection({ variantId: variant, symbol: '*', kind: 'max_drawdown', until: T0 + 30 * MINUTE, reason: 'dd' }, T0);
+        await store.upsertProtection(
+          {
+            variantId: variant,
+            symbol: 'ETHUSDT',
+            kind: 'cooldown',
+            until: T0 + 60 * MINUTE,
+            reason: 'opened',
+          },
+          T0,
+        );
+        await store.upsertProtection(
+          {
+            variantId: variant,
+            symbol: 'ETHUSDT',
+            kind: 'cooldown',
+            until: T0 + 90 * MINUTE,
+            reason: 'again',
+          },
+          T0,
+        );
+        await store.upsertProtection(
+          { variantId: variant, symbol: '*', kind: 'max_drawdown', until: T0 + 30 * MINUTE, reason: 'dd' },
+          T0,
+        );
         const active = await store.activeProtections(variant, 'ETHUSDT', T0 + 10 * MINUTE);
         assert.deepEqual(
           active.map((p) => [p.kind, p.until, p.reason]),
@@ -446,8 +524,16 @@ export function describeStoreContract(target: ContractTarget): void {
 
       it('filters intents and counts them by variant and status', async () => {
         const variant = variantId('query');
-        const a = await store.insertIntent(newIntent({ variantId: variant, symbol: 'AAA', tradeDate: '2026-02-01' }), 's', T0);
-        await store.insertIntent(newIntent({ variantId: variant, symbol: 'BBB', tradeDate: '2026-02-02' }), 's', T0);
+        const a = await store.insertIntent(
+          newIntent({ variantId: variant, symbol: 'AAA', tradeDate: '2026-02-01' }),
+          's',
+          T0,
+        );
+        await store.insertIntent(
+          newIntent({ variantId: variant, symbol: 'BBB', tradeDate: '2026-02-02' }),
+          's',
+          T0,
+        );
         await store.transition(requestFor(a.intent.id, 'cancel'), T0);
         assert.deepEqual(
           (await store.listIntents({ variantId: variant, statuses: ['pending'] })).map((i) => i.symbol),

@@ -38,6 +38,8 @@ export function firstLine(child: ChildProcess): Promise<string> {
       const end = out.indexOf('\n');
       if (end >= 0) resolve(out.slice(0, end));
     });
-    child.on('exit', (code) => reject(new Error(`child exited (${code}) before printing a line: ${err.trim()}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`child exited (${code}) before printing a line: ${err.trim()}`)),
+    );
   });
 }

@@ -2,6 +2,7 @@
 //   drain URL WORKER            claims one intent at a time and decides it, until none is left;
 //                               prints the ids it claimed as JSON.
 //   hold URL WORKER N NOW_MS    claims N intents at NOW_MS, prints them, then hangs until killed.
+import { errorKindOf } from '../../src/domain/errors.ts';
 import { markReadyForExec } from '../../src/domain/intent-commands.ts';
 import { workerId } from '../../src/domain/ids.ts';
 import { openStore } from '../../src/store/open-store.ts';
@@ -10,16 +11,36 @@ const [mode, url, name, count, nowArg] = process.argv.slice(2);
 if (!url || !name) throw new Error('usage: claim-worker drain|hold URL WORKER [N NOW_MS]');
 const worker = workerId(name);
 const { store } = await openStore(url, { now: '2026-01-01T00:00:00Z', migrate: false, poolSize: 1 });
-const decision = { side: 'BUY', slPrice: null, tpPrice: null, slPips: 50, tpPips: 100, riskReport: '', agentState: null } as const;
+const decision = {
+  side: 'BUY',
+  slPrice: null,
+  tpPrice: null,
+  slPips: 50,
+  tpPips: 100,
+  riskReport: '',
+  agentState: null,
+} as const;
+
+/** What every Sigil worker does with a retryable error (a busy or unreachable store): back off, retry. */
+async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (errorKindOf(error) !== 'retryable' || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    }
+  }
+}
 
 if (mode === 'drain') {
   const claimed: string[] = [];
   const now = Number(nowArg ?? 0);
   for (;;) {
-    const intent = await store.claimNextPending(worker, now);
+    const intent = await retrying(() => store.claimNextPending(worker, now));
     if (!intent) break;
     claimed.push(intent.id);
-    await markReadyForExec(store, intent.id, worker, { ...decision }, now);
+    await retrying(() => markReadyForExec(store, intent.id, worker, { ...decision }, now));
   }
   await store.close();
   process.stdout.write(JSON.stringify(claimed));

@@ -4,7 +4,9 @@ import { configJsonSchema } from '../../config/json-schema.ts';
 import { loadConfigFile } from '../../config/load-config.ts';
 
 export function registerConfig(program: Command): void {
-  const config = program.command('config').description('validate configuration files and export their schema');
+  const config = program
+    .command('config')
+    .description('validate configuration files and export their schema');
 
   config
     .command('check')
@@ -12,7 +14,9 @@ export function registerConfig(program: Command): void {
     .argument('<file>', 'the YAML file')
     .action((file: string) => {
       const loaded = loadConfigFile(file);
-      console.log(`${file} is valid: ${loaded.variants.length} variant(s): ${loaded.variants.map((v) => v.id).join(', ')}`);
+      console.log(
+        `${file} is valid: ${loaded.variants.length} variant(s): ${loaded.variants.map((v) => v.id).join(', ')}`,
+      );
     });
 
   config

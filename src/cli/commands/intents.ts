@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
 import { intentId, variantId } from '../../domain/ids.ts';
 import type { TradeIntent } from '../../domain/intent.ts';
@@ -45,7 +45,17 @@ export function registerIntents(program: Command): void {
         console.log(
           renderTable(
             ['id', 'variant', 'symbol', 'trade date', 'status', 'side', 'score', 'created', 'reason'],
-            found.map((i) => [i.id, i.variantId, i.symbol, i.tradeDate, i.status, i.suggestedSide, i.scanner.score, isoTime(i.createdAt), i.statusReason]),
+            found.map((i) => [
+              i.id,
+              i.variantId,
+              i.symbol,
+              i.tradeDate,
+              i.status,
+              i.suggestedSide,
+              i.scanner.score,
+              isoTime(i.createdAt),
+              i.statusReason,
+            ]),
           ),
         );
       });
@@ -60,7 +70,8 @@ export function registerIntents(program: Command): void {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       await withStore(context, async (store) => {
         const intent = await store.getIntent(intentId(id));
-        if (!intent) throw new UsageError(`no intent ${id} in ${context.storeUrl}; "sigil intents list" shows the ids`);
+        if (!intent)
+          throw new UsageError(`no intent ${id} in ${context.storeUrl}; "sigil intents list" shows the ids`);
         const records = await store.decisionRecords(intent.id);
         if (options.json) return console.log(JSON.stringify({ intent, records }, null, 2));
         console.log(describeIntent(intent));
@@ -83,11 +94,22 @@ function describeIntent(i: TradeIntent): string {
     ['trade date', i.tradeDate],
     ['source', i.source],
     ['status', `${i.status}${i.statusReason ? ` (${i.statusReason})` : ''}`],
-    ['scanner', `score ${i.scanner.score}, confidence ${i.scanner.confidence}, gap ${i.scanner.scoreGap}, drop ${i.scanner.dropDistance}, top-k spread ${i.scanner.topkSpread}`],
+    [
+      'scanner',
+      `score ${i.scanner.score}, confidence ${i.scanner.confidence}, gap ${i.scanner.scoreGap}, drop ${i.scanner.dropDistance}, top-k spread ${i.scanner.topkSpread}`,
+    ],
     ['ATR at signal', i.atrAtSignal],
-    ['suggested', i.suggestedSide && `${i.suggestedSide} sl ${i.suggestedSlPrice ?? i.suggestedSlPips ?? '—'} tp ${i.suggestedTpPrice ?? i.suggestedTpPips ?? '—'}`],
+    [
+      'suggested',
+      i.suggestedSide &&
+        `${i.suggestedSide} sl ${i.suggestedSlPrice ?? i.suggestedSlPips ?? '—'} tp ${i.suggestedTpPrice ?? i.suggestedTpPips ?? '—'}`,
+    ],
     ['risk report', i.agentRiskReport || null],
-    ['claim', i.claimWorkerId && `${i.claimWorkerId}, lease until ${isoTime(i.claimExpiresAt) || '—'}, attempts ${i.attempts}`],
+    [
+      'claim',
+      i.claimWorkerId &&
+        `${i.claimWorkerId}, lease until ${isoTime(i.claimExpiresAt) || '—'}, attempts ${i.attempts}`,
+    ],
     ['expires', isoTime(i.expiresAt)],
     ['position', i.positionId],
     ['executed', isoTime(i.executedAt)],
@@ -104,7 +126,10 @@ function describeIntent(i: TradeIntent): string {
 function parseStatuses(value: string): IntentStatus[] {
   const statuses = value.split(',').map((s) => s.trim());
   const bad = statuses.filter((s) => !(INTENT_STATUSES as readonly string[]).includes(s));
-  if (bad.length > 0) throw new InvalidArgumentError(`unknown status ${bad.join(', ')}; expected ${INTENT_STATUSES.join(', ')}`);
+  if (bad.length > 0)
+    throw new InvalidArgumentError(
+      `unknown status ${bad.join(', ')}; expected ${INTENT_STATUSES.join(', ')}`,
+    );
   return statuses as IntentStatus[];
 }
 

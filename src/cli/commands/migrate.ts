@@ -5,7 +5,9 @@ import { openStore } from '../../store/open-store.ts';
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
-    .description('create the database if needed and apply every pending schema migration (safe to run concurrently)')
+    .description(
+      'create the database if needed and apply every pending schema migration (safe to run concurrently)',
+    )
     .action(async (_options, command: Command) => {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       const { store, driver, migrations } = await openStore(context.storeUrl, {

@@ -12,18 +12,29 @@ export function registerStatus(program: Command): void {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       await withStore(context, async (store, opened) => {
         const counts = await store.countByStatus();
-        const variants = [...new Set([...context.config.variants.map((v) => v.id), ...counts.map((c) => c.variantId)])].sort();
+        const variants = [
+          ...new Set([...context.config.variants.map((v) => v.id), ...counts.map((c) => c.variantId)]),
+        ].sort();
         const byVariant = variants.map((variant) => {
-          const row = Object.fromEntries(INTENT_STATUSES.map((status) => [status, 0])) as Record<string, number>;
+          const row = Object.fromEntries(INTENT_STATUSES.map((status) => [status, 0])) as Record<
+            string,
+            number
+          >;
           for (const c of counts.filter((c) => c.variantId === variant)) row[c.status] = c.count;
           return { variant, counts: row, total: Object.values(row).reduce((a, b) => a + b, 0) };
         });
-        const database = { target: opened.driver.target, dialect: store.dialect, schemaVersion: opened.migrations?.version ?? null };
+        const database = {
+          target: opened.driver.target,
+          dialect: store.dialect,
+          schemaVersion: opened.migrations?.version ?? null,
+        };
         if (options.json) {
           console.log(JSON.stringify({ database, variants: byVariant }, null, 2));
           return;
         }
-        console.log(`Database: ${database.target} (${database.dialect}, schema version ${database.schemaVersion})`);
+        console.log(
+          `Database: ${database.target} (${database.dialect}, schema version ${database.schemaVersion})`,
+        );
         console.log(
           renderTable(
             ['variant', ...INTENT_STATUSES, 'total'],

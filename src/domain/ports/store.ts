@@ -60,7 +60,11 @@ export interface Store {
 
   /** Atomically leases the oldest claimable pending intents to `worker`. */
   claimPending(worker: WorkerId, now: EpochMs, options?: ClaimOptions): Promise<TradeIntent[]>;
-  claimNextPending(worker: WorkerId, now: EpochMs, options?: Omit<ClaimOptions, 'limit'>): Promise<TradeIntent | null>;
+  claimNextPending(
+    worker: WorkerId,
+    now: EpochMs,
+    options?: Omit<ClaimOptions, 'limit'>,
+  ): Promise<TradeIntent | null>;
   /** Picks ready intents for execution under a lease (ready_for_exec → executing). */
   pickReady(worker: WorkerId, now: EpochMs, options?: ClaimOptions): Promise<TradeIntent[]>;
 
@@ -89,7 +93,10 @@ export interface Store {
   getPosition(id: PositionId): Promise<Position | null>;
   openPositions(variantId?: VariantId): Promise<Position[]>;
 
-  upsertProtection(protection: Omit<SymbolProtection, 'createdAt' | 'updatedAt'>, now: EpochMs): Promise<void>;
+  upsertProtection(
+    protection: Omit<SymbolProtection, 'createdAt' | 'updatedAt'>,
+    now: EpochMs,
+  ): Promise<void>;
   /** Locks in force at `now` for the symbol, including variant-wide ones. */
   activeProtections(variantId: VariantId, symbol: string, now: EpochMs): Promise<SymbolProtection[]>;
 

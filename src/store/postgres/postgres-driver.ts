@@ -8,7 +8,9 @@ const INT8_OID = 20;
 // Epoch milliseconds and counts fit a double exactly; pg would hand int8 back as strings otherwise.
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 const POSTGRES_DIALECT: Dialect = {
@@ -36,11 +38,15 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new StoreConfigError(`"${redactUrl(url)}" is not a valid PostgreSQL URL; expected postgres://user@host:5432/database`);
+    throw new StoreConfigError(
+      `"${redactUrl(url)}" is not a valid PostgreSQL URL; expected postgres://user@host:5432/database`,
+    );
   }
   const schema = parsed.searchParams.get('schema');
   if (schema !== null && !SCHEMA_PATTERN.test(schema)) {
-    throw new StoreConfigError(`schema "${schema}" in the PostgreSQL URL must be lower-case letters, digits and _`);
+    throw new StoreConfigError(
+      `schema "${schema}" in the PostgreSQL URL must be lower-case letters, digits and _`,
+    );
   }
   parsed.searchParams.delete('schema');
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username || 'postgres';
@@ -178,7 +184,16 @@ function pgCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined;
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 /** Turns pg's errors into one sentence that says what is wrong and how to fix it. */
 export function describePgError(display: string, error: unknown): Error {
@@ -198,12 +213,18 @@ export function describePgError(display: string, error: unknown): Error {
         error,
       );
     case '3D000':
-      return new StoreConfigError(`${message} at ${display}; create it first (createdb) or fix the URL`, error);
+      return new StoreConfigError(
+        `${message} at ${display}; create it first (createdb) or fix the URL`,
+        error,
+      );
     case 'ENOTFOUND':
       return new StoreConfigError(`cannot resolve the host of ${display}; check the URL`, error);
   }
   if (code && UNAVAILABLE_CODES.has(code)) {
-    return new StoreUnavailableError(`cannot reach PostgreSQL at ${display} (${code}: ${message}); is the server running?`, error);
+    return new StoreUnavailableError(
+      `cannot reach PostgreSQL at ${display} (${code}: ${message}); is the server running?`,
+      error,
+    );
   }
   return error instanceof Error ? error : new Error(message);
 }

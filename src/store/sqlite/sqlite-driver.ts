@@ -20,64 +20,126 @@ const SQLITE_DIALECT: Dialect = {
   maxParams: 32_000,
   // SQLite's message names the columns, not the index: "UNIQUE constraint failed: t.a, t.b".
   isUniqueViolation: (error, index) =>
-    hasCode(error, 'SQLITE_CONSTRAINT_UNIQUE') && String((error as Error).message).endsWith(index.columns.join(', ')),
+    hasCode(error, 'SQLITE_CONSTRAINT_UNIQUE') &&
+    String((error as Error).message).endsWith(index.columns.join(', ')),
 };
 
 export function openSqlite(path: string, options: SqliteOptions = {}): SqlDriver {
   const file = resolve(path);
   if (!existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
-  let db: Database.Database;
-  try {
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
-    // A corrupt file fails on this first read. Switching to WAL rewrites the file header, so another
-    // application's database is refused before that, and stays exactly as it was.
-    const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-      .pluck()
-      .all() as string[];
-    if (tables.length > 0 && !tables.includes('sigil_migrations')) {
-      db.close();
-      throw new StoreConfigError(
-        `${file} already holds tables of another application (${tables.slice(0, 5).join(', ')}) and no Sigil schema; point --db at a new file`,
-      );
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const deadline = performance.now() + busyTimeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { timeout: busyTimeoutMs });
+      prepareConnection(db, file);
+      return new SqliteDriver(db, file);
+    } catch (error) {
+      db?.close();
+      // Two processes opening a new file at once: switching it to WAL can answer SQLITE_BUSY without
+      // waiting on the busy handler. Try again, within the same busy timeout.
+      if (hasCode(error, 'SQLITE_BUSY') && performance.now() < deadline) {
+        sleepSync(Math.min(5 * attempt, 100));
+        continue;
+      }
+      throw error instanceof StoreConfigError ? error : describeOpenError(file, error);
     }
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-  } catch (error) {
-    throw error instanceof StoreConfigError ? error : describeOpenError(file, error);
   }
-  return new SqliteDriver(db, file);
+}
+
+/**
+ * Long enough that writers of several processes on a loaded machine get their turn: SQLite's busy
+ * handler is not fair (a long waiter polls every 100 ms while others take the lock), and 5 s starved a
+ * claimer in the 4-process test. Past it the caller gets StoreUnavailableError and backs off.
+ */
+const DEFAULT_BUSY_TIMEOUT_MS = 20_000;
+
+function prepareConnection(db: Database.Database, file: string): void {
+  // A corrupt file fails on this first read. Switching to WAL rewrites the file header, so another
+  // application's database is refused before that, and stays exactly as it was.
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  if (tables.length > 0 && !tables.includes('sigil_migrations')) {
+    throw new StoreConfigError(
+      `${file} already holds tables of another application (${tables.slice(0, 5).join(', ')}) and no Sigil schema; point --db at a new file`,
+    );
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  // Checkpoint every ~40 MB of WAL instead of every 4 MB: fewer, larger write-backs. Every commit is
+  // still fsynced; measured +10% on the lifecycle bench.
+  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma('foreign_keys = ON');
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+interface Prepared {
+  statement: Database.Statement;
+  /** Column names of a reader; rows come back as arrays and are turned into objects here. */
+  columns: string[] | null;
+}
+
+/**
+ * better-sqlite3 builds each row object property by property in C++; for the 33 columns of an intent
+ * that cost 15 µs a row. Raw arrays zipped into objects in JavaScript cost 6 µs (measured).
+ */
+function toObjects(columns: readonly string[], rows: unknown[][]): Row[] {
+  const objects: Row[] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const values = rows[r] as unknown[];
+    const object: Row = {};
+    for (let c = 0; c < columns.length; c++) object[columns[c] as string] = values[c];
+    objects[r] = object;
+  }
+  return objects;
 }
 
 class SqliteExecutor implements SqlExecutor {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Prepared>();
 
   constructor(
     protected readonly db: Database.Database,
     protected readonly file: string,
   ) {}
 
-  protected statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
+  protected prepared(sql: string): Prepared {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      const statement = this.guard(() => this.db.prepare(sql));
+      const columns = statement.reader ? statement.columns().map((column) => column.name) : null;
+      if (columns) statement.raw(true);
+      prepared = { statement, columns };
+      this.statements.set(sql, prepared);
     }
-    return statement;
+    return prepared;
+  }
+
+  protected statement(sql: string): Database.Statement {
+    return this.prepared(sql).statement;
   }
 
   async query<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
     return this.guard(() => {
-      const statement = this.statement(sql);
-      if (statement.reader) return statement.all(...params) as R[];
+      const { statement, columns } = this.prepared(sql);
+      if (columns) return toObjects(columns, statement.all(...params) as unknown[][]) as R[];
       statement.run(...params);
       return [];
     });
   }
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return this.guard(() => this.statement(sql).run(...params).changes);
+    return this.guard(() => {
+      const { statement, columns } = this.prepared(sql);
+      // A reader (RETURNING) must be stepped through to apply every row; run() stops at the first.
+      return columns ? (statement.all(...params) as unknown[]).length : statement.run(...params).changes;
+    });
   }
 
   async executeScript(sql: string): Promise<void> {
@@ -98,9 +160,13 @@ class SqliteExecutor implements SqlExecutor {
       return fn();
     } catch (error) {
       if (hasCode(error, 'SQLITE_BUSY') || hasCode(error, 'SQLITE_LOCKED')) {
-        throw new StoreUnavailableError(`${this.file} stayed locked by another process past the busy timeout`, error);
+        throw new StoreUnavailableError(
+          `${this.file} stayed locked by another process past the busy timeout`,
+          error,
+        );
       }
-      if (hasCode(error, 'SQLITE_NOTADB') || hasCode(error, 'SQLITE_CORRUPT')) throw describeOpenError(this.file, error);
+      if (hasCode(error, 'SQLITE_NOTADB') || hasCode(error, 'SQLITE_CORRUPT'))
+        throw describeOpenError(this.file, error);
       throw error;
     }
   }

@@ -7,7 +7,9 @@ describeStoreContract({
   name: 'SQLite',
   async open() {
     const dir = tempDir();
-    const { store } = await openStore(`sqlite:${join(dir.path, 'sigil.db')}`, { now: '2026-01-05T00:00:00Z' });
+    const { store } = await openStore(`sqlite:${join(dir.path, 'sigil.db')}`, {
+      now: '2026-01-05T00:00:00Z',
+    });
     return { store, cleanup: async () => dir.remove() };
   },
 });

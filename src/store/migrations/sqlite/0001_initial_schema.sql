@@ -36,10 +36,14 @@ CREATE TABLE intents (
   created_at            INTEGER NOT NULL,
   updated_at            INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX intents_natural_key ON intents (symbol, trade_date, source, variant_id);
-CREATE INDEX intents_queue ON intents (status, created_at, id);
-CREATE INDEX intents_trade_date ON intents (trade_date);
-CREATE INDEX intents_lease ON intents (claim_expires_at) WHERE claim_expires_at IS NOT NULL;
+-- Leading with trade_date, the natural key also serves queries by date.
+CREATE UNIQUE INDEX intents_natural_key ON intents (trade_date, symbol, source, variant_id);
+-- Partial indexes: only the queues claimers read, and only leases the janitor sweeps. Every index a
+-- transition does not touch is a page the commit does not write. One index per queue, because SQLite
+-- uses a partial index only when the query repeats its WHERE term exactly.
+CREATE INDEX intents_pending ON intents (created_at, id) WHERE status = 'pending';
+CREATE INDEX intents_ready ON intents (created_at, id) WHERE status = 'ready_for_exec';
+CREATE INDEX intents_lease ON intents (claim_expires_at) WHERE status = 'claimed';
 
 CREATE TABLE decision_records (
   seq         INTEGER PRIMARY KEY AUTOINCREMENT,
