@@ -1,0 +1,59 @@
+// One scan cycle of one variant: heartbeat at the start, the entry guard, the scanner over the new closed
+// candles, intents for its signals, heartbeat at the end — also when the cycle fails, so the dead-man
+// probe sees a scanner that runs but errs as well as one that stopped.
+import { describeError } from '../domain/errors.ts';
+import type { EpochMs, VariantId } from '../domain/ids.ts';
+import type { CandleBatch } from '../domain/ports/market-data.ts';
+import type { InsertResult, Store } from '../domain/ports/store.ts';
+import type { Signal } from '../domain/signal.ts';
+import { blockedSymbols } from '../scanners/entry-guard.ts';
+import type { MicroScanner } from '../scanners/micro/micro-scanner.ts';
+import { intentForSignal } from '../scanners/signal-intents.ts';
+
+export interface ScanCycleInput {
+  store: Store;
+  scanner: MicroScanner;
+  variantId: VariantId;
+  symbols: readonly string[];
+  /** Closed candles not seen before, oldest first. Only the newest bar of each symbol may signal. */
+  batches: readonly CandleBatch[];
+  now: EpochMs;
+  intentExpiryHours: number;
+  claimTtlMinutes: number;
+}
+
+export interface ScanCycleResult {
+  signals: Signal[];
+  intents: InsertResult[];
+  /** Symbols the entry guard held back, with why. */
+  blocked: Map<string, string>;
+}
+
+export async function runScanCycle(input: ScanCycleInput): Promise<ScanCycleResult> {
+  const { store, scanner, variantId, now } = input;
+  await store.recordScanStart(variantId, now);
+  try {
+    const blocked = await blockedSymbols(store, variantId, input.symbols, now);
+    const newest = new Map<string, number>();
+    for (const batch of input.batches) for (const candle of batch.candles) newest.set(candle.symbol, candle.time);
+    const signals: Signal[] = [];
+    for (const batch of input.batches) {
+      for (const candle of batch.candles) {
+        // Older bars of a catch-up only warm the indicators: a signal on a stale bar is never traded.
+        const emit = newest.get(candle.symbol) === candle.time;
+        const signal = scanner.onCandle(candle, blocked.has(candle.symbol), emit);
+        if (signal) signals.push(signal);
+      }
+    }
+    const intents = await store.insertIntents(
+      signals.map((signal) => intentForSignal(signal, input.intentExpiryHours, input.claimTtlMinutes)),
+      `scanner:${variantId}`,
+      now,
+    );
+    await store.recordScanEnd(variantId, now, null);
+    return { signals, intents, blocked };
+  } catch (error) {
+    await store.recordScanEnd(variantId, now, describeError(error)).catch(() => undefined);
+    throw error;
+  }
+}

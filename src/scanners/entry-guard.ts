@@ -1,0 +1,20 @@
+// The pre-signal entry guard: which symbols of a variant may not signal now — an open position, or an
+// active cooldown or lock (including variant-wide ones). Asked once per scan cycle, before any rule runs.
+import type { EpochMs, VariantId } from '../domain/ids.ts';
+import type { Store } from '../domain/ports/store.ts';
+
+export async function blockedSymbols(
+  store: Pick<Store, 'openPositions' | 'activeProtections'>,
+  variantId: VariantId,
+  symbols: readonly string[],
+  now: EpochMs,
+): Promise<Map<string, string>> {
+  const blocked = new Map<string, string>();
+  for (const position of await store.openPositions(variantId)) blocked.set(position.symbol, `open position ${position.id}`);
+  for (const symbol of symbols) {
+    if (blocked.has(symbol)) continue;
+    const [lock] = await store.activeProtections(variantId, symbol, now);
+    if (lock) blocked.set(symbol, `${lock.kind} until ${new Date(lock.until).toISOString()}: ${lock.reason}`);
+  }
+  return blocked;
+}
