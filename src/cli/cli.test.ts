@@ -177,4 +177,51 @@ describe('sigil CLI', () => {
     }
     assert.match(sigil(['--help'], dir.path).out, /--db <url>.*\n.*postgres:/);
   });
+
+  it('describes the bundled data', () => {
+    const run = sigil(
+      [
+        'data',
+        'info',
+        fileURLToPath(new URL('../../data/fx/1d', import.meta.url)),
+        '--calendar',
+        'fx',
+        '--json',
+      ],
+      dir.path,
+    );
+    assert.equal(run.code, 0, run.err);
+    const report = JSON.parse(run.out) as { symbol: string; timeframe: string; bars: number }[];
+    assert.deepEqual(
+      report.find((r) => r.symbol === 'EURUSD'),
+      { ...report.find((r) => r.symbol === 'EURUSD'), timeframe: '1d', bars: 1234 },
+    );
+    const missing = sigil(['data', 'info', join(dir.path, 'nowhere')], dir.path);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /nowhere: no such file or folder/);
+  });
+
+  it('scans every variant of a config at a bar and writes its intents once', () => {
+    const config = fileURLToPath(new URL('../../config/micro-scanner.yaml', import.meta.url));
+    const url = `sqlite:${join(dir.path, 'scan.db')}`;
+    const args = ['--config', config, '--db', url, 'scan', '--at', '2023-06-01T13:00:00Z', '--json'];
+    const first = sigil(args, dir.path);
+    assert.equal(first.code, 0, first.err);
+    const result = JSON.parse(first.out) as {
+      signals: { signal: { variantId: string; symbol: string }; inserted: boolean }[];
+    };
+    assert.ok(
+      result.signals.some((s) => s.signal.variantId === 'baseline' && s.signal.symbol === 'AVAXUSDT'),
+    );
+    assert.ok(result.signals.every((s) => s.inserted));
+    const again = JSON.parse(sigil(args, dir.path).out) as typeof result;
+    assert.equal(again.signals.length, result.signals.length);
+    assert.ok(
+      again.signals.every((s) => !s.inserted),
+      'a re-run writes nothing new',
+    );
+    const bad = sigil(['--config', config, '--db', url, 'scan', '--at', 'noon'], dir.path);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--at "noon" is not an ISO time/);
+  });
 });

@@ -1,8 +1,10 @@
 // The `sigil` command line: thin commands over the app layer.
 import { Command } from 'commander';
 import { registerConfig } from './commands/config.ts';
+import { registerData } from './commands/data.ts';
 import { registerIntents } from './commands/intents.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerScan } from './commands/scan.ts';
 import { registerStatus } from './commands/status.ts';
 
 export function buildProgram(): Command {
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerIntents(program);
   registerConfig(program);
+  registerData(program);
+  registerScan(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -60,9 +60,19 @@ variants:
             intent_expiry_hours: 4,
             retention_days: 30,
           },
+          scanner: { rule: 'breakout', posture: 'baseline' },
         },
       },
     ]);
+    assert.deepEqual(
+      { ...config.market, data: config.market.data.replace(/.*\/data\//, 'data/') },
+      {
+        data: 'data/crypto/1h',
+        timeframe: '1h',
+        symbols: [],
+        calendar: 'continuous',
+      },
+    );
     assert.deepEqual(parseConfig('', 'empty.yaml').variants, config.variants);
   });
 
@@ -127,6 +137,13 @@ variants:
       additionalProperties: boolean;
     };
     assert.equal(schema.additionalProperties, false);
+    assert.deepEqual(Object.keys(schema.properties).sort(), [
+      'market',
+      'pipeline',
+      'scanner',
+      'store',
+      'variants',
+    ]);
     assert.deepEqual(Object.keys(schema.properties.pipeline?.properties ?? {}), [
       'claim_ttl_minutes',
       'max_claim_attempts',

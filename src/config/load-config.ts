@@ -1,7 +1,11 @@
 // Loads a YAML configuration: parse, validate with zod, resolve each variant as base ⊕ overlay.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import type { Timeframe } from '../domain/candle.ts';
+import type { MarketCalendar } from '../marketdata/gaps.ts';
 import type { z } from 'zod';
 import { variantId, type VariantId } from '../domain/ids.ts';
 import { ConfigError } from './config-error.ts';
@@ -12,12 +16,24 @@ export interface Variant {
   settings: VariantSettings;
 }
 
+export interface MarketSettings {
+  /** Absolute path of the candle folder or file. */
+  data: string;
+  timeframe: Timeframe;
+  symbols: string[];
+  calendar: MarketCalendar;
+}
+
 export interface SigilConfig {
   /** The file it came from, or null for the built-in defaults. */
   file: string | null;
   storeUrl: string | undefined;
+  market: MarketSettings;
   variants: Variant[];
 }
+
+/** The bundled sample data, wherever the package is installed. */
+export const BUNDLED_DATA = fileURLToPath(new URL('../../data/', import.meta.url));
 
 export const DEFAULT_VARIANT = 'baseline';
 
@@ -59,7 +75,7 @@ export function parseConfig(text: string, file: string): SigilConfig {
 }
 
 function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
-  const base: VariantSettings = { pipeline: config.pipeline };
+  const base: VariantSettings = { pipeline: config.pipeline, scanner: config.scanner };
   const overlays = config.variants ?? { [DEFAULT_VARIANT]: {} };
   const problems: string[] = [];
   const variants: Variant[] = [];
@@ -72,7 +88,10 @@ function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
     }
   }
   if (problems.length > 0) throw new ConfigError(file ?? 'built-in defaults', problems);
-  return { file, storeUrl: config.store.url, variants };
+  const data = config.market.data
+    ? resolve(file ? dirname(file) : '.', config.market.data)
+    : join(BUNDLED_DATA, 'crypto', '1h');
+  return { file, storeUrl: config.store.url, market: { ...config.market, data }, variants };
 }
 
 /** Section by section, the overlay's keys replace the base's. */

@@ -1,6 +1,8 @@
 // The configuration file's schema. Secrets never live here: the schema has no key for one, and a
 // database URL carrying a password is refused (put it in SIGIL_DB or PGPASSWORD instead).
 import { z } from 'zod';
+import { TIMEFRAMES } from '../domain/candle.ts';
+import { POSTURE_NAMES } from '../scanners/micro/postures.ts';
 
 const wholeNumber = (min: number) => z.number().int().min(min);
 
@@ -26,13 +28,35 @@ export const PipelineSchema = z.strictObject({
     ),
 });
 
-/** Everything a variant may override, section by section. Later sections (risk, scanner…) join here. */
+/** Which scanner a variant runs and how. A posture is a named parameter set; keys given here override it. */
+export const ScannerSchema = z.strictObject({
+  rule: z
+    .enum(['breakout'])
+    .default('breakout')
+    .describe('breakout: close above the highest high of the previous N bars.'),
+  posture: z.enum(POSTURE_NAMES).default('baseline').describe('Named parameter set (docs/scanners.md).'),
+  breakout_lookback: wholeNumber(2)
+    .optional()
+    .describe("Bars in the breakout window; overrides the posture's."),
+  min_volume_ratio: z
+    .number()
+    .min(0)
+    .optional()
+    .describe(
+      "Breakout bar volume over its 20-bar average must reach this; 0 = off. Overrides the posture's.",
+    ),
+  atr_period: wholeNumber(1).optional().describe('ATR period carried on signals (default 14).'),
+});
+
+/** Everything a variant may override, section by section. Later sections (risk…) join here. */
 export const VARIANT_SECTIONS = {
   pipeline: PipelineSchema,
+  scanner: ScannerSchema,
 } as const;
 
 export const VariantSettingsSchema = z.strictObject({
   pipeline: PipelineSchema.prefault({}),
+  scanner: ScannerSchema.prefault({}),
 });
 export type VariantSettings = z.infer<typeof VariantSettingsSchema>;
 
@@ -59,9 +83,33 @@ const StoreSchema = z.strictObject({
     .describe('Database URL; --db and SIGIL_DB take precedence. Default: sqlite:.sigil/sigil.db'),
 });
 
+/** The candles every variant shares. */
+const MarketSchema = z.strictObject({
+  data: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Folder (one candle file per symbol) or file to replay; relative to the config file. Default: the bundled data/crypto/1h.',
+    ),
+  timeframe: z
+    .enum(Object.keys(TIMEFRAMES) as [keyof typeof TIMEFRAMES, ...(keyof typeof TIMEFRAMES)[]])
+    .default('1h'),
+  symbols: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Symbols to use; empty = every file in the folder.'),
+  calendar: z
+    .enum(['continuous', 'fx'])
+    .default('continuous')
+    .describe('fx: weekend closures are not reported as gaps.'),
+});
+
 export const ConfigFileSchema = z.strictObject({
   store: StoreSchema.prefault({}),
+  market: MarketSchema.prefault({}),
   pipeline: PipelineSchema.prefault({}),
+  scanner: ScannerSchema.prefault({}),
   variants: z
     .record(
       z.string().regex(VARIANT_NAME, 'variant names are 1-32 lower-case letters, digits, _ or -'),
