@@ -49,7 +49,16 @@ describe('micro-scanner scan cycles', () => {
     const feed = new ReplayFeed([candles], '1h');
     const cycle = async (bars: number) => {
       const now = T0 + bars * HOUR;
-      return runScanCycle({ store, scanner, variantId: V, symbols: ['TESTUSDT'], batches: feed.takeUntil(now), now, intentExpiryHours: 4, claimTtlMinutes: 30 });
+      return runScanCycle({
+        store,
+        scanner,
+        variantId: V,
+        symbols: ['TESTUSDT'],
+        batches: feed.takeUntil(now),
+        now,
+        intentExpiryHours: 4,
+        claimTtlMinutes: 30,
+      });
     };
 
     const warm = await cycle(20);
@@ -60,19 +69,42 @@ describe('micro-scanner scan cycles', () => {
     assert.equal(signal?.price, 102);
     assert.equal(signal?.tradeDate, new Date(T0 + 21 * HOUR).toISOString());
     assert.ok(signal?.atr !== null && signal!.atr > 0, 'ATR at signal time is carried');
-    assert.deepEqual(first.intents.map((r) => [r.inserted, r.intent.status, r.intent.atrAtSignal]), [[true, 'pending', signal?.atr]]);
+    assert.deepEqual(
+      first.intents.map((r) => [r.inserted, r.intent.status, r.intent.atrAtSignal]),
+      [[true, 'pending', signal?.atr]],
+    );
     assert.equal(first.intents[0]?.intent.expiresAt, T0 + 25 * HOUR);
 
     await store.openPosition({
-      id: positionId('pos-1'), intentId: first.intents[0]!.intent.id, variantId: V, symbol: 'TESTUSDT', side: 'long',
-      qty: 1, entryPrice: 102.5, atrAtEntry: signal!.atr, initialStop: 99, currentStop: 99, takeProfit: null, openedAt: T0 + 21 * HOUR, fees: 0,
+      id: positionId('pos-1'),
+      intentId: first.intents[0]!.intent.id,
+      variantId: V,
+      symbol: 'TESTUSDT',
+      side: 'long',
+      qty: 1,
+      entryPrice: 102.5,
+      atrAtEntry: signal!.atr,
+      initialStop: 99,
+      currentStop: 99,
+      takeProfit: null,
+      openedAt: T0 + 21 * HOUR,
+      fees: 0,
     });
-    await store.upsertProtection({ variantId: V, symbol: 'TESTUSDT', kind: 'cooldown', until: T0 + 24 * HOUR, reason: 'opened' }, T0 + 21 * HOUR);
+    await store.upsertProtection(
+      { variantId: V, symbol: 'TESTUSDT', kind: 'cooldown', until: T0 + 24 * HOUR, reason: 'opened' },
+      T0 + 21 * HOUR,
+    );
     const whileOpen = await cycle(22);
     assert.deepEqual(whileOpen.signals, [], 'a new high while the position is open does not signal');
     assert.match(whileOpen.blocked.get('TESTUSDT') ?? '', /open position pos-1/);
 
-    await store.closePosition(positionId('pos-1'), { exitPrice: 103, exitReason: 'atr_trail', closedAt: T0 + 22 * HOUR, fees: 0, pnl: 0.5 });
+    await store.closePosition(positionId('pos-1'), {
+      exitPrice: 103,
+      exitReason: 'atr_trail',
+      closedAt: T0 + 22 * HOUR,
+      fees: 0,
+      pnl: 0.5,
+    });
     const inCooldown = await cycle(23);
     assert.deepEqual(inCooldown.signals, [], 'closed, but the cooldown written at open still holds');
     assert.match(inCooldown.blocked.get('TESTUSDT') ?? '', /^cooldown until/);
@@ -85,7 +117,16 @@ describe('micro-scanner scan cycles', () => {
   it('writes the heartbeat at the start and end of every cycle, with the error of a failed one', async () => {
     const v = variantId('heartbeat');
     const scanner = new MicroScanner(v, POSTURES.baseline, HOUR);
-    await runScanCycle({ store, scanner, variantId: v, symbols: [], batches: [], now: T0, intentExpiryHours: 4, claimTtlMinutes: 30 });
+    await runScanCycle({
+      store,
+      scanner,
+      variantId: v,
+      symbols: [],
+      batches: [],
+      now: T0,
+      intentExpiryHours: 4,
+      claimTtlMinutes: 30,
+    });
     let beat = (await store.heartbeats()).find((h) => h.variantId === v);
     assert.deepEqual([beat?.lastScanStart, beat?.lastScanEnd, beat?.lastError], [T0, T0, null]);
 
@@ -93,7 +134,16 @@ describe('micro-scanner scan cycles', () => {
     const failing = new MicroScanner(v, broken, HOUR);
     const batch = { time: T0, candles: path([])!.slice(0, 1) };
     await assert.rejects(
-      runScanCycle({ store, scanner: failing, variantId: v, symbols: ['TESTUSDT'], batches: [batch], now: T0 + HOUR, intentExpiryHours: 4, claimTtlMinutes: 30 }),
+      runScanCycle({
+        store,
+        scanner: failing,
+        variantId: v,
+        symbols: ['TESTUSDT'],
+        batches: [batch],
+        now: T0 + HOUR,
+        intentExpiryHours: 4,
+        claimTtlMinutes: 30,
+      }),
       RangeError,
     );
     beat = (await store.heartbeats()).find((h) => h.variantId === v);
@@ -103,12 +153,24 @@ describe('micro-scanner scan cycles', () => {
 
   it('runs over the bundled BTC and ETH hours, signals only on the newest bar, and is idempotent', async () => {
     const v = variantId('real-data');
-    const series = loadCandles(new URL('../../data/crypto/1h', import.meta.url).pathname, ['BTCUSDT', 'ETHUSDT']);
+    const series = loadCandles(new URL('../../data/crypto/1h', import.meta.url).pathname, [
+      'BTCUSDT',
+      'ETHUSDT',
+    ]);
     const feed = new ReplayFeed(series, '1h');
     const scanner = new MicroScanner(v, POSTURES.aggressive, HOUR);
     // Warm up on the first 2,000 hours, then scan hour by hour for 500 hours, as a live loop would.
     let now = feed.start + 2_000 * HOUR;
-    const input = (batches: ReturnType<typeof feed.takeUntil>) => ({ store, scanner, variantId: v, symbols: ['BTCUSDT', 'ETHUSDT'], batches, now, intentExpiryHours: 4, claimTtlMinutes: 30 });
+    const input = (batches: ReturnType<typeof feed.takeUntil>) => ({
+      store,
+      scanner,
+      variantId: v,
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      batches,
+      now,
+      intentExpiryHours: 4,
+      claimTtlMinutes: 30,
+    });
     const warm = await runScanCycle(input(feed.takeUntil(now)));
     let signals = warm.signals.length;
     for (let i = 0; i < 500; i++) {
@@ -119,7 +181,14 @@ describe('micro-scanner scan cycles', () => {
     assert.ok(signals > 10, `expected breakouts in 500 hours of BTC and ETH, got ${signals}`);
     assert.equal(intents.length, signals, 'one intent per signal');
     assert.ok(intents.every((i) => i.atrAtSignal !== null && i.atrAtSignal > 0));
-    const again = await store.insertIntents(intents.map((i) => ({ variantId: v, symbol: i.symbol, tradeDate: i.tradeDate })), 'scanner:real-data', now);
-    assert.ok(again.every((r) => !r.inserted), 'a re-run inserts nothing new');
+    const again = await store.insertIntents(
+      intents.map((i) => ({ variantId: v, symbol: i.symbol, tradeDate: i.tradeDate })),
+      'scanner:real-data',
+      now,
+    );
+    assert.ok(
+      again.every((r) => !r.inserted),
+      'a re-run inserts nothing new',
+    );
   });
 });

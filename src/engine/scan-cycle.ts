@@ -35,7 +35,8 @@ export async function runScanCycle(input: ScanCycleInput): Promise<ScanCycleResu
   try {
     const blocked = await blockedSymbols(store, variantId, input.symbols, now);
     const newest = new Map<string, number>();
-    for (const batch of input.batches) for (const candle of batch.candles) newest.set(candle.symbol, candle.time);
+    for (const batch of input.batches)
+      for (const candle of batch.candles) newest.set(candle.symbol, candle.time);
     const signals: Signal[] = [];
     for (const batch of input.batches) {
       for (const candle of batch.candles) {

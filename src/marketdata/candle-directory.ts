@@ -22,10 +22,16 @@ export function candleFiles(path: string): Map<string, string> {
 export function loadCandles(path: string, symbols?: readonly string[]): Candle[][] {
   const files = candleFiles(path);
   const wanted = symbols && symbols.length > 0 ? symbols : [...files.keys()];
-  if (wanted.length === 0) throw new CandleDataError(path, null, 'holds no candle files (*.csv, *.csv.gz, *.json)');
+  if (wanted.length === 0)
+    throw new CandleDataError(path, null, 'holds no candle files (*.csv, *.csv.gz, *.json)');
   return wanted.map((symbol) => {
     const file = files.get(symbol);
-    if (!file) throw new CandleDataError(path, null, `symbol ${symbol} is not there (it has ${[...files.keys()].join(', ')})`);
+    if (!file)
+      throw new CandleDataError(
+        path,
+        null,
+        `symbol ${symbol} is not there (it has ${[...files.keys()].join(', ')})`,
+      );
     return readCandleFile(file, symbol);
   });
 }

@@ -11,7 +11,10 @@ const HEADER = ['timestamp', 'open', 'high', 'low', 'close', 'volume'];
 
 /** BTCUSDT.csv.gz → BTCUSDT; BTC_USDT-1h.json → BTC_USDT. */
 export function symbolFromPath(path: string): string {
-  return basename(path).replace(/\.gz$/, '').replace(/\.(csv|json)$/, '').replace(/-\d+[mhdw]$/, '');
+  return basename(path)
+    .replace(/\.gz$/, '')
+    .replace(/\.(csv|json)$/, '')
+    .replace(/-\d+[mhdw]$/, '');
 }
 
 export function readCandleFile(path: string, symbol = symbolFromPath(path)): Candle[] {
@@ -23,7 +26,9 @@ export function readCandleFile(path: string, symbol = symbolFromPath(path)): Can
     throw new CandleDataError(path, null, `cannot read the file (${(error as Error).message})`);
   }
   const text = bytes.toString('utf8');
-  const candles = /\.json(\.gz)?$/.test(path) ? parseFreqtradeJson(text, path, symbol) : parseCsv(text, path, symbol);
+  const candles = /\.json(\.gz)?$/.test(path)
+    ? parseFreqtradeJson(text, path, symbol)
+    : parseCsv(text, path, symbol);
   if (candles.length === 0) throw new CandleDataError(path, null, 'the file holds no candles');
   return candles;
 }
@@ -33,7 +38,11 @@ export function parseCsv(text: string, path: string, symbol: string): Candle[] {
   const header = (lines[0] ?? '').trim().toLowerCase().split(',');
   const missing = HEADER.filter((column) => !header.includes(column));
   if (missing.length > 0) {
-    throw new CandleDataError(path, '1', `missing column ${missing.join(', ')}; expected the header ${HEADER.join(',')}`);
+    throw new CandleDataError(
+      path,
+      '1',
+      `missing column ${missing.join(', ')}; expected the header ${HEADER.join(',')}`,
+    );
   }
   const index = HEADER.map((column) => header.indexOf(column));
   const candles: Candle[] = [];
@@ -47,8 +56,17 @@ export function parseCsv(text: string, path: string, symbol: string): Candle[] {
     if (!/^\d{4}-\d\d-\d\dT/.test(raw[0] ?? '') || Number.isNaN(time)) {
       throw new CandleDataError(path, at, `timestamp "${raw[0] ?? ''}" is not an ISO-8601 UTC time`);
     }
-    const [open, high, low, close, volume] = raw.slice(1).map((cell, k) => number(cell, HEADER[k + 1] as string, path, at));
-    candles.push(checked({ symbol, time, open: open!, high: high!, low: low!, close: close!, volume: volume! }, candles.at(-1), path, at));
+    const [open, high, low, close, volume] = raw
+      .slice(1)
+      .map((cell, k) => number(cell, HEADER[k + 1] as string, path, at));
+    candles.push(
+      checked(
+        { symbol, time, open: open!, high: high!, low: low!, close: close!, volume: volume! },
+        candles.at(-1),
+        path,
+        at,
+      ),
+    );
   }
   return candles;
 }
@@ -60,15 +78,35 @@ export function parseFreqtradeJson(text: string, path: string, symbol: string): 
   } catch (error) {
     throw new CandleDataError(path, null, `not valid JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(rows)) throw new CandleDataError(path, null, 'expected a JSON array of [time_ms, open, high, low, close, volume]');
+  if (!Array.isArray(rows))
+    throw new CandleDataError(
+      path,
+      null,
+      'expected a JSON array of [time_ms, open, high, low, close, volume]',
+    );
   const candles: Candle[] = [];
   rows.forEach((row: unknown, i) => {
     const at = `row ${i + 1}`;
-    if (!Array.isArray(row) || row.length < 6 || !row.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new CandleDataError(path, at, 'expected [time_ms, open, high, low, close, volume] of finite numbers');
+    if (
+      !Array.isArray(row) ||
+      row.length < 6 ||
+      !row.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
+      throw new CandleDataError(
+        path,
+        at,
+        'expected [time_ms, open, high, low, close, volume] of finite numbers',
+      );
     }
     const [time, open, high, low, close, volume] = row as number[];
-    candles.push(checked({ symbol, time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume! }, candles.at(-1), path, at));
+    candles.push(
+      checked(
+        { symbol, time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume! },
+        candles.at(-1),
+        path,
+        at,
+      ),
+    );
   });
   return candles;
 }
@@ -84,17 +122,26 @@ function number(cell: string | undefined, column: string, path: string, at: stri
 /** The bar's own consistency and its order after the previous bar. */
 function checked(candle: Candle, previous: Candle | undefined, path: string, at: string): Candle {
   const { open, high, low, close, volume } = candle;
-  if (!(open > 0 && high > 0 && low > 0 && close > 0)) throw new CandleDataError(path, at, 'prices must be above 0');
+  if (!(open > 0 && high > 0 && low > 0 && close > 0))
+    throw new CandleDataError(path, at, 'prices must be above 0');
   if (volume < 0) throw new CandleDataError(path, at, `volume ${volume} is negative`);
   if (high < low) throw new CandleDataError(path, at, `high ${high} is below low ${low}`);
   if (high < Math.max(open, close) || low > Math.min(open, close)) {
-    throw new CandleDataError(path, at, `open ${open} or close ${close} lies outside the bar's range ${low}–${high}`);
+    throw new CandleDataError(
+      path,
+      at,
+      `open ${open} or close ${close} lies outside the bar's range ${low}–${high}`,
+    );
   }
   if (previous && candle.time === previous.time) {
     throw new CandleDataError(path, at, `duplicate timestamp ${new Date(candle.time).toISOString()}`);
   }
   if (previous && candle.time < previous.time) {
-    throw new CandleDataError(path, at, `timestamp ${new Date(candle.time).toISOString()} comes before the previous bar's; the file must be sorted`);
+    throw new CandleDataError(
+      path,
+      at,
+      `timestamp ${new Date(candle.time).toISOString()} comes before the previous bar's; the file must be sorted`,
+    );
   }
   return candle;
 }

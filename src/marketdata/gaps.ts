@@ -16,7 +16,12 @@ export function findGaps(candles: readonly Candle[], barMs: number, calendar: Ma
     const missing = Math.round((current.time - previous.time) / barMs) - 1;
     if (missing <= 0) continue;
     if (calendar === 'fx' && isWeekendClosure(previous.time, current.time)) continue;
-    gaps.push({ symbol: current.symbol, from: previous.time + barMs, to: current.time - barMs, bars: missing });
+    gaps.push({
+      symbol: current.symbol,
+      from: previous.time + barMs,
+      to: current.time - barMs,
+      bars: missing,
+    });
   }
   return gaps;
 }

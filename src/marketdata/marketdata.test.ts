@@ -26,31 +26,59 @@ describe('candle files', () => {
   const header = 'timestamp,open,high,low,close,volume\n';
 
   it('reads CSV and freqtrade JSON to the same candles', () => {
-    const csv = write('ETHUSDT.csv', `${header}2021-05-01T00:00:00Z,10,11,9,10.5,3\n2021-05-01T01:00:00Z,10.5,12,10,11,4\n`);
-    const json = write('ETH_USDT-1h.json', JSON.stringify([[Date.parse('2021-05-01T00:00:00Z'), 10, 11, 9, 10.5, 3], [Date.parse('2021-05-01T01:00:00Z'), 10.5, 12, 10, 11, 4]]));
+    const csv = write(
+      'ETHUSDT.csv',
+      `${header}2021-05-01T00:00:00Z,10,11,9,10.5,3\n2021-05-01T01:00:00Z,10.5,12,10,11,4\n`,
+    );
+    const json = write(
+      'ETH_USDT-1h.json',
+      JSON.stringify([
+        [Date.parse('2021-05-01T00:00:00Z'), 10, 11, 9, 10.5, 3],
+        [Date.parse('2021-05-01T01:00:00Z'), 10.5, 12, 10, 11, 4],
+      ]),
+    );
     const fromCsv = readCandleFile(csv);
     assert.equal(fromCsv[0]?.symbol, 'ETHUSDT');
     assert.deepEqual(readCandleFile(json, 'ETHUSDT'), fromCsv);
   });
 
   const bad: [string, string, RegExp][] = [
-    ['missing column', 'timestamp,open,high,low,close\n2021-05-01T00:00:00Z,1,1,1,1\n', /:1: missing column volume/],
+    [
+      'missing column',
+      'timestamp,open,high,low,close\n2021-05-01T00:00:00Z,1,1,1,1\n',
+      /:1: missing column volume/,
+    ],
     ['non-numeric price', `${header}2021-05-01T00:00:00Z,1,abc,1,1,1\n`, /:2: high "abc" is not a number/],
     ['high below low', `${header}2021-05-01T00:00:00Z,1,1,2,1,1\n`, /:2: high 1 is below low 2/],
-    ['unsorted', `${header}2021-05-01T01:00:00Z,1,1,1,1,1\n2021-05-01T00:00:00Z,1,1,1,1,1\n`, /:3: timestamp .* comes before the previous bar's/],
-    ['duplicate', `${header}2021-05-01T01:00:00Z,1,1,1,1,1\n2021-05-01T01:00:00Z,1,1,1,1,1\n`, /:3: duplicate timestamp/],
+    [
+      'unsorted',
+      `${header}2021-05-01T01:00:00Z,1,1,1,1,1\n2021-05-01T00:00:00Z,1,1,1,1,1\n`,
+      /:3: timestamp .* comes before the previous bar's/,
+    ],
+    [
+      'duplicate',
+      `${header}2021-05-01T01:00:00Z,1,1,1,1,1\n2021-05-01T01:00:00Z,1,1,1,1,1\n`,
+      /:3: duplicate timestamp/,
+    ],
     ['bad time', `${header}yesterday,1,1,1,1,1\n`, /:2: timestamp "yesterday" is not an ISO-8601 UTC time/],
     ['empty', header, /holds no candles/],
   ];
   for (const [name, text, message] of bad) {
     it(`refuses a file with ${name}, naming the file and line`, () => {
       const file = write(`${name.replace(/ /g, '_')}.csv`, text);
-      assert.throws(() => readCandleFile(file), (error: unknown) => error instanceof CandleDataError && message.test(error.message) && error.message.startsWith(file));
+      assert.throws(
+        () => readCandleFile(file),
+        (error: unknown) =>
+          error instanceof CandleDataError && message.test(error.message) && error.message.startsWith(file),
+      );
     });
   }
 
   it('says which symbol is missing from a folder', () => {
-    assert.throws(() => loadCandles(join(DATA, 'fx/1d'), ['EURUSD', 'NZDUSD']), /symbol NZDUSD is not there \(it has AUDUSD, EURUSD/);
+    assert.throws(
+      () => loadCandles(join(DATA, 'fx/1d'), ['EURUSD', 'NZDUSD']),
+      /symbol NZDUSD is not there \(it has AUDUSD, EURUSD/,
+    );
   });
 });
 
@@ -76,8 +104,14 @@ describe('the bundled data', () => {
   it('treats FX weekends as closures, not gaps', () => {
     const [eurusd] = loadCandles(join(DATA, 'fx/1h'), ['EURUSD']) as [Candle[]];
     const weekdayGaps = findGaps(eurusd, HOUR, 'fx');
-    assert.equal(weekdayGaps.some((g) => iso(g.from) === '2020-01-29T10:00:00.000Z' && g.bars === 1), true);
-    assert.ok(weekdayGaps.length < 20, `expected only holidays and the documented holes, got ${weekdayGaps.length}`);
+    assert.equal(
+      weekdayGaps.some((g) => iso(g.from) === '2020-01-29T10:00:00.000Z' && g.bars === 1),
+      true,
+    );
+    assert.ok(
+      weekdayGaps.length < 20,
+      `expected only holidays and the documented holes, got ${weekdayGaps.length}`,
+    );
     const [daily] = loadCandles(join(DATA, 'fx/1d'), ['EURUSD']) as [Candle[]];
     assert.ok(findGaps(daily, 24 * HOUR, 'fx').length <= 12, 'daily FX: only holiday closures');
   });
@@ -91,7 +125,11 @@ describe('the bundled data', () => {
     for (const bar of hourly) {
       const ref = reference.get(bar.time);
       // 2021-04-23 01:00 differs between the two downloads (data/README.md); no such hour in this window.
-      assert.deepEqual([bar.open, bar.high, bar.low, bar.close], [ref?.open, ref?.high, ref?.low, ref?.close], iso(bar.time));
+      assert.deepEqual(
+        [bar.open, bar.high, bar.low, bar.close],
+        [ref?.open, ref?.high, ref?.low, ref?.close],
+        iso(bar.time),
+      );
       assert.ok(Math.abs(bar.volume - (ref?.volume ?? NaN)) < 1e-6, `volume at ${iso(bar.time)}`);
     }
   });
@@ -99,23 +137,63 @@ describe('the bundled data', () => {
   it('resamples to days at a configurable boundary and reports a short bucket', () => {
     const hours = btc.slice(0, 30);
     const midnight = resample(hours, { fromMs: HOUR, toMs: 24 * HOUR });
-    assert.deepEqual([midnight.candles.length, midnight.incomplete.map(iso)], [1, ['2021-04-06T00:00:00.000Z']]);
-    const nyClose = resample(hours, { fromMs: HOUR, toMs: 24 * HOUR, dayBoundaryHourUtc: 21, keepIncomplete: true });
-    assert.deepEqual(nyClose.candles.map((c) => iso(c.time)), ['2021-04-04T21:00:00.000Z', '2021-04-05T21:00:00.000Z']);
+    assert.deepEqual(
+      [midnight.candles.length, midnight.incomplete.map(iso)],
+      [1, ['2021-04-06T00:00:00.000Z']],
+    );
+    const nyClose = resample(hours, {
+      fromMs: HOUR,
+      toMs: 24 * HOUR,
+      dayBoundaryHourUtc: 21,
+      keepIncomplete: true,
+    });
+    assert.deepEqual(
+      nyClose.candles.map((c) => iso(c.time)),
+      ['2021-04-04T21:00:00.000Z', '2021-04-05T21:00:00.000Z'],
+    );
   });
 });
 
 describe('replay feed', () => {
-  const bar = (symbol: string, hour: number): Candle => ({ symbol, time: hour * HOUR, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+  const bar = (symbol: string, hour: number): Candle => ({
+    symbol,
+    time: hour * HOUR,
+    open: 1,
+    high: 1,
+    low: 1,
+    close: 1,
+    volume: 1,
+  });
 
   it('delivers closed bars once, merged across symbols in time order', async () => {
-    const feed = new ReplayFeed([[bar('B', 0), bar('B', 1), bar('B', 3)], [bar('A', 0), bar('A', 1), bar('A', 2), bar('A', 3)]], '1h');
+    const feed = new ReplayFeed(
+      [
+        [bar('B', 0), bar('B', 1), bar('B', 3)],
+        [bar('A', 0), bar('A', 1), bar('A', 2), bar('A', 3)],
+      ],
+      '1h',
+    );
     assert.deepEqual(await feed.closedSince(HOUR - 1), []);
     const first = await feed.closedSince(2 * HOUR);
-    assert.deepEqual(first.map((b) => [b.time / HOUR, b.candles.map((c) => c.symbol)]), [[0, ['A', 'B']], [1, ['A', 'B']]]);
+    assert.deepEqual(
+      first.map((b) => [b.time / HOUR, b.candles.map((c) => c.symbol)]),
+      [
+        [0, ['A', 'B']],
+        [1, ['A', 'B']],
+      ],
+    );
     assert.deepEqual((await feed.closedSince(2 * HOUR)).length, 0, 'nothing twice');
     const rest = await feed.closedSince(10 * HOUR);
-    assert.deepEqual(rest.map((b) => [b.time / HOUR, b.candles.map((c) => c.symbol)]), [[2, ['A']], [3, ['A', 'B']]]);
-    assert.deepEqual(feed.gaps().map((g) => [g.symbol, g.from / HOUR, g.bars]), [['B', 2, 1]]);
+    assert.deepEqual(
+      rest.map((b) => [b.time / HOUR, b.candles.map((c) => c.symbol)]),
+      [
+        [2, ['A']],
+        [3, ['A', 'B']],
+      ],
+    );
+    assert.deepEqual(
+      feed.gaps().map((g) => [g.symbol, g.from / HOUR, g.bars]),
+      [['B', 2, 1]],
+    );
   });
 });

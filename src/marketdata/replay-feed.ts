@@ -22,7 +22,9 @@ export class ReplayFeed implements MarketData {
   ) {
     this.barMs = timeframeMs(timeframe);
     this.symbols = series.map((candles) => candles[0]?.symbol ?? '').filter((s) => s !== '');
-    this.merged = series.flat().sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    this.merged = series
+      .flat()
+      .sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
     this.found = series.flatMap((candles) => findGaps(candles, this.barMs, calendar));
   }
 

@@ -20,7 +20,8 @@ export interface ResampleResult {
 
 export function resample(candles: readonly Candle[], options: ResampleOptions): ResampleResult {
   const { fromMs, toMs } = options;
-  if (toMs <= fromMs || toMs % fromMs !== 0) throw new RangeError(`cannot resample ${fromMs} ms bars into ${toMs} ms bars`);
+  if (toMs <= fromMs || toMs % fromMs !== 0)
+    throw new RangeError(`cannot resample ${fromMs} ms bars into ${toMs} ms bars`);
   const offset = (options.dayBoundaryHourUtc ?? 0) * 3_600_000;
   const expected = toMs / fromMs;
   const out: Candle[] = [];
@@ -36,7 +37,15 @@ export function resample(candles: readonly Candle[], options: ResampleOptions): 
     const start = Math.floor((c.time - offset) / toMs) * toMs + offset;
     if (!bucket || bucket.time !== start) {
       flush();
-      bucket = { symbol: c.symbol, time: start, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
+      bucket = {
+        symbol: c.symbol,
+        time: start,
+        open: c.open,
+        high: c.high,
+        low: c.low,
+        close: c.close,
+        volume: c.volume,
+      };
       count = 1;
       continue;
     }

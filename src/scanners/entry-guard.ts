@@ -10,7 +10,8 @@ export async function blockedSymbols(
   now: EpochMs,
 ): Promise<Map<string, string>> {
   const blocked = new Map<string, string>();
-  for (const position of await store.openPositions(variantId)) blocked.set(position.symbol, `open position ${position.id}`);
+  for (const position of await store.openPositions(variantId))
+    blocked.set(position.symbol, `open position ${position.id}`);
   for (const symbol of symbols) {
     if (blocked.has(symbol)) continue;
     const [lock] = await store.activeProtections(variantId, symbol, now);

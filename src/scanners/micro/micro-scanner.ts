@@ -58,7 +58,13 @@ export class MicroScanner {
       tradeDate: new Date(closeTime).toISOString(),
       price: candle.close,
       atr: Number.isNaN(atr) ? null : atr,
-      scanner: { score: strength, confidence: confidenceOf(strength), scoreGap: 0, dropDistance: 0, topkSpread: 0 },
+      scanner: {
+        score: strength,
+        confidence: confidenceOf(strength),
+        scoreGap: 0,
+        dropDistance: 0,
+        topkSpread: 0,
+      },
       rule: `breakout:${this.params.breakoutLookback}`,
     };
   }
