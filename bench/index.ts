@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { freshSchema } from '../test/support/postgres.ts';
 import { tempDir } from '../test/support/temp-dir.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { indicatorBench } from './indicators.ts';
 
 const SECONDS = Number(process.env.SIGIL_BENCH_SECONDS ?? 5);
 const BATCH = Number(process.env.SIGIL_BENCH_BATCH ?? 200);
@@ -82,6 +83,10 @@ async function lifecycleBench(
   }
 }
 
+// Market data and scanners first: they are quick and need the machine to themselves.
+const scannerFigures = indicatorBench();
+for (const figure of scannerFigures) console.log(JSON.stringify(figure));
+
 const figures: Figure[] = [];
 for (const [store, workers, batch, target] of [
   ['sqlite', 1, BATCH, 10_000],
@@ -110,3 +115,5 @@ const rows = figures.map((f) => [
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 for (const row of [header, ...rows])
   console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
+console.log('');
+for (const f of scannerFigures) console.log(`${f.bench}: ${f.value.toLocaleString('en-US')} ${f.unit} (target ${f.target})`);
