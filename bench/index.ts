@@ -116,4 +116,5 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] 
 for (const row of [header, ...rows])
   console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
 console.log('');
-for (const f of scannerFigures) console.log(`${f.bench}: ${f.value.toLocaleString('en-US')} ${f.unit} (target ${f.target})`);
+for (const f of scannerFigures)
+  console.log(`${f.bench}: ${f.value.toLocaleString('en-US')} ${f.unit} (target ${f.target})`);

@@ -20,7 +20,9 @@ export interface BenchFigure {
 const HOUR = 3_600_000;
 
 export function indicatorBench(): BenchFigure[] {
-  const [btc] = loadCandles(new URL('../data/crypto/1h', import.meta.url).pathname, ['BTCUSDT']) as [Candle[]];
+  const [btc] = loadCandles(new URL('../data/crypto/1h', import.meta.url).pathname, ['BTCUSDT']) as [
+    Candle[],
+  ];
   const n = btc.length;
   const high = new Float64Array(n);
   const low = new Float64Array(n);
@@ -52,7 +54,8 @@ export function indicatorBench(): BenchFigure[] {
     btc.slice(s * 40, s * 40 + 201).map((c) => ({ ...c, symbol: `S${s}` })),
   );
   const scanner = new MicroScanner(variantId('bench'), POSTURES.baseline, HOUR);
-  for (const series of universe) for (const candle of series.slice(0, 200)) scanner.onCandle(candle, false, false);
+  for (const series of universe)
+    for (const candle of series.slice(0, 200)) scanner.onCandle(candle, false, false);
   const cycles = 200;
   const cycleStarted = performance.now();
   for (let k = 0; k < cycles; k++) {
@@ -67,6 +70,11 @@ export function indicatorBench(): BenchFigure[] {
       unit: 'candles/s',
       target: '≥ 20,000,000',
     },
-    { bench: 'micro-scanner cycle, 500 symbols, one new bar each', value: Number(cycleMs.toFixed(3)), unit: 'ms', target: '≤ 20' },
+    {
+      bench: 'micro-scanner cycle, 500 symbols, one new bar each',
+      value: Number(cycleMs.toFixed(3)),
+      unit: 'ms',
+      target: '≤ 20',
+    },
   ];
 }

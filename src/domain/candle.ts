@@ -12,7 +12,14 @@ export interface Candle {
   volume: number;
 }
 
-export const TIMEFRAMES = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '4h': 14_400_000, '1d': 86_400_000 } as const;
+export const TIMEFRAMES = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '4h': 14_400_000,
+  '1d': 86_400_000,
+} as const;
 export type Timeframe = keyof typeof TIMEFRAMES;
 
 export function timeframeMs(timeframe: Timeframe): number {

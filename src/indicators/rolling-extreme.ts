@@ -16,7 +16,8 @@ export class RollingExtreme {
     readonly period: number,
     kind: 'max' | 'min',
   ) {
-    if (!Number.isInteger(period) || period < 1) throw new RangeError(`window must be a whole number ≥ 1, got ${period}`);
+    if (!Number.isInteger(period) || period < 1)
+      throw new RangeError(`window must be a whole number ≥ 1, got ${period}`);
     this.values = new Float64Array(period);
     this.indexes = new Int32Array(period);
     this.sign = kind === 'max' ? 1 : -1;

@@ -35,3 +35,8 @@ export function loadCandles(path: string, symbols?: readonly string[]): Candle[]
     return readCandleFile(file, symbol);
   });
 }
+
+/** The same, keyed by symbol. */
+export function loadCandlesBySymbol(path: string, symbols?: readonly string[]): Record<string, Candle[]> {
+  return Object.fromEntries(loadCandles(path, symbols).map((series) => [series[0]?.symbol ?? '', series]));
+}

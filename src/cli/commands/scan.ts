@@ -7,6 +7,7 @@ import { loadCandles } from '../../marketdata/candle-directory.ts';
 import { ReplayFeed } from '../../marketdata/replay-feed.ts';
 import { MicroScanner } from '../../scanners/micro/micro-scanner.ts';
 import { UsageError } from '../cli-error.ts';
+import { registerScanEvaluate } from './scan-evaluate.ts';
 import { isoTime, renderTable } from '../table.ts';
 
 interface ScanOptions {
@@ -15,7 +16,7 @@ interface ScanOptions {
 }
 
 export function registerScan(program: Command): void {
-  program
+  const scan = program
     .command('scan')
     .description(
       'run one scan cycle of every variant on the configured candles: signals at the bar closing at --at, written as intents',
@@ -103,4 +104,5 @@ export function registerScan(program: Command): void {
         );
       });
     });
+  registerScanEvaluate(scan);
 }
