@@ -224,4 +224,31 @@ describe('sigil CLI', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--at "noon" is not an ISO time/);
   });
+
+  it('evaluates the ranking model out of sample and says whether it predicts anything', () => {
+    const run = sigil(['scan', 'evaluate', '--retrain-every', '400', '--json'], dir.path);
+    assert.equal(run.code, 0, run.err);
+    const report = JSON.parse(run.out) as {
+      testDates: number;
+      ic: { mean: number; tStat: number };
+      picks: { hitRate: number };
+    };
+    assert.ok(
+      report.testDates > 1_000 && Number.isFinite(report.ic.mean) && Number.isFinite(report.ic.tStat),
+    );
+    assert.ok(report.picks.hitRate >= 0 && report.picks.hitRate <= 1);
+    const text = sigil(['scan', 'evaluate', '--retrain-every', '400'], dir.path);
+    assert.match(text.out, /mean daily IC \(Spearman\)/);
+    assert.match(text.out, /The IC (is indistinguishable from|differs from) zero/);
+  });
+
+  it('checks the shipped example configurations', () => {
+    for (const name of ['micro-scanner.yaml', 'fx-ranking.yaml']) {
+      const run = sigil(
+        ['config', 'check', fileURLToPath(new URL(`../../config/${name}`, import.meta.url))],
+        dir.path,
+      );
+      assert.equal(run.code, 0, run.err);
+    }
+  });
 });

@@ -60,7 +60,14 @@ variants:
             intent_expiry_hours: 4,
             retention_days: 30,
           },
-          scanner: { rule: 'breakout', posture: 'baseline' },
+          scanner: {
+            rule: 'breakout',
+            posture: 'baseline',
+            top_k: 2,
+            train_window: 63,
+            high_gap: 0.0005,
+            medium_gap: 0.00015,
+          },
         },
       },
     ]);

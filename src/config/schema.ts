@@ -31,9 +31,11 @@ export const PipelineSchema = z.strictObject({
 /** Which scanner a variant runs and how. A posture is a named parameter set; keys given here override it. */
 export const ScannerSchema = z.strictObject({
   rule: z
-    .enum(['breakout'])
+    .enum(['breakout', 'ranking'])
     .default('breakout')
-    .describe('breakout: close above the highest high of the previous N bars.'),
+    .describe(
+      'breakout: the micro-scanner; ranking: the top-K of a model ranking the universe (daily bars).',
+    ),
   posture: z.enum(POSTURE_NAMES).default('baseline').describe('Named parameter set (docs/scanners.md).'),
   breakout_lookback: wholeNumber(2)
     .optional()
@@ -46,6 +48,27 @@ export const ScannerSchema = z.strictObject({
       "Breakout bar volume over its 20-bar average must reach this; 0 = off. Overrides the posture's.",
     ),
   atr_period: wholeNumber(1).optional().describe('ATR period carried on signals (default 14).'),
+  top_k: wholeNumber(1).default(2).describe('ranking: symbols picked per date.'),
+  train_window: wholeNumber(5)
+    .default(63)
+    .describe('ranking: dates the model is trained on, ending the day before.'),
+  high_gap: z
+    .number()
+    .min(0)
+    .default(0.0005)
+    .describe('ranking: score gap at or above which confidence is high.'),
+  medium_gap: z
+    .number()
+    .min(0)
+    .default(0.00015)
+    .describe('ranking: score gap at or above which confidence is medium.'),
+  model: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'ranking: a LightGBM text model trained elsewhere (relative to the config file) instead of a random forest.',
+    ),
 });
 
 /** Everything a variant may override, section by section. Later sections (risk…) join here. */

@@ -11,6 +11,7 @@ import { loadCandles } from '../marketdata/candle-directory.ts';
 import { ReplayFeed } from '../marketdata/replay-feed.ts';
 import { MicroScanner } from '../scanners/micro/micro-scanner.ts';
 import { POSTURES } from '../scanners/micro/postures.ts';
+import { RankingCycleScanner } from '../scanners/ranking/ranking-cycle-scanner.ts';
 import { openStore } from '../store/open-store.ts';
 import { runScanCycle } from './scan-cycle.ts';
 
@@ -189,6 +190,59 @@ describe('micro-scanner scan cycles', () => {
     assert.ok(
       again.every((r) => !r.inserted),
       'a re-run inserts nothing new',
+    );
+  });
+
+  it('runs the ranking scanner on the bundled FX days: top-K intents per date, blocked symbols held back', async () => {
+    const v = variantId('fx-ranking');
+    const series = loadCandles(new URL('../../data/fx/1d', import.meta.url).pathname);
+    const feed = new ReplayFeed(series, '1d', 'fx');
+    const settings = {
+      variantId: v,
+      topK: 2,
+      trainWindow: 63,
+      thresholds: { highGap: 0.0005, mediumGap: 0.00015 },
+    };
+    const scanner = new RankingCycleScanner(settings);
+    const at = Date.parse('2023-06-02T00:00:00Z');
+    const input = {
+      store,
+      scanner,
+      variantId: v,
+      symbols: feed.symbols,
+      batches: feed.takeUntil(at),
+      now: at,
+      intentExpiryHours: 24,
+      claimTtlMinutes: 30,
+    };
+    const { signals, intents } = await runScanCycle(input);
+    assert.ok(signals.length >= 1 && signals.length <= 2);
+    assert.ok(signals.every((s) => s.tradeDate === '2023-06-01' && s.rule === 'ranking' && s.atr !== null));
+    assert.deepEqual(
+      intents.map((r) => r.inserted),
+      signals.map(() => true),
+    );
+    const [top] = signals;
+    assert.ok(top && top.scanner.topkSpread >= 0 && top.scanner.dropDistance >= top.scanner.scoreGap);
+
+    // The same date with the top pick locked: it is held back, the rest of the ranking is unchanged.
+    await store.upsertProtection(
+      { variantId: v, symbol: top.symbol, kind: 'manual', until: at + 86_400_000, reason: 'test' },
+      at,
+    );
+    const again = new RankingCycleScanner(settings);
+    const second = await runScanCycle({
+      ...input,
+      scanner: again,
+      batches: new ReplayFeed(series, '1d', 'fx').takeUntil(at),
+    });
+    assert.deepEqual(
+      second.signals.map((s) => s.symbol),
+      signals.slice(1).map((s) => s.symbol),
+    );
+    assert.ok(
+      second.intents.every((r) => !r.inserted),
+      'those intents were written by the first cycle',
     );
   });
 });

@@ -7,15 +7,15 @@ import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { InsertResult, Store } from '../domain/ports/store.ts';
 import type { Signal } from '../domain/signal.ts';
 import { blockedSymbols } from '../scanners/entry-guard.ts';
-import type { MicroScanner } from '../scanners/micro/micro-scanner.ts';
+import type { CycleScanner } from '../scanners/cycle-scanner.ts';
 import { intentForSignal } from '../scanners/signal-intents.ts';
 
 export interface ScanCycleInput {
   store: Store;
-  scanner: MicroScanner;
+  scanner: CycleScanner;
   variantId: VariantId;
   symbols: readonly string[];
-  /** Closed candles not seen before, oldest first. Only the newest bar of each symbol may signal. */
+  /** Closed candles not seen before, oldest first. */
   batches: readonly CandleBatch[];
   now: EpochMs;
   intentExpiryHours: number;
@@ -34,18 +34,7 @@ export async function runScanCycle(input: ScanCycleInput): Promise<ScanCycleResu
   await store.recordScanStart(variantId, now);
   try {
     const blocked = await blockedSymbols(store, variantId, input.symbols, now);
-    const newest = new Map<string, number>();
-    for (const batch of input.batches)
-      for (const candle of batch.candles) newest.set(candle.symbol, candle.time);
-    const signals: Signal[] = [];
-    for (const batch of input.batches) {
-      for (const candle of batch.candles) {
-        // Older bars of a catch-up only warm the indicators: a signal on a stale bar is never traded.
-        const emit = newest.get(candle.symbol) === candle.time;
-        const signal = scanner.onCandle(candle, blocked.has(candle.symbol), emit);
-        if (signal) signals.push(signal);
-      }
-    }
+    const signals = scanner.scanCycle(input.batches, blocked);
     const intents = await store.insertIntents(
       signals.map((signal) => intentForSignal(signal, input.intentExpiryHours, input.claimTtlMinutes)),
       `scanner:${variantId}`,

@@ -43,7 +43,9 @@ export function registerScanEvaluate(scan: Command): void {
       'a LightGBM text model trained elsewhere, used instead of training a random forest',
     )
     .option('--json', 'print the full report, every date included')
-    .action((options: EvaluateOptions) => {
+    .action((_options: EvaluateOptions, command: Command) => {
+      // `scan` declares --json too, and commander gives it to the parent: read both levels.
+      const options = command.optsWithGlobals<EvaluateOptions>();
       const model = options.model
         ? pretrained(parseLightGbmModel(readFileSync(options.model, 'utf8'), { featureNames: FEATURE_NAMES }))
         : undefined;

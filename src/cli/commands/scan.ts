@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
-import { microScannerParams } from '../../app/scanner-params.ts';
-import { timeframeMs } from '../../domain/candle.ts';
+import { scannerFor } from '../../app/scanner-for.ts';
 import { runScanCycle } from '../../engine/scan-cycle.ts';
 import { loadCandles } from '../../marketdata/candle-directory.ts';
 import { ReplayFeed } from '../../marketdata/replay-feed.ts';
-import { MicroScanner } from '../../scanners/micro/micro-scanner.ts';
 import { UsageError } from '../cli-error.ts';
 import { registerScanEvaluate } from './scan-evaluate.ts';
 import { isoTime, renderTable } from '../table.ts';
@@ -41,11 +39,7 @@ export function registerScan(program: Command): void {
       await withStore(context, async (store) => {
         const results = [];
         for (const variant of variants) {
-          const scanner = new MicroScanner(
-            variant.id,
-            microScannerParams(variant),
-            timeframeMs(market.timeframe),
-          );
+          const scanner = scannerFor(variant, context.config);
           const result = await runScanCycle({
             store,
             scanner,

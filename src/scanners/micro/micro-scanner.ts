@@ -5,12 +5,14 @@
 // The entry guard comes first: a blocked (symbol, variant) — open position, cooldown or lock — never
 // signals, although its indicators keep updating so that ATR is current when it is free again.
 import type { Candle } from '../../domain/candle.ts';
+import type { CandleBatch } from '../../domain/ports/market-data.ts';
 import type { Confidence } from '../../domain/intent.ts';
 import type { EpochMs, VariantId } from '../../domain/ids.ts';
 import type { Signal } from '../../domain/signal.ts';
 import { Atr } from '../../indicators/atr.ts';
 import { highest, type RollingExtreme } from '../../indicators/rolling-extreme.ts';
 import { Sma } from '../../indicators/sma.ts';
+import type { CycleScanner } from '../cycle-scanner.ts';
 import type { MicroScannerParams } from './postures.ts';
 
 const VOLUME_WINDOW = 20;
@@ -21,7 +23,7 @@ interface SymbolState {
   volume: Sma;
 }
 
-export class MicroScanner {
+export class MicroScanner implements CycleScanner {
   private readonly states = new Map<string, SymbolState>();
 
   constructor(
@@ -29,6 +31,27 @@ export class MicroScanner {
     readonly params: MicroScannerParams,
     private readonly barMs: number,
   ) {}
+
+  /**
+   * Feeds a cycle's closed candles. Older bars of a catch-up only warm the indicators: a signal on a
+   * stale bar is never traded, so only the newest bar of each symbol may signal.
+   */
+  scanCycle(batches: readonly CandleBatch[], blocked: ReadonlyMap<string, string>): Signal[] {
+    const newest = new Map<string, number>();
+    for (const batch of batches) for (const candle of batch.candles) newest.set(candle.symbol, candle.time);
+    const signals: Signal[] = [];
+    for (const batch of batches) {
+      for (const candle of batch.candles) {
+        const signal = this.onCandle(
+          candle,
+          blocked.has(candle.symbol),
+          newest.get(candle.symbol) === candle.time,
+        );
+        if (signal) signals.push(signal);
+      }
+    }
+    return signals;
+  }
 
   /**
    * Feeds one closed candle (in time order per symbol). Returns a signal when the rule fires, the symbol
