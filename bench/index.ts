@@ -7,6 +7,7 @@ import { freshSchema } from '../test/support/postgres.ts';
 import { tempDir } from '../test/support/temp-dir.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { indicatorBench } from './indicators.ts';
+import { rankingBench } from './ranking.ts';
 
 const SECONDS = Number(process.env.SIGIL_BENCH_SECONDS ?? 5);
 const BATCH = Number(process.env.SIGIL_BENCH_BATCH ?? 200);
@@ -84,7 +85,7 @@ async function lifecycleBench(
 }
 
 // Market data and scanners first: they are quick and need the machine to themselves.
-const scannerFigures = indicatorBench();
+const scannerFigures = [...indicatorBench(), ...rankingBench()];
 for (const figure of scannerFigures) console.log(JSON.stringify(figure));
 
 const figures: Figure[] = [];
