@@ -15,8 +15,11 @@ export interface ScanCycleInput {
   scanner: CycleScanner;
   variantId: VariantId;
   symbols: readonly string[];
-  /** Closed candles not seen before, oldest first. */
-  batches: readonly CandleBatch[];
+  /**
+   * Fetches the closed candles not seen before, oldest first. Called inside the cycle, so a feed that
+   * fails (an exchange answering 5xx, garbage data) is recorded on the heartbeat like any other failure.
+   */
+  candles: () => Promise<readonly CandleBatch[]>;
   now: EpochMs;
   intentExpiryHours: number;
   claimTtlMinutes: number;
@@ -33,8 +36,9 @@ export async function runScanCycle(input: ScanCycleInput): Promise<ScanCycleResu
   const { store, scanner, variantId, now } = input;
   await store.recordScanStart(variantId, now);
   try {
+    const batches = await input.candles();
     const blocked = await blockedSymbols(store, variantId, input.symbols, now);
-    const signals = scanner.scanCycle(input.batches, blocked);
+    const signals = scanner.scanCycle(batches, blocked);
     const intents = await store.insertIntents(
       signals.map((signal) => intentForSignal(signal, input.intentExpiryHours, input.claimTtlMinutes)),
       `scanner:${variantId}`,

@@ -45,7 +45,7 @@ export function registerScan(program: Command): void {
             scanner,
             variantId: variant.id,
             symbols,
-            batches,
+            candles: async () => batches,
             now: at,
             intentExpiryHours: variant.settings.pipeline.intent_expiry_hours,
             claimTtlMinutes: variant.settings.pipeline.claim_ttl_minutes,
