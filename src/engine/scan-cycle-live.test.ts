@@ -18,6 +18,14 @@ import { runScanCycle } from './scan-cycle.ts';
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
 const V = variantId('live');
+const FLAT_HOURS = Array.from({ length: 30 }, (_, i) => ({
+  time: T0 + i * HOUR,
+  open: 100,
+  high: 101,
+  low: 99,
+  close: 100,
+  volume: 1,
+}));
 
 /** Backoff waits are over at once; the cycle's `now` is given explicitly. */
 const instantClock: Clock = {
@@ -44,17 +52,7 @@ describe('scan cycle on a live ccxt feed', () => {
   });
 
   it('records an exchange that keeps failing on the heartbeat, then recovers', async () => {
-    fake.setBars(
-      'BTCUSDT',
-      Array.from({ length: 30 }, (_, i) => ({
-        time: T0 + i * HOUR,
-        open: 100,
-        high: 101,
-        low: 99,
-        close: 100,
-        volume: 1,
-      })),
-    );
+    fake.setBars('BTCUSDT', FLAT_HOURS);
     const exchange = await createCcxtExchange('binance', { rateLimit: 1, timeout: 5_000 });
     pointAt(exchange, fake.baseUrl);
     const feed = new CcxtCandleFeed({
@@ -87,17 +85,7 @@ describe('scan cycle on a live ccxt feed', () => {
     assert.match(beat?.lastError ?? '', /binance.*BTC\/USDT/);
 
     fake.reset();
-    fake.setBars(
-      'BTCUSDT',
-      Array.from({ length: 30 }, (_, i) => ({
-        time: T0 + i * HOUR,
-        open: 100,
-        high: 101,
-        low: 99,
-        close: 100,
-        volume: 1,
-      })),
-    );
+    fake.setBars('BTCUSDT', FLAT_HOURS);
     const recovered = await cycle(now + HOUR);
     assert.deepEqual(recovered.signals, [], 'a flat market does not break out');
     beat = (await store.heartbeats()).find((h) => h.variantId === V);

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Exchange } from 'ccxt';
+import { TIMEFRAMES } from '../../src/domain/candle.ts';
 
 /** One bar as the fake holds it; `time` is the open time in epoch ms. */
 export interface FakeBar {
@@ -44,14 +45,8 @@ const DEFAULT_MARKETS: Record<string, [string, string]> = {
   SOLUSDT: ['SOL', 'USDT'],
 };
 
-const INTERVAL_MS: Record<string, number> = {
-  '1m': 60_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '1h': 3_600_000,
-  '4h': 14_400_000,
-  '1d': 86_400_000,
-};
+/** Binance's kline intervals are Sigil's timeframe names. */
+const INTERVAL_MS: Readonly<Record<string, number>> = TIMEFRAMES;
 
 // Binance's own bounds for /klines.
 const KLINES_DEFAULT_LIMIT = 500;
