@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Candle } from '../domain/candle.ts';
+import { barProblem } from './candle-checks.ts';
 import { CandleDataError } from './candle-data-error.ts';
 
 const HEADER = ['timestamp', 'open', 'high', 'low', 'close', 'volume'];
@@ -121,18 +122,8 @@ function number(cell: string | undefined, column: string, path: string, at: stri
 
 /** The bar's own consistency and its order after the previous bar. */
 function checked(candle: Candle, previous: Candle | undefined, path: string, at: string): Candle {
-  const { open, high, low, close, volume } = candle;
-  if (!(open > 0 && high > 0 && low > 0 && close > 0))
-    throw new CandleDataError(path, at, 'prices must be above 0');
-  if (volume < 0) throw new CandleDataError(path, at, `volume ${volume} is negative`);
-  if (high < low) throw new CandleDataError(path, at, `high ${high} is below low ${low}`);
-  if (high < Math.max(open, close) || low > Math.min(open, close)) {
-    throw new CandleDataError(
-      path,
-      at,
-      `open ${open} or close ${close} lies outside the bar's range ${low}–${high}`,
-    );
-  }
+  const problem = barProblem(candle);
+  if (problem) throw new CandleDataError(path, at, problem);
   if (previous && candle.time === previous.time) {
     throw new CandleDataError(path, at, `duplicate timestamp ${new Date(candle.time).toISOString()}`);
   }

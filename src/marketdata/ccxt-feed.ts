@@ -10,6 +10,7 @@ import type { SigilError } from '../domain/errors.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { CandleBatch, MarketData } from '../domain/ports/market-data.ts';
+import { barProblem, byTimeThenSymbol } from './candle-checks.ts';
 import { CandleDataError } from './candle-data-error.ts';
 import { findGaps } from './gaps.ts';
 
@@ -211,20 +212,8 @@ function checkedCandle(row: OHLCV, symbol: string, previous: Candle | undefined,
     close: finite('close', close),
     volume: finite('volume', volume),
   };
-  if (!(candle.open > 0 && candle.high > 0 && candle.low > 0 && candle.close > 0)) {
-    throw new CandleDataError(source, at, 'prices must be above 0');
-  }
-  if (candle.volume < 0) throw new CandleDataError(source, at, `volume ${candle.volume} is negative`);
-  if (candle.high < candle.low) {
-    throw new CandleDataError(source, at, `high ${candle.high} is below low ${candle.low}`);
-  }
-  if (Math.max(candle.open, candle.close) > candle.high || Math.min(candle.open, candle.close) < candle.low) {
-    throw new CandleDataError(
-      source,
-      at,
-      `open ${candle.open} or close ${candle.close} lies outside the bar's range ${candle.low}–${candle.high}`,
-    );
-  }
+  const problem = barProblem(candle);
+  if (problem) throw new CandleDataError(source, at, problem);
   if (previous && time <= previous.time) {
     const problem = time === previous.time ? 'repeats' : 'comes before';
     throw new CandleDataError(
@@ -238,9 +227,7 @@ function checkedCandle(row: OHLCV, symbol: string, previous: Candle | undefined,
 
 /** Groups by open time, oldest first; within a time, by symbol — the replay feed's order. */
 function toBatches(candles: readonly Candle[]): CandleBatch[] {
-  const sorted = [...candles].sort(
-    (a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0),
-  );
+  const sorted = [...candles].sort(byTimeThenSymbol);
   const batches: CandleBatch[] = [];
   for (const candle of sorted) {
     const last = batches.at(-1);

@@ -5,6 +5,7 @@ import type { Candle, CandleGap, Timeframe } from '../domain/candle.ts';
 import { timeframeMs } from '../domain/candle.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { CandleBatch, MarketData } from '../domain/ports/market-data.ts';
+import { byTimeThenSymbol } from './candle-checks.ts';
 import { findGaps, type MarketCalendar } from './gaps.ts';
 
 export class ReplayFeed implements MarketData {
@@ -22,9 +23,7 @@ export class ReplayFeed implements MarketData {
   ) {
     this.barMs = timeframeMs(timeframe);
     this.symbols = series.map((candles) => candles[0]?.symbol ?? '').filter((s) => s !== '');
-    this.merged = series
-      .flat()
-      .sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    this.merged = series.flat().sort(byTimeThenSymbol);
     this.found = series.flatMap((candles) => findGaps(candles, this.barMs, calendar));
   }
 

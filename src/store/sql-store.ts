@@ -61,6 +61,8 @@ import {
 const JANITOR = workerId('janitor');
 /** Rows the janitor moves per transaction, so one sweep never holds the writer lock for long. */
 const SWEEP_BATCH = 500;
+/** The end of a lease taken or extended at the bound `now`: the intent's own TTL, in BIGINT arithmetic. */
+const LEASE_END = 'CAST(? AS BIGINT) + claim_ttl_minutes * CAST(60000 AS BIGINT)';
 const ONE_OPEN_POSITION = {
   name: 'positions_one_open_per_symbol',
   columns: ['positions.symbol', 'positions.variant_id'],
@@ -202,7 +204,7 @@ export class SqlStore implements Store {
     return this.withTx(async (db) => {
       const rows = await db.query(
         `UPDATE intents SET status = ?, status_reason = '', claim_worker_id = ?, claim_ts = ?,
-           claim_expires_at = CAST(? AS BIGINT) + claim_ttl_minutes * CAST(60000 AS BIGINT),
+           claim_expires_at = ${LEASE_END},
            attempts = attempts + ?, updated_at = ?
          WHERE id IN (SELECT id FROM intents WHERE status = ${statusLiteral(from)} AND (expires_at IS NULL OR expires_at > ?)${variantFilter}
                       ORDER BY created_at, id LIMIT ?${lock})
@@ -241,7 +243,7 @@ export class SqlStore implements Store {
 
   async extendLease(id: IntentId, worker: WorkerId, now: EpochMs): Promise<TradeIntent> {
     const [row] = await this.db.query(
-      `UPDATE intents SET claim_expires_at = CAST(? AS BIGINT) + claim_ttl_minutes * CAST(60000 AS BIGINT), updated_at = ?
+      `UPDATE intents SET claim_expires_at = ${LEASE_END}, updated_at = ?
        WHERE id = ? AND status IN (${LEASED_STATUSES.map(() => '?').join(', ')}) AND claim_worker_id = ? RETURNING *`,
       [now, now, id, ...LEASED_STATUSES, worker],
     );
