@@ -5,7 +5,9 @@ import { registerData } from './commands/data.ts';
 import { registerIntents } from './commands/intents.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerScan } from './commands/scan.ts';
+import { registerStats } from './commands/stats.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerTrading } from './commands/trading.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sigil')
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerData(program);
   registerScan(program);
+  registerTrading(program);
+  registerStats(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -25,11 +25,14 @@ store:
   url: sqlite:data/bot.db
 pipeline:
   claim_ttl_minutes: 20
+  retention_days: 14
 variants:
   baseline:
   patient:
     pipeline:
       claim_ttl_minutes: 90
+  brief:
+    pipeline:
       retention_days: 7
 `,
       'sigil.yaml',
@@ -42,9 +45,11 @@ variants:
         v.settings.pipeline.retention_days,
       ]),
       [
-        ['baseline', 20, 30],
-        ['patient', 90, 7],
+        ['baseline', 20, 14],
+        ['patient', 90, 14],
+        ['brief', 20, 7],
       ],
+      "an overlay's missing keys keep the base's values, not the defaults",
     );
   });
 
@@ -68,6 +73,40 @@ variants:
             high_gap: 0.0005,
             medium_gap: 0.00015,
           },
+          risk: {
+            hard_stop_floor_pct: 3,
+            hard_stop_multiplier: 1.5,
+            hard_stop_cap_pct: 6,
+            trail_atr_multiplier: 2,
+            trail_activation_pct: 0,
+            take_profit_pct: 0,
+            time_stop_hours: 0,
+            signal_exit: 'none',
+            momentum_period: 3,
+            momentum_decel_bars: 2,
+            channel_exit_lookback: 10,
+            risk_per_trade_usd: 5,
+            max_position_usd: 50,
+            position_pct: 10,
+          },
+          protections: {
+            cooldown_hours: 6,
+            cooldown_after_exit_hours: 0,
+            stoploss_guard_trades: 0,
+            stoploss_guard_lookback_hours: 24,
+            stoploss_guard_lock_hours: 12,
+            stoploss_guard_scope: 'symbol',
+            max_drawdown_pct: 0,
+            max_drawdown_trades: 1,
+            max_drawdown_lookback_hours: 48,
+            max_drawdown_lock_hours: 12,
+            low_profit_trades: 0,
+            low_profit_lookback_hours: 72,
+            low_profit_lock_hours: 24,
+            low_profit_required_usd: 0,
+            kill_switch_drawdown_pct: 0,
+          },
+          account: { starting_balance_usd: 1000 },
         },
       },
     ]);
@@ -78,6 +117,7 @@ variants:
         timeframe: '1h',
         symbols: [],
         calendar: 'continuous',
+        instruments: {},
       },
     );
     assert.deepEqual(parseConfig('', 'empty.yaml').variants, config.variants);
@@ -91,6 +131,27 @@ variants:
     assert.match(
       problemsOf('variants:\n  fast:\n    pipeline:\n      max_claim_attempts: 0\n'),
       /^sigil.yaml: variants.fast.pipeline.max_claim_attempts: .*>=1.*, got 0$/,
+    );
+  });
+
+  it('refuses risk settings that cannot make a stop: a cap below the floor, a zero step, a negative price', () => {
+    assert.equal(
+      problemsOf(
+        'risk:\n  hard_stop_floor_pct: 4\nvariants:\n  tight:\n    risk:\n      hard_stop_cap_pct: 2\n',
+      ),
+      'sigil.yaml: variants.tight.risk.hard_stop_cap_pct: must be at least hard_stop_floor_pct (4), got 2',
+    );
+    assert.match(
+      problemsOf("market:\n  instruments:\n    '*':\n      qty_step: 0\n"),
+      /^sigil.yaml: market.instruments.\*.qty_step: .*>0.*, got 0$/,
+    );
+    assert.match(
+      problemsOf('risk:\n  hard_stop_floor_pct: -1\n'),
+      /^sigil.yaml: risk.hard_stop_floor_pct: .*>0.*, got -1$/,
+    );
+    assert.match(
+      problemsOf('risk:\n  signal_exit: rsi\n'),
+      /risk.signal_exit: .*"momentum_decel".*, got "rsi"/,
     );
   });
 
@@ -145,8 +206,11 @@ variants:
     };
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(Object.keys(schema.properties).sort(), [
+      'account',
       'market',
       'pipeline',
+      'protections',
+      'risk',
       'scanner',
       'store',
       'variants',

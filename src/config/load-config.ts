@@ -9,6 +9,7 @@ import type { MarketCalendar } from '../marketdata/gaps.ts';
 import type { z } from 'zod';
 import { variantId, type VariantId } from '../domain/ids.ts';
 import { ConfigError } from './config-error.ts';
+import type { InstrumentConfig } from './risk-schema.ts';
 import { ConfigFileSchema, VariantSettingsSchema, type ConfigFile, type VariantSettings } from './schema.ts';
 
 export interface Variant {
@@ -22,6 +23,8 @@ export interface MarketSettings {
   timeframe: Timeframe;
   symbols: string[];
   calendar: MarketCalendar;
+  /** Per-symbol grids; '*' is the default (see instrumentFor in app/). */
+  instruments: Record<string, Partial<InstrumentConfig>>;
 }
 
 export interface SigilConfig {
@@ -75,7 +78,13 @@ export function parseConfig(text: string, file: string): SigilConfig {
 }
 
 function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
-  const base: VariantSettings = { pipeline: config.pipeline, scanner: config.scanner };
+  const base: VariantSettings = {
+    pipeline: config.pipeline,
+    scanner: config.scanner,
+    risk: config.risk,
+    protections: config.protections,
+    account: config.account,
+  };
   const overlays = config.variants ?? { [DEFAULT_VARIANT]: {} };
   const problems: string[] = [];
   const variants: Variant[] = [];

@@ -3,6 +3,13 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 import { POSTURE_NAMES } from '../scanners/micro/postures.ts';
+import {
+  AccountSchema,
+  checkRiskBand,
+  InstrumentSchema,
+  ProtectionsSchema,
+  RiskSchema,
+} from './risk-schema.ts';
 
 const wholeNumber = (min: number) => z.number().int().min(min);
 
@@ -71,26 +78,50 @@ export const ScannerSchema = z.strictObject({
     ),
 });
 
-/** Everything a variant may override, section by section. Later sections (risk…) join here. */
+/** Everything a variant may override, section by section. */
 export const VARIANT_SECTIONS = {
   pipeline: PipelineSchema,
   scanner: ScannerSchema,
+  risk: RiskSchema,
+  protections: ProtectionsSchema,
+  account: AccountSchema,
 } as const;
 
-export const VariantSettingsSchema = z.strictObject({
-  pipeline: PipelineSchema.prefault({}),
-  scanner: ScannerSchema.prefault({}),
-});
+export const VariantSettingsSchema = z
+  .strictObject({
+    pipeline: PipelineSchema.prefault({}),
+    scanner: ScannerSchema.prefault({}),
+    risk: RiskSchema.prefault({}),
+    protections: ProtectionsSchema.prefault({}),
+    account: AccountSchema.prefault({}),
+  })
+  .superRefine((settings, context) => checkRiskBand(settings.risk, context));
 export type VariantSettings = z.infer<typeof VariantSettingsSchema>;
 
-/** An overlay names only what it changes: each section is optional and each key in it too. */
+/**
+ * An overlay names only what it changes: each section is optional and each key in it too. The keys'
+ * defaults are stripped: zod applies a default even under `.optional()`, which would silently put the
+ * default back over a value the base set (the seed's "configured 5 % stop became the 3 % default").
+ */
 const VariantOverlaySchema = z.strictObject(
   Object.fromEntries(
-    Object.entries(VARIANT_SECTIONS).map(([name, schema]) => [name, schema.partial().optional()]),
+    Object.entries(VARIANT_SECTIONS).map(([name, schema]) => [name, withoutDefaults(schema).optional()]),
   ) as {
-    [K in keyof typeof VARIANT_SECTIONS]: z.ZodOptional<ReturnType<(typeof VARIANT_SECTIONS)[K]['partial']>>;
+    [K in keyof typeof VARIANT_SECTIONS]: z.ZodOptional<
+      z.ZodType<Partial<z.infer<(typeof VARIANT_SECTIONS)[K]>>>
+    >;
   },
 );
+
+function withoutDefaults(schema: z.ZodObject): z.ZodType {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+    ]),
+  );
+  return z.strictObject(shape);
+}
 
 export const VARIANT_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
@@ -126,6 +157,10 @@ const MarketSchema = z.strictObject({
     .enum(['continuous', 'fx'])
     .default('continuous')
     .describe('fx: weekend closures are not reported as gaps.'),
+  instruments: z
+    .record(z.string().min(1), InstrumentSchema.partial())
+    .default({})
+    .describe("Price and quantity grids per symbol; '*' sets the default for every symbol (docs/risk.md)."),
 });
 
 export const ConfigFileSchema = z.strictObject({
@@ -133,6 +168,9 @@ export const ConfigFileSchema = z.strictObject({
   market: MarketSchema.prefault({}),
   pipeline: PipelineSchema.prefault({}),
   scanner: ScannerSchema.prefault({}),
+  risk: RiskSchema.prefault({}),
+  protections: ProtectionsSchema.prefault({}),
+  account: AccountSchema.prefault({}),
   variants: z
     .record(
       z.string().regex(VARIANT_NAME, 'variant names are 1-32 lower-case letters, digits, _ or -'),

@@ -28,7 +28,10 @@ export interface Position {
   /** ATR(14) at signal time: the stop was placed from it, so exits and analytics can be replayed. */
   atrAtEntry: number | null;
   initialStop: number;
+  /** The stop in force: the initial one until the trail raises it (it only ever tightens). */
   currentStop: number;
+  /** Best price since entry (highest high for a long, lowest low for a short): the trail's anchor. */
+  peakPrice: number;
   takeProfit: number | null;
   openedAt: EpochMs;
   closedAt: EpochMs | null;

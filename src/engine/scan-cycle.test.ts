@@ -87,6 +87,7 @@ describe('micro-scanner scan cycles', () => {
       atrAtEntry: signal!.atr,
       initialStop: 99,
       currentStop: 99,
+      peakPrice: 102.5,
       takeProfit: null,
       openedAt: T0 + 21 * HOUR,
       fees: 0,

@@ -22,7 +22,9 @@ import { FencedOutError } from '../domain/intent-lifecycle.ts';
 import { planTransition, type IntentChanges, type TransitionRequest } from '../domain/intent-transition.ts';
 import type {
   ClaimOptions,
+  ClosedPositionQuery,
   DialectName,
+  RealizedPnl,
   InsertResult,
   IntentQuery,
   RecycleOptions,
@@ -32,6 +34,14 @@ import type {
 } from '../domain/ports/store.ts';
 import type { NewPosition, Position, PositionClose } from '../domain/position.ts';
 import { ALL_SYMBOLS, type SymbolProtection } from '../domain/protection.ts';
+import type { TradingState, TradingStateChange, TradingStateRecord } from '../domain/trading-state.ts';
+import { advisoryKey } from './migrator.ts';
+import {
+  readTradingState,
+  readTradingStateChanges,
+  readTradingStates,
+  writeTradingState,
+} from './trading-state-rows.ts';
 import { RejectedError, RetryableError } from '../domain/errors.ts';
 import {
   changeColumns,
@@ -47,6 +57,7 @@ import { POSITION_INSERT_COLUMNS, positionFromRow, positionInsertValues } from '
 import {
   chunkRows,
   valuesPlaceholders,
+  type Row,
   type SqlDriver,
   type SqlExecutor,
   type SqlValue,
@@ -501,6 +512,66 @@ export class SqlStore implements Store {
     return rows.map(positionFromRow);
   }
 
+  async openPositionOf(variantId: VariantId, symbol: string): Promise<Position | null> {
+    const [row] = await this.db.query(
+      "SELECT * FROM positions WHERE status = 'open' AND variant_id = ? AND symbol = ?",
+      [variantId, symbol],
+    );
+    return row ? positionFromRow(row) : null;
+  }
+
+  async updateTrail(id: PositionId, currentStop: number, peakPrice: number): Promise<Position> {
+    const [row] = await this.db.query(
+      "UPDATE positions SET current_stop = ?, peak_price = ? WHERE id = ? AND status = 'open' RETURNING *",
+      [currentStop, peakPrice, id],
+    );
+    if (!row) throw new PositionNotOpenError(id);
+    return positionFromRow(row);
+  }
+
+  async closedPositions(query: ClosedPositionQuery = {}): Promise<Position[]> {
+    const where = ["status = 'closed'"];
+    const params: SqlValue[] = [];
+    const filter = (term: string, value: SqlValue | undefined): void => {
+      if (value === undefined) return;
+      where.push(term);
+      params.push(value);
+    };
+    filter('variant_id = ?', query.variantId);
+    filter('symbol = ?', query.symbol);
+    filter('closed_at > ?', query.closedAfter);
+    const rows = await this.db.query(
+      `SELECT * FROM positions WHERE ${where.join(' AND ')} ORDER BY closed_at, id`,
+      params,
+    );
+    return rows.map(positionFromRow);
+  }
+
+  async realizedPnl(variantId: VariantId): Promise<RealizedPnl> {
+    const [row] = await this.db.query(
+      `SELECT COUNT(*) AS trades, COALESCE(SUM(pnl), 0) AS total, COALESCE(MAX(running), 0) AS peak
+       FROM (SELECT pnl, SUM(pnl) OVER (ORDER BY closed_at, id) AS running
+             FROM positions WHERE status = 'closed' AND variant_id = ?) AS curve`,
+      [variantId],
+    );
+    return {
+      total: Number(row?.total ?? 0),
+      peak: Math.max(0, Number(row?.peak ?? 0)),
+      trades: Number(row?.trades ?? 0),
+    };
+  }
+
+  async tryLockEntry(variantId: VariantId, symbol: string): Promise<boolean> {
+    if (!this.inTransaction)
+      throw new Error('tryLockEntry holds its lock until the transaction ends: call it inside transaction()');
+    if (!this.driver.dialect.advisoryLocks) return true; // BEGIN IMMEDIATE already serialises every entry.
+    const [row] = await this.db.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_xact_lock(?::bigint) AS locked',
+      [advisoryKey(`sigil-entry:${variantId}:${symbol}`)],
+    );
+    return row?.locked === true;
+  }
+
   // ── Protections and heartbeats ─────────────────────────────────────────────────────────────────
 
   async upsertProtection(p: Omit<SymbolProtection, 'createdAt' | 'updatedAt'>, now: EpochMs): Promise<void> {
@@ -508,7 +579,8 @@ export class SqlStore implements Store {
       `INSERT INTO symbol_protections (variant_id, symbol, kind, until, reason, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (variant_id, symbol, kind) DO UPDATE SET until = excluded.until, reason = excluded.reason,
-         updated_at = excluded.updated_at`,
+         updated_at = excluded.updated_at
+       WHERE excluded.until > symbol_protections.until`,
       [p.variantId, p.symbol, p.kind, p.until, p.reason, now, now],
     );
   }
@@ -518,15 +590,37 @@ export class SqlStore implements Store {
       'SELECT * FROM symbol_protections WHERE variant_id = ? AND symbol IN (?, ?) AND until > ? ORDER BY until DESC',
       [variantId, symbol, ALL_SYMBOLS, now],
     );
-    return rows.map((row) => ({
-      variantId: row.variant_id as VariantId,
-      symbol: row.symbol as string,
-      kind: row.kind as SymbolProtection['kind'],
-      until: row.until as EpochMs,
-      reason: row.reason as string,
-      createdAt: row.created_at as EpochMs,
-      updatedAt: row.updated_at as EpochMs,
-    }));
+    return rows.map(protectionFromRow);
+  }
+
+  async protectionsInForce(now: EpochMs, variantId?: VariantId): Promise<SymbolProtection[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM symbol_protections WHERE until > ?${variantId ? ' AND variant_id = ?' : ''}
+       ORDER BY variant_id, symbol, kind`,
+      variantId ? [now, variantId] : [now],
+    );
+    return rows.map(protectionFromRow);
+  }
+
+  // ── Trading state (the kill switch) ────────────────────────────────────────────────────────────
+
+  tradingState(variantId: VariantId): Promise<TradingStateRecord> {
+    return readTradingState(this.db, variantId);
+  }
+
+  tradingStates(): Promise<TradingStateRecord[]> {
+    return readTradingStates(this.db);
+  }
+
+  setTradingState(
+    change: { variantId: VariantId; state: TradingState; reason: string; actor: string },
+    now: EpochMs,
+  ): Promise<TradingStateRecord> {
+    return this.withTx((db) => writeTradingState(db, change, now));
+  }
+
+  tradingStateChanges(variantId: VariantId): Promise<TradingStateChange[]> {
+    return readTradingStateChanges(this.db, variantId);
   }
 
   async recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {
@@ -566,6 +660,18 @@ export class SqlStore implements Store {
 function statusLiteral(status: IntentStatus): string {
   if (!INTENT_STATUSES.includes(status)) throw new Error(`not an intent status: ${String(status)}`);
   return `'${status}'`;
+}
+
+function protectionFromRow(row: Row): SymbolProtection {
+  return {
+    variantId: row.variant_id as VariantId,
+    symbol: row.symbol as string,
+    kind: row.kind as SymbolProtection['kind'],
+    until: row.until as EpochMs,
+    reason: row.reason as string,
+    createdAt: row.created_at as EpochMs,
+    updatedAt: row.updated_at as EpochMs,
+  };
 }
 
 function withoutUndefined(changes: IntentChanges): IntentChanges {

@@ -427,6 +427,7 @@ export function describeStoreContract(target: ContractTarget): void {
         atrAtEntry: 2,
         initialStop: 97,
         currentStop: 97,
+        peakPrice: 100,
         takeProfit: null,
         openedAt: T0,
         fees: 0.1,

@@ -12,6 +12,7 @@ export function registerStatus(program: Command): void {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       await withStore(context, async (store, opened) => {
         const counts = await store.countByStatus();
+        const switched = (await store.tradingStates()).filter((t) => t.state !== 'active');
         const variants = [
           ...new Set([...context.config.variants.map((v) => v.id), ...counts.map((c) => c.variantId)]),
         ].sort();
@@ -29,7 +30,7 @@ export function registerStatus(program: Command): void {
           schemaVersion: opened.migrations?.version ?? null,
         };
         if (options.json) {
-          console.log(JSON.stringify({ database, variants: byVariant }, null, 2));
+          console.log(JSON.stringify({ database, variants: byVariant, tradingStates: switched }, null, 2));
           return;
         }
         console.log(
@@ -41,6 +42,11 @@ export function registerStatus(program: Command): void {
             byVariant.map((v) => [v.variant, ...INTENT_STATUSES.map((s) => v.counts[s] ?? 0), v.total]),
           ),
         );
+        for (const t of switched) {
+          console.log(
+            `${t.variantId} is ${t.state} since ${new Date(t.changedAt ?? 0).toISOString()}: ${t.reason}`,
+          );
+        }
       });
     });
 }

@@ -8,6 +8,7 @@ import type { IntentStatus } from '../intent-lifecycle.ts';
 import type { TransitionRequest } from '../intent-transition.ts';
 import type { NewPosition, Position, PositionClose } from '../position.ts';
 import type { SymbolProtection } from '../protection.ts';
+import type { TradingState, TradingStateChange, TradingStateRecord } from '../trading-state.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -48,6 +49,21 @@ export interface RecycleResult {
   timedOut: number;
   requeued: number;
   abandoned: number;
+}
+
+export interface ClosedPositionQuery {
+  variantId?: VariantId;
+  symbol?: string;
+  /** Only positions closed after this time (exclusive). */
+  closedAfter?: EpochMs;
+}
+
+/** A variant's realised P&L: the running total of its closed trades in close order, and that total's peak. */
+export interface RealizedPnl {
+  total: number;
+  /** The highest the running total ever was, 0 included (the account's start). */
+  peak: number;
+  trades: number;
 }
 
 export interface Store {
@@ -92,13 +108,36 @@ export interface Store {
   closePosition(id: PositionId, close: PositionClose): Promise<Position>;
   getPosition(id: PositionId): Promise<Position | null>;
   openPositions(variantId?: VariantId): Promise<Position[]>;
+  openPositionOf(variantId: VariantId, symbol: string): Promise<Position | null>;
+  /** The trail moved: a new stop and best price for an open position. */
+  updateTrail(id: PositionId, currentStop: number, peakPrice: number): Promise<Position>;
+  closedPositions(query?: ClosedPositionQuery): Promise<Position[]>;
+  realizedPnl(variantId: VariantId): Promise<RealizedPnl>;
+  /**
+   * The entry path's lock on (variant, symbol), held until the transaction ends. Only inside
+   * `transaction`. False when another entry holds it: skip the symbol this cycle. Where the dialect has
+   * no advisory locks the write transaction itself serialises entries, and this is always true.
+   */
+  tryLockEntry(variantId: VariantId, symbol: string): Promise<boolean>;
 
+  /** Writes a lock; an existing lock of the same kind that lasts longer is kept (locks never shorten). */
   upsertProtection(
     protection: Omit<SymbolProtection, 'createdAt' | 'updatedAt'>,
     now: EpochMs,
   ): Promise<void>;
   /** Locks in force at `now` for the symbol, including variant-wide ones. */
   activeProtections(variantId: VariantId, symbol: string, now: EpochMs): Promise<SymbolProtection[]>;
+  /** Every lock in force at `now`, for operators. */
+  protectionsInForce(now: EpochMs, variantId?: VariantId): Promise<SymbolProtection[]>;
+
+  tradingState(variantId: VariantId): Promise<TradingStateRecord>;
+  tradingStates(): Promise<TradingStateRecord[]>;
+  /** Switches a variant's trading state and appends the change to its audit trail (no-op if unchanged). */
+  setTradingState(
+    change: { variantId: VariantId; state: TradingState; reason: string; actor: string },
+    now: EpochMs,
+  ): Promise<TradingStateRecord>;
+  tradingStateChanges(variantId: VariantId): Promise<TradingStateChange[]>;
 
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void>;
   recordScanEnd(variantId: VariantId, now: EpochMs, error: string | null): Promise<void>;

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { openStore } from '../open-store.ts';
-import { describeStoreContract } from '../store.contract.ts';
+import { describeRiskStoreContract } from '../risk-store.contract.ts';
+import { describeStoreContract, type ContractTarget } from '../store.contract.ts';
 
-describeStoreContract({
+const target: ContractTarget = {
   name: 'SQLite',
   async open() {
     const dir = tempDir();
@@ -12,4 +13,7 @@ describeStoreContract({
     });
     return { store, cleanup: async () => dir.remove() };
   },
-});
+};
+
+describeStoreContract(target);
+describeRiskStoreContract(target);

@@ -1,0 +1,81 @@
+// A variant's risk settings, from its YAML keys to the rules the risk code runs. This is the one place
+// the keys are read: the seed lost a configured 5 % stop to a constructor default of 3 %, so every key
+// here is covered by a test that changes it in an overlay and watches the behaviour change.
+import type { VariantSettings } from '../config/schema.ts';
+import type { Instrument } from '../domain/instrument.ts';
+import type { CloseRules } from '../risk/close-trade.ts';
+import type { EntryRules } from '../risk/entry-plan.ts';
+import type { ExitRules } from '../risk/exit-precedence.ts';
+import type { SignalExitParams } from '../risk/exit-signals.ts';
+
+const HOUR = 3_600_000;
+
+export interface RiskRules {
+  entry: EntryRules;
+  /** Hours of the lock written at open. */
+  cooldownHours: number;
+  /** Exit rules without the instrument's price tick (see exitRulesFor). */
+  exits: Omit<ExitRules, 'priceTick'>;
+  signalExit: SignalExitParams;
+  close: CloseRules;
+}
+
+export function riskRulesFor(settings: Pick<VariantSettings, 'risk' | 'protections' | 'account'>): RiskRules {
+  const { risk, protections: p, account } = settings;
+  return {
+    entry: {
+      stop: {
+        floorPct: risk.hard_stop_floor_pct,
+        multiplier: risk.hard_stop_multiplier,
+        capPct: risk.hard_stop_cap_pct,
+      },
+      sizing: {
+        riskPerTradeUsd: risk.risk_per_trade_usd,
+        maxPositionUsd: risk.max_position_usd,
+        positionPct: risk.position_pct,
+      },
+      takeProfitPct: risk.take_profit_pct,
+    },
+    cooldownHours: p.cooldown_hours,
+    exits: {
+      trailAtrMultiplier: risk.trail_atr_multiplier,
+      trailActivationPct: risk.trail_activation_pct,
+      timeStopMs: risk.time_stop_hours * HOUR,
+    },
+    signalExit: {
+      mode: risk.signal_exit,
+      momentumPeriod: risk.momentum_period,
+      momentumDecelBars: risk.momentum_decel_bars,
+      channelExitLookback: risk.channel_exit_lookback,
+    },
+    close: {
+      protections: {
+        cooldownAfterExitHours: p.cooldown_after_exit_hours,
+        stoplossGuard: {
+          tradeLimit: p.stoploss_guard_trades,
+          lookbackHours: p.stoploss_guard_lookback_hours,
+          lockHours: p.stoploss_guard_lock_hours,
+          scope: p.stoploss_guard_scope,
+        },
+        maxDrawdown: {
+          maxDrawdownPct: p.max_drawdown_pct,
+          tradeLimit: p.max_drawdown_trades,
+          lookbackHours: p.max_drawdown_lookback_hours,
+          lockHours: p.max_drawdown_lock_hours,
+        },
+        lowProfit: {
+          tradeLimit: p.low_profit_trades,
+          lookbackHours: p.low_profit_lookback_hours,
+          lockHours: p.low_profit_lock_hours,
+          requiredProfitUsd: p.low_profit_required_usd,
+        },
+      },
+      killSwitchDrawdownPct: p.kill_switch_drawdown_pct,
+      startingBalanceUsd: account.starting_balance_usd,
+    },
+  };
+}
+
+export function exitRulesFor(rules: RiskRules, instrument: Instrument): ExitRules {
+  return { ...rules.exits, priceTick: instrument.priceTick };
+}

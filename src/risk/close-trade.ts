@@ -1,0 +1,99 @@
+// Closing a position, with everything a close decides, in one transaction: the realised P&L, the locks
+// the protections ask for (freqtrade evaluates them when a trade closes, too) and the kill switch.
+import type { EpochMs } from '../domain/ids.ts';
+import type { ExitReason, Position } from '../domain/position.ts';
+import type { Store } from '../domain/ports/store.ts';
+import type { TradingStateRecord } from '../domain/trading-state.ts';
+import { drawdownPct, drawdownTrips, realizedEquity, tripKillSwitch } from './kill-switch.ts';
+import { locksAfterClose, type Lock, type ProtectionRules } from './protections.ts';
+
+const HOUR = 3_600_000;
+
+export interface CloseRules {
+  protections: ProtectionRules;
+  /** Halt the variant when realised equity falls this far (percent) below its peak; 0 = off. */
+  killSwitchDrawdownPct: number;
+  startingBalanceUsd: number;
+}
+
+export interface TradeExit {
+  exitPrice: number;
+  reason: ExitReason;
+  /** Fees of the exit fill; the entry's are already on the position. */
+  exitFees: number;
+  /** Units per quantity (FX lot: 100 000), to turn a price move into money. */
+  contractSize: number;
+}
+
+export interface CloseResult {
+  position: Position;
+  locks: Lock[];
+  /** The kill switch's new state when this close tripped it. */
+  tripped: TradingStateRecord | null;
+}
+
+/** Money made by a position closed at `exitPrice`, after all its fees, in the quote currency. */
+export function positionPnl(
+  position: Position,
+  exitPrice: number,
+  contractSize: number,
+  fees: number,
+): number {
+  const move = position.side === 'long' ? exitPrice - position.entryPrice : position.entryPrice - exitPrice;
+  return move * position.qty * contractSize - fees;
+}
+
+export async function closeTrade(
+  store: Store,
+  position: Position,
+  exit: TradeExit,
+  rules: CloseRules,
+  actor: string,
+  now: EpochMs,
+): Promise<CloseResult> {
+  return store.transaction(async (tx) => {
+    const fees = position.fees + exit.exitFees;
+    const closed = await tx.closePosition(position.id, {
+      exitPrice: exit.exitPrice,
+      exitReason: exit.reason,
+      closedAt: now,
+      fees,
+      pnl: positionPnl(position, exit.exitPrice, exit.contractSize, fees),
+    });
+
+    const { equity, peak } = realizedEquity(
+      rules.startingBalanceUsd,
+      await tx.realizedPnl(position.variantId),
+    );
+    const p = rules.protections;
+    const lookbackHours = Math.max(
+      p.stoplossGuard.lookbackHours,
+      p.maxDrawdown.lookbackHours,
+      p.lowProfit.lookbackHours,
+    );
+    const recent = await tx.closedPositions({
+      variantId: position.variantId,
+      closedAfter: now - lookbackHours * HOUR,
+    });
+    const locks = locksAfterClose({ closed, recent, equity, now }, p);
+    for (const lock of locks) await tx.upsertProtection(lock, now);
+
+    let tripped: TradingStateRecord | null = null;
+    const drawdown = drawdownPct(peak, equity);
+    if (drawdownTrips(drawdown, rules.killSwitchDrawdownPct)) {
+      const state = await tx.tradingState(position.variantId);
+      if (state.state !== 'halted') {
+        tripped = await tripKillSwitch(
+          tx,
+          {
+            variantId: position.variantId,
+            why: `realised drawdown ${drawdown.toFixed(2)} % ≥ ${rules.killSwitchDrawdownPct} % (equity ${equity.toFixed(2)}, peak ${peak.toFixed(2)})`,
+            actor,
+          },
+          now,
+        );
+      }
+    }
+    return { position: closed, locks, tripped };
+  });
+}

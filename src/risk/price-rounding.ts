@@ -1,0 +1,29 @@
+// Rounding prices and quantities to an instrument's grid, in decimal arithmetic: 0.1 + 0.2 must not
+// decide whether a stop sits one tick looser than the rule computed.
+import { Decimal } from 'decimal.js';
+import type { PositionSide } from '../domain/position.ts';
+
+/**
+ * A stop rounded to the tick on the side that never loosens it: up for a long (the stop sits below the
+ * price, so up is closer), down for a short. A tick of 0 leaves the price as computed.
+ */
+export function roundStop(price: number, side: PositionSide, tick: number): number {
+  if (!(tick > 0)) return price;
+  return new Decimal(price)
+    .toNearest(tick, side === 'long' ? Decimal.ROUND_UP : Decimal.ROUND_DOWN)
+    .toNumber();
+}
+
+/** A target rounded toward the entry (down for a long), so that reaching it is never harder than computed. */
+export function roundTarget(price: number, side: PositionSide, tick: number): number {
+  if (!(tick > 0)) return price;
+  return new Decimal(price)
+    .toNearest(tick, side === 'long' ? Decimal.ROUND_DOWN : Decimal.ROUND_UP)
+    .toNumber();
+}
+
+/** A quantity rounded down to the step: sizing never rounds up into more risk than the rule allows. */
+export function floorToStep(qty: number, step: number): number {
+  if (!(step > 0)) return qty;
+  return new Decimal(qty).toNearest(step, Decimal.ROUND_DOWN).toNumber();
+}

@@ -1,0 +1,154 @@
+// The Store contract for what risk needs: positions by symbol, trails, closed-trade queries, realised
+// P&L, the entry lock, locks that never shorten, and the trading state with its audit trail.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { positionId, variantId, type EpochMs, type VariantId } from '../domain/ids.ts';
+import type { Store } from '../domain/ports/store.ts';
+import type { NewPosition } from '../domain/position.ts';
+import type { ContractTarget } from './store.contract.ts';
+
+const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
+const HOUR = 3_600_000;
+
+let counter = 0;
+function position(variant: VariantId, symbol: string, overrides: Partial<NewPosition> = {}): NewPosition {
+  return {
+    id: positionId(`rp-${++counter}`),
+    intentId: null,
+    variantId: variant,
+    symbol,
+    side: 'long',
+    qty: 1,
+    entryPrice: 100,
+    atrAtEntry: 2,
+    initialStop: 97,
+    currentStop: 97,
+    peakPrice: 100,
+    takeProfit: null,
+    openedAt: T0,
+    fees: 0,
+    ...overrides,
+  };
+}
+
+async function closeWith(store: Store, variant: VariantId, symbol: string, pnl: number, at: EpochMs) {
+  const open = await store.openPosition(position(variant, symbol, { openedAt: at - HOUR }));
+  return store.closePosition(open.id, {
+    exitPrice: 100 + pnl,
+    exitReason: 'atr_trail',
+    closedAt: at,
+    fees: 0,
+    pnl,
+  });
+}
+
+export function describeRiskStoreContract(target: ContractTarget): void {
+  describe(`Store contract, risk: ${target.name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      ({ store, cleanup } = await target.open());
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('finds the open position of a (variant, symbol) and moves its trail', async () => {
+      const v = variantId('trail');
+      assert.equal(await store.openPositionOf(v, 'SOLUSDT'), null);
+      const opened = await store.openPosition(position(v, 'SOLUSDT'));
+      assert.equal(opened.peakPrice, 100);
+      const moved = await store.updateTrail(opened.id, 98.5, 104);
+      assert.deepEqual([moved.initialStop, moved.currentStop, moved.peakPrice], [97, 98.5, 104]);
+      assert.equal((await store.openPositionOf(v, 'SOLUSDT'))?.currentStop, 98.5);
+      assert.equal(await store.openPositionOf(variantId('elsewhere'), 'SOLUSDT'), null);
+      await store.closePosition(opened.id, {
+        exitPrice: 98.5,
+        exitReason: 'atr_trail',
+        closedAt: T0 + HOUR,
+        fees: 0,
+        pnl: -1.5,
+      });
+      await assert.rejects(store.updateTrail(opened.id, 99, 105), /already closed/);
+    });
+
+    it('queries closed positions by variant, symbol and close time, and sums realised P&L with its peak', async () => {
+      const v = variantId('pnl');
+      await closeWith(store, v, 'A', 50, T0 + 1 * HOUR);
+      await closeWith(store, v, 'B', -100, T0 + 2 * HOUR);
+      await closeWith(store, v, 'A', 30, T0 + 3 * HOUR);
+      await closeWith(store, variantId('pnl-other'), 'A', 999, T0 + 2 * HOUR);
+      await store.openPosition(position(v, 'C'));
+
+      const all = await store.closedPositions({ variantId: v });
+      assert.deepEqual(
+        all.map((p) => p.pnl),
+        [50, -100, 30],
+      );
+      assert.deepEqual(
+        (await store.closedPositions({ variantId: v, symbol: 'A' })).map((p) => p.pnl),
+        [50, 30],
+      );
+      assert.deepEqual(
+        (await store.closedPositions({ variantId: v, closedAfter: T0 + 2 * HOUR })).map((p) => p.pnl),
+        [30],
+        'closedAfter is exclusive',
+      );
+      assert.deepEqual(await store.realizedPnl(v), { total: -20, peak: 50, trades: 3 });
+      assert.deepEqual(await store.realizedPnl(variantId('pnl-none')), { total: 0, peak: 0, trades: 0 });
+    });
+
+    it('takes the entry lock only inside a transaction', async () => {
+      await assert.rejects(store.tryLockEntry(variantId('lock'), 'X'), /inside transaction/);
+      const locked = await store.transaction((tx) => tx.tryLockEntry(variantId('lock'), 'X'));
+      assert.equal(locked, true);
+    });
+
+    it('keeps the longer of two locks of one kind, and lists the locks in force', async () => {
+      const v = variantId('longer');
+      const lock = { variantId: v, symbol: 'ETHUSDT', kind: 'cooldown' as const };
+      await store.upsertProtection({ ...lock, until: T0 + 6 * HOUR, reason: 'opened p1' }, T0);
+      await store.upsertProtection({ ...lock, until: T0 + 2 * HOUR, reason: 'after exit' }, T0 + HOUR);
+      const [kept] = await store.activeProtections(v, 'ETHUSDT', T0 + HOUR);
+      assert.deepEqual([kept?.until, kept?.reason], [T0 + 6 * HOUR, 'opened p1']);
+      await store.upsertProtection({ ...lock, until: T0 + 9 * HOUR, reason: 'opened p2' }, T0 + 3 * HOUR);
+      const inForce = await store.protectionsInForce(T0 + 7 * HOUR, v);
+      assert.deepEqual(
+        inForce.map((p) => [p.symbol, p.until, p.reason]),
+        [['ETHUSDT', T0 + 9 * HOUR, 'opened p2']],
+      );
+      assert.deepEqual(await store.protectionsInForce(T0 + 9 * HOUR, v), [], 'a lock ends at its until');
+    });
+
+    it('switches the trading state, records each change once, and reads active for an untouched variant', async () => {
+      const v = variantId('state');
+      assert.deepEqual(await store.tradingState(v), {
+        variantId: v,
+        state: 'active',
+        reason: '',
+        actor: '',
+        changedAt: null,
+      });
+      await store.setTradingState(
+        { variantId: v, state: 'halted', reason: 'kill switch: test', actor: 'op' },
+        T0,
+      );
+      const again = await store.setTradingState(
+        { variantId: v, state: 'halted', reason: 'second halt', actor: 'op' },
+        T0 + 1,
+      );
+      assert.equal(again.reason, 'kill switch: test', 'halting a halted variant changes nothing');
+      await store.setTradingState({ variantId: v, state: 'active', reason: 'reset', actor: 'op' }, T0 + 2);
+      assert.equal((await store.tradingState(v)).state, 'active');
+      assert.deepEqual(
+        (await store.tradingStateChanges(v)).map((c) => [c.from, c.to, c.reason, c.at]),
+        [
+          ['active', 'halted', 'kill switch: test', T0],
+          ['halted', 'active', 'reset', T0 + 2],
+        ],
+      );
+      assert.ok((await store.tradingStates()).some((t) => t.variantId === v && t.state === 'active'));
+    });
+  });
+}
