@@ -8,6 +8,7 @@ import { tempDir } from '../test/support/temp-dir.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { indicatorBench } from './indicators.ts';
 import { rankingBench } from './ranking.ts';
+import { atomicEntryBench, riskPureBench } from './risk.ts';
 
 const SECONDS = Number(process.env.SIGIL_BENCH_SECONDS ?? 5);
 const BATCH = Number(process.env.SIGIL_BENCH_BATCH ?? 200);
@@ -85,8 +86,12 @@ async function lifecycleBench(
 }
 
 // Market data and scanners first: they are quick and need the machine to themselves.
-const scannerFigures = [...indicatorBench(), ...rankingBench()];
+const scannerFigures = [...indicatorBench(), ...rankingBench(), ...riskPureBench()];
 for (const figure of scannerFigures) console.log(JSON.stringify(figure));
+
+const entryFigures = await atomicEntryBench(SECONDS);
+for (const figure of entryFigures) console.log(JSON.stringify(figure));
+scannerFigures.push(...entryFigures);
 
 const figures: Figure[] = [];
 for (const [store, workers, batch, target] of [

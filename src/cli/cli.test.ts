@@ -1,25 +1,17 @@
 // The real `sigil` binary in a child process: what a user types, what they see, what the exit code is.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { freshSchema, type TestSchema } from '../../test/support/postgres.ts';
+import { sigil } from '../../test/support/sigil-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { variantId, workerId } from '../domain/ids.ts';
 import { openStore } from '../store/open-store.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/sigil.js', import.meta.url));
 const T0 = Date.UTC(2026, 0, 5, 12);
-
-function sigil(args: string[], cwd: string) {
-  const env = { ...process.env };
-  delete env.SIGIL_DB;
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
 
 describe('sigil CLI', () => {
   const dir = tempDir('sigil-cli-');
@@ -35,7 +27,7 @@ describe('sigil CLI', () => {
   it('status creates the default SQLite database on first use', () => {
     const run = sigil(['status'], dir.path);
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 1\)/);
+    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 2\)/);
     assert.match(run.out, /^baseline\s+0\s+0/m);
   });
 
@@ -85,8 +77,8 @@ describe('sigil CLI', () => {
   it('migrates a PostgreSQL schema, then finds it up to date', () => {
     const first = sigil(['--db', pg.url, 'migrate'], dir.path);
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /applied 1 initial_schema; now at version 1/);
-    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 1\)/);
+    assert.match(first.out, /applied 1 initial_schema, 2 risk; now at version 2/);
+    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 2\)/);
   });
 
   it('refuses a foreign SQLite file and leaves it untouched', () => {
@@ -127,7 +119,7 @@ describe('sigil CLI', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.err,
-      /has schema version 99, but this Sigil knows migrations up to 1 only: upgrade Sigil/,
+      /has schema version 99, but this Sigil knows migrations up to 2 only: upgrade Sigil/,
     );
   });
 

@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { positionId, variantId, type EpochMs } from '../domain/ids.ts';
+import { variantId, type EpochMs } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { openStore } from '../store/open-store.ts';
 import { STORE_TARGETS } from '../../test/support/store-targets.ts';
 import { enterAtomically } from './atomic-entry.ts';
+import { longAt100 } from '../../test/support/position-fixture.ts';
 
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
 const WORKER = fileURLToPath(new URL('../../test/support/entry-worker.ts', import.meta.url));
@@ -111,22 +112,17 @@ for (const target of STORE_TARGETS) {
             enterAtomically(
               other,
               {
-                position: {
-                  id: positionId(id),
-                  intentId: null,
-                  variantId: V,
-                  symbol,
-                  side: 'long',
-                  qty: 1,
-                  entryPrice: 10,
-                  atrAtEntry: null,
-                  initialStop: 9.7,
-                  currentStop: 9.7,
-                  peakPrice: 10,
-                  takeProfit: null,
-                  openedAt: T0,
-                  fees: 0,
-                },
+                position: longAt100(
+                  id,
+                  { variant: V, symbol, openedAt: T0 },
+                  {
+                    entryPrice: 10,
+                    atrAtEntry: null,
+                    initialStop: 9.7,
+                    currentStop: 9.7,
+                    peakPrice: 10,
+                  },
+                ),
                 cooldownHours: 6,
               },
               T0,

@@ -5,8 +5,9 @@ import type { Instrument } from '../domain/instrument.ts';
 import type { PositionSide } from '../domain/position.ts';
 import { deny, type Verdict } from './denial.ts';
 import { sizePosition, type SizingRule } from './position-sizing.ts';
-import { roundStop, roundTarget } from './price-rounding.ts';
-import { clampStopFraction, stopFraction, type StopRule } from './stop-rule.ts';
+import { Decimal } from 'decimal.js';
+import { roundStop, roundTarget, stopFrom } from './price-rounding.ts';
+import { stopDistance, type StopRule } from './stop-rule.ts';
 
 export interface EntryRules {
   stop: StopRule;
@@ -49,8 +50,9 @@ export function planEntry(request: EntryRequest, rules: EntryRules, instrument: 
   }
   const direction = side === 'long' ? -1 : 1;
 
-  let fraction = stopFraction(rules.stop, entryPrice, atr);
   const suggested = request.suggestedStop ?? null;
+  let stopPrice: number | null = null;
+  let distance = stopDistance(rules.stop, entryPrice, atr);
   if (suggested !== null) {
     if (!Number.isFinite(suggested) || (suggested - entryPrice) * direction <= 0) {
       return deny(
@@ -58,14 +60,20 @@ export function planEntry(request: EntryRequest, rules: EntryRules, instrument: 
         `${instrument.symbol}: a ${side} entered at ${entryPrice} cannot have its stop at ${suggested}`,
       );
     }
-    fraction = clampStopFraction(rules.stop, Math.abs(entryPrice - suggested) / entryPrice);
+    const proposed = new Decimal(entryPrice).minus(suggested).abs().toNumber();
+    distance = stopDistance(rules.stop, entryPrice, atr, proposed);
+    // Inside the band the analyst's price is kept exactly as given.
+    if (distance === proposed) stopPrice = suggested;
   }
-  const initialStop = roundStop(entryPrice * (1 + direction * fraction), side, instrument.priceTick);
+  const initialStop =
+    stopPrice === null
+      ? stopFrom(entryPrice, distance, side, instrument.priceTick)
+      : roundStop(stopPrice, side, instrument.priceTick);
   if ((initialStop - entryPrice) * direction <= 0) {
     // Only a price tick coarser than the stop distance gets here: rounding would leave no stop at all.
     return deny(
       'stop_on_wrong_side',
-      `${instrument.symbol}: a ${(fraction * 100).toFixed(2)} % stop rounds to ${initialStop} on tick ${instrument.priceTick}, not beyond the entry ${entryPrice}`,
+      `${instrument.symbol}: the stop rounds to ${initialStop} on tick ${instrument.priceTick}, not beyond the entry ${entryPrice}`,
     );
   }
 
@@ -97,16 +105,15 @@ function targetFor(
   const { side, entryPrice } = request;
   const direction = side === 'long' ? 1 : -1;
   const suggested = request.suggestedTakeProfit ?? null;
-  if (suggested !== null) {
-    if (!Number.isFinite(suggested) || (suggested - entryPrice) * direction <= 0) {
-      return deny(
-        'target_on_wrong_side',
-        `${instrument.symbol}: a ${side} entered at ${entryPrice} cannot take profit at ${suggested}`,
-      );
-    }
-    return { ok: true, price: roundTarget(suggested, side, instrument.priceTick) };
+  if (suggested === null && rules.takeProfitPct <= 0) return null;
+  const wanted = suggested ?? entryPrice * (1 + (direction * rules.takeProfitPct) / 100);
+  const price = Number.isFinite(wanted) ? roundTarget(wanted, side, instrument.priceTick) : wanted;
+  // Checked after rounding: rounding toward the entry on a coarse tick can land on it, or behind it.
+  if (!Number.isFinite(price) || (price - entryPrice) * direction <= 0) {
+    return deny(
+      'target_on_wrong_side',
+      `${instrument.symbol}: a ${side} entered at ${entryPrice} cannot take profit at ${wanted}${price !== wanted ? ` (${price} on tick ${instrument.priceTick})` : ''}`,
+    );
   }
-  if (rules.takeProfitPct <= 0) return null;
-  const price = entryPrice * (1 + (direction * rules.takeProfitPct) / 100);
-  return { ok: true, price: roundTarget(price, side, instrument.priceTick) };
+  return { ok: true, price };
 }

@@ -2,9 +2,9 @@
 // every trade risks the same dollars at its stop, so a wide ATR stop buys a smaller position instead of
 // a bigger loss. Quantities are floored to the instrument's grid; an order that cannot meet the
 // instrument's minimums is refused, never rounded up into more risk than the rule allows.
+import { Decimal } from 'decimal.js';
 import type { Instrument } from '../domain/instrument.ts';
 import { deny, type Verdict } from './denial.ts';
-import { floorToStep } from './price-rounding.ts';
 
 export interface SizingRule {
   /** Dollars lost when the stop is hit; 0 is the rollback sentinel: size by `positionPct` of equity. */
@@ -31,33 +31,46 @@ export type Sizing = Verdict<{
 }>;
 
 export function sizePosition(input: SizingInput, rule: SizingRule, instrument: Instrument): Sizing {
-  const unitValue = input.entryPrice * instrument.contractSize;
-  const unitRisk = Math.abs(input.entryPrice - input.stopPrice) * instrument.contractSize;
-  if (!(unitRisk > 0)) return deny('no_stop_distance', `the stop ${input.stopPrice} equals the entry`);
+  // Decimal arithmetic: in floats 1.1 − 1.097 is 0.0030000000000001137, and a risk that divides the stop
+  // distance exactly (150 / 300 = 0.5 lots) floors to 0.49.
+  const contract = new Decimal(instrument.contractSize);
+  const unitValue = new Decimal(input.entryPrice).times(contract);
+  const unitRisk = new Decimal(input.entryPrice).minus(input.stopPrice).abs().times(contract);
+  if (!unitRisk.isFinite() || unitRisk.lte(0)) {
+    return deny('no_stop_distance', `the stop ${input.stopPrice} equals the entry`);
+  }
 
-  let raw: number;
+  let raw: Decimal;
   if (rule.riskPerTradeUsd > 0) {
-    raw = Math.min(rule.riskPerTradeUsd / unitRisk, rule.maxPositionUsd / unitValue);
+    raw = Decimal.min(
+      new Decimal(rule.riskPerTradeUsd).div(unitRisk),
+      new Decimal(rule.maxPositionUsd).div(unitValue),
+    );
   } else {
     if (!(Number.isFinite(input.equity) && input.equity > 0)) {
       return deny('no_equity', `percentage sizing needs a positive equity, got ${input.equity}`);
     }
-    raw = (input.equity * rule.positionPct) / 100 / unitValue;
+    raw = new Decimal(input.equity).times(rule.positionPct).div(100).div(unitValue);
   }
 
-  const qty = floorToStep(raw, instrument.qtyStep);
-  if (!(qty > 0) || qty < instrument.minQty) {
+  const qty = instrument.qtyStep > 0 ? raw.toNearest(instrument.qtyStep, Decimal.ROUND_DOWN) : raw;
+  if (qty.lte(0) || qty.lt(instrument.minQty)) {
     return deny(
       'below_min_qty',
-      `${instrument.symbol}: the rule allows ${raw.toPrecision(6)}, below the minimum quantity ${instrument.minQty} (step ${instrument.qtyStep})`,
+      `${instrument.symbol}: the rule allows ${raw.toSignificantDigits(6).toString()}, below the minimum quantity ${instrument.minQty} (step ${instrument.qtyStep})`,
     );
   }
-  const notional = qty * unitValue;
-  if (notional < instrument.minNotional) {
+  const notional = qty.times(unitValue);
+  if (notional.lt(instrument.minNotional)) {
     return deny(
       'below_min_notional',
-      `${instrument.symbol}: ${qty} is worth ${notional.toFixed(2)}, below the minimum order value ${instrument.minNotional}`,
+      `${instrument.symbol}: ${qty.toString()} is worth ${notional.toFixed(2)}, below the minimum order value ${instrument.minNotional}`,
     );
   }
-  return { ok: true, qty, notional, riskUsd: qty * unitRisk };
+  return {
+    ok: true,
+    qty: qty.toNumber(),
+    notional: notional.toNumber(),
+    riskUsd: qty.times(unitRisk).toNumber(),
+  };
 }

@@ -14,6 +14,18 @@ export function roundStop(price: number, side: PositionSide, tick: number): numb
     .toNumber();
 }
 
+/**
+ * The stop `distance` away from `price` on the protective side (below for a long), computed and rounded
+ * in decimals: in floats 100 × (1 − 0.0004) is 99.96000000000001, which would round up to 99.97 — a
+ * tick tighter than the rule asked for.
+ */
+export function stopFrom(price: number, distance: number, side: PositionSide, tick: number): number {
+  const base = new Decimal(price);
+  const stop = side === 'long' ? base.minus(distance) : base.plus(distance);
+  if (!(tick > 0)) return stop.toNumber();
+  return stop.toNearest(tick, side === 'long' ? Decimal.ROUND_UP : Decimal.ROUND_DOWN).toNumber();
+}
+
 /** A target rounded toward the entry (down for a long), so that reaching it is never harder than computed. */
 export function roundTarget(price: number, side: PositionSide, tick: number): number {
   if (!(tick > 0)) return price;

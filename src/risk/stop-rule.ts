@@ -1,6 +1,7 @@
 // The ATR-relative hard stop (the seed's layer G). A fixed 3 % stop sat inside the hourly noise of
 // coins whose ATR(14) was 2.5–4 % of price and fired on random walk alone; the stop now scales with the
 // symbol's own volatility, bounded below (never inside the noise floor) and above (never a blow-out).
+import { Decimal } from 'decimal.js';
 
 export interface StopRule {
   /** Narrowest stop, in percent of entry; also the stop when ATR is unknown or the multiplier is 0. */
@@ -17,12 +18,26 @@ export interface StopRule {
  * refuse a non-finite ATR or entry before asking (a NaN must never become a stop).
  */
 export function stopFraction(rule: StopRule, entryPrice: number, atr: number | null): number {
-  const floor = rule.floorPct / 100;
-  if (rule.multiplier === 0 || atr === null || !(atr > 0)) return floor;
-  return Math.min(Math.max((rule.multiplier * atr) / entryPrice, floor), rule.capPct / 100);
+  return new Decimal(stopDistance(rule, entryPrice, atr)).div(entryPrice).toNumber();
 }
 
-/** Any stop, ATR-derived or suggested, is held inside the rule's band [floor, cap]. */
-export function clampStopFraction(rule: StopRule, fraction: number): number {
-  return Math.min(Math.max(fraction, rule.floorPct / 100), rule.capPct / 100);
+/**
+ * The rule as a price distance, in decimal arithmetic: the stop is placed from it, and float noise
+ * (1.5 × 0.0022 / 1.1 = 0.0029999999999999996) must not move a stop that sits exactly on the tick grid.
+ * `suggested` is a distance proposed by the analyst, held inside the band instead of the ATR rule's.
+ */
+export function stopDistance(
+  rule: StopRule,
+  entryPrice: number,
+  atr: number | null,
+  suggested?: number,
+): number {
+  const entry = new Decimal(entryPrice);
+  const floor = entry.times(rule.floorPct).div(100);
+  const cap = entry.times(rule.capPct).div(100);
+  let wanted: Decimal;
+  if (suggested !== undefined) wanted = new Decimal(suggested);
+  else if (rule.multiplier === 0 || atr === null || !(atr > 0)) return floor.toNumber();
+  else wanted = new Decimal(rule.multiplier).times(atr);
+  return Decimal.min(Decimal.max(wanted, floor), cap).toNumber();
 }

@@ -1,15 +1,21 @@
-// The pre-signal entry guard: which symbols of a variant may not signal now — an open position, or an
-// active cooldown or lock (including variant-wide ones). Asked once per scan cycle, before any rule runs.
+// The pre-signal entry guard: which symbols of a variant may not signal now — every symbol of a variant
+// that is halted or reducing, a symbol with an open position, or an active cooldown or lock (including
+// variant-wide ones). Asked once per scan cycle, before any rule runs.
 import type { EpochMs, VariantId } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
 
 export async function blockedSymbols(
-  store: Pick<Store, 'openPositions' | 'activeProtections'>,
+  store: Pick<Store, 'openPositions' | 'activeProtections' | 'tradingState'>,
   variantId: VariantId,
   symbols: readonly string[],
   now: EpochMs,
 ): Promise<Map<string, string>> {
   const blocked = new Map<string, string>();
+  const trading = await store.tradingState(variantId);
+  if (trading.state !== 'active') {
+    for (const symbol of symbols) blocked.set(symbol, `variant ${trading.state}: ${trading.reason}`);
+    return blocked;
+  }
   for (const position of await store.openPositions(variantId))
     blocked.set(position.symbol, `open position ${position.id}`);
   for (const symbol of symbols) {

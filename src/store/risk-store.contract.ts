@@ -2,33 +2,18 @@
 // P&L, the entry lock, locks that never shorten, and the trading state with its audit trail.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { positionId, variantId, type EpochMs, type VariantId } from '../domain/ids.ts';
+import { variantId, type EpochMs, type VariantId } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { NewPosition } from '../domain/position.ts';
 import type { ContractTarget } from './store.contract.ts';
+import { longAt100 } from '../../test/support/position-fixture.ts';
 
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
 const HOUR = 3_600_000;
 
 let counter = 0;
 function position(variant: VariantId, symbol: string, overrides: Partial<NewPosition> = {}): NewPosition {
-  return {
-    id: positionId(`rp-${++counter}`),
-    intentId: null,
-    variantId: variant,
-    symbol,
-    side: 'long',
-    qty: 1,
-    entryPrice: 100,
-    atrAtEntry: 2,
-    initialStop: 97,
-    currentStop: 97,
-    peakPrice: 100,
-    takeProfit: null,
-    openedAt: T0,
-    fees: 0,
-    ...overrides,
-  };
+  return longAt100(`rp-${++counter}`, { variant, symbol, openedAt: T0 }, overrides);
 }
 
 async function closeWith(store: Store, variant: VariantId, symbol: string, pnl: number, at: EpochMs) {

@@ -1,9 +1,10 @@
 // A separate process that makes one entry attempt through the atomic entry path. It opens its own
 // connection, prints "ready", and waits for "go" on stdin, so that many of them race at the same moment.
 import { createInterface } from 'node:readline';
-import { positionId, variantId } from '../../src/domain/ids.ts';
+import { variantId } from '../../src/domain/ids.ts';
 import { enterAtomically } from '../../src/risk/atomic-entry.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { longAt100 } from './position-fixture.ts';
 
 const [url, variant, symbol, now] = process.argv.slice(2);
 if (!url || !variant || !symbol || !now) throw new Error('usage: entry-worker URL VARIANT SYMBOL NOW_MS');
@@ -19,22 +20,7 @@ stdin.close(); // an open stdin would keep this process alive after its attempt
 const outcome = await enterAtomically(
   store,
   {
-    position: {
-      id: positionId(`pos-${symbol}-${process.pid}`),
-      intentId: null,
-      variantId: variantId(variant),
-      symbol,
-      side: 'long',
-      qty: 1,
-      entryPrice: 100,
-      atrAtEntry: 2,
-      initialStop: 97,
-      currentStop: 97,
-      peakPrice: 100,
-      takeProfit: null,
-      openedAt: at,
-      fees: 0,
-    },
+    position: longAt100(`pos-${symbol}-${process.pid}`, { variant, symbol, openedAt: at }),
     cooldownHours: 6,
   },
   at,
