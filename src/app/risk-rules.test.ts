@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { parseConfig, type SigilConfig, type Variant } from '../config/load-config.ts';
 import { AccountSchema, ProtectionsSchema, RiskSchema } from '../config/risk-schema.ts';
 import type { Candle } from '../domain/candle.ts';
-import { positionId, variantId, type EpochMs, type VariantId } from '../domain/ids.ts';
+import { positionId, type EpochMs, type VariantId } from '../domain/ids.ts';
 import type { Instrument } from '../domain/instrument.ts';
 import type { ExitReason, Position } from '../domain/position.ts';
 import type { ProtectionKind } from '../domain/protection.ts';
@@ -22,6 +22,7 @@ import { openStore } from '../store/open-store.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { instrumentFor } from './instrument-for.ts';
 import { exitRulesFor, riskRulesFor, type RiskRules } from './risk-rules.ts';
+import { longAt100 } from '../../test/support/position-fixture.ts';
 
 const HOUR = 3_600_000;
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
@@ -193,23 +194,10 @@ function firstSignalExit({ rules }: Scenario): number | 'never' | 'no detector' 
 function closed(id: string, symbol: string, hoursAgo: number, pnl: number, exitReason: ExitReason): Position {
   const closedAt = T0 - hoursAgo * HOUR;
   return {
-    id: positionId(id),
-    intentId: null,
-    variantId: variantId('control'),
-    symbol,
-    side: 'long',
-    qty: 1,
-    entryPrice: 100,
-    atrAtEntry: 2,
-    initialStop: 97,
-    currentStop: 97,
-    peakPrice: 100,
-    takeProfit: null,
-    openedAt: closedAt - 5 * HOUR,
+    ...longAt100(id, { variant: 'control', symbol, openedAt: closedAt - 5 * HOUR }),
     closedAt,
     exitPrice: 100 + pnl,
     exitReason,
-    fees: 0,
     pnl,
   };
 }
