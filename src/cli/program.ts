@@ -1,9 +1,11 @@
 // The `sigil` command line: thin commands over the app layer.
 import { Command } from 'commander';
+import { registerBacktest } from './commands/backtest.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerData } from './commands/data.ts';
 import { registerIntents } from './commands/intents.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerRun } from './commands/run.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerStatus } from './commands/status.ts';
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerScan(program);
   registerTrading(program);
   registerStats(program);
+  registerBacktest(program);
+  registerRun(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -107,6 +107,8 @@ variants:
             kill_switch_drawdown_pct: 0,
           },
           account: { starting_balance_usd: 1000 },
+          paper: { fee_pct: 0.1, slippage_pct: 0 },
+          analyst: { kind: 'rules', min_confidence: 'low' },
         },
       },
     ]);
@@ -207,7 +209,10 @@ variants:
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(Object.keys(schema.properties).sort(), [
       'account',
+      'analyst',
+      'engine',
       'market',
+      'paper',
       'pipeline',
       'protections',
       'risk',

@@ -32,6 +32,7 @@ export interface SigilConfig {
   file: string | null;
   storeUrl: string | undefined;
   market: MarketSettings;
+  engine: ConfigFile['engine'];
   variants: Variant[];
 }
 
@@ -84,6 +85,8 @@ function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
     risk: config.risk,
     protections: config.protections,
     account: config.account,
+    paper: config.paper,
+    analyst: config.analyst,
   };
   const overlays = config.variants ?? { [DEFAULT_VARIANT]: {} };
   const problems: string[] = [];
@@ -100,7 +103,13 @@ function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
   const data = config.market.data
     ? resolve(file ? dirname(file) : '.', config.market.data)
     : join(BUNDLED_DATA, 'crypto', '1h');
-  return { file, storeUrl: config.store.url, market: { ...config.market, data }, variants };
+  return {
+    file,
+    storeUrl: config.store.url,
+    market: { ...config.market, data },
+    engine: config.engine,
+    variants,
+  };
 }
 
 /** Section by section, the overlay's keys replace the base's. */

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 import { POSTURE_NAMES } from '../scanners/micro/postures.ts';
+import { AnalystSchema, EngineSchema, PaperSchema } from './engine-schema.ts';
 import {
   AccountSchema,
   checkRiskBand,
@@ -85,6 +86,8 @@ export const VARIANT_SECTIONS = {
   risk: RiskSchema,
   protections: ProtectionsSchema,
   account: AccountSchema,
+  paper: PaperSchema,
+  analyst: AnalystSchema,
 } as const;
 
 export const VariantSettingsSchema = z
@@ -94,6 +97,8 @@ export const VariantSettingsSchema = z
     risk: RiskSchema.prefault({}),
     protections: ProtectionsSchema.prefault({}),
     account: AccountSchema.prefault({}),
+    paper: PaperSchema.prefault({}),
+    analyst: AnalystSchema.prefault({}),
   })
   .superRefine((settings, context) => checkRiskBand(settings.risk, context));
 export type VariantSettings = z.infer<typeof VariantSettingsSchema>;
@@ -171,6 +176,9 @@ export const ConfigFileSchema = z.strictObject({
   risk: RiskSchema.prefault({}),
   protections: ProtectionsSchema.prefault({}),
   account: AccountSchema.prefault({}),
+  paper: PaperSchema.prefault({}),
+  analyst: AnalystSchema.prefault({}),
+  engine: EngineSchema.prefault({}),
   variants: z
     .record(
       z.string().regex(VARIANT_NAME, 'variant names are 1-32 lower-case letters, digits, _ or -'),

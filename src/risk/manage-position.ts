@@ -11,9 +11,19 @@ export interface ManageContext {
   close: CloseRules;
   /** Units per quantity of the position's instrument. */
   contractSize: number;
-  /** Fee of the exit fill as a fraction of its value (paper fills). */
+  /** Fee of the exit fill as a fraction of its value, when no `exitFill` sends the exit to a broker. */
   feeRate: number;
   actor: string;
+  /**
+   * Sends the exit the rules decided to a broker and returns its fill. Without it the exit fills at the
+   * rule's price with `feeRate` (the paper fill model, for tests and pure replays).
+   */
+  exitFill?: (
+    position: Position,
+    reason: ExitReason,
+    price: number,
+    at: number,
+  ) => Promise<{ price: number; fee: number }>;
 }
 
 export type BarResult =
@@ -41,14 +51,16 @@ export async function applyBar(
         message: `${position.variantId} is halted (${state.reason}): ${outcome.reason} of ${position.id} waits`,
       };
     }
-    const exitValue = outcome.price * position.qty * context.contractSize;
+    const fill = context.exitFill
+      ? await context.exitFill(position, outcome.reason, outcome.price, outcome.at)
+      : { price: outcome.price, fee: outcome.price * position.qty * context.contractSize * context.feeRate };
     const result = await closeTrade(
       store,
       position,
       {
-        exitPrice: outcome.price,
+        exitPrice: fill.price,
         reason: outcome.reason,
-        exitFees: exitValue * context.feeRate,
+        exitFees: fill.fee,
         contractSize: context.contractSize,
       },
       context.close,

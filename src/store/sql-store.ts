@@ -24,6 +24,7 @@ import type {
   ClaimOptions,
   ClosedPositionQuery,
   DialectName,
+  EquitySnapshot,
   RealizedPnl,
   InsertResult,
   IntentQuery,
@@ -36,6 +37,10 @@ import type { NewPosition, Position, PositionClose } from '../domain/position.ts
 import { ALL_SYMBOLS, type SymbolProtection } from '../domain/protection.ts';
 import type { TradingState, TradingStateChange, TradingStateRecord } from '../domain/trading-state.ts';
 import { advisoryKey } from './migrator.ts';
+import * as jobRows from './job-rows.ts';
+import * as orderRows from './order-rows.ts';
+import type { OrderRequest, OrderResult } from '../domain/order.ts';
+import type { JobRecord } from '../domain/job.ts';
 import {
   readTradingState,
   readTradingStateChanges,
@@ -621,6 +626,66 @@ export class SqlStore implements Store {
 
   tradingStateChanges(variantId: VariantId): Promise<TradingStateChange[]> {
     return readTradingStateChanges(this.db, variantId);
+  }
+
+  // ── Orders ─────────────────────────────────────────────────────────────────────────────────────
+
+  recordOrder(
+    request: Omit<OrderRequest, 'contractSize' | 'limitHint'>,
+    result: OrderResult,
+  ): Promise<OrderResult> {
+    return this.withTx((db) => orderRows.recordOrder(db, { request, result }));
+  }
+
+  findOrder(clientOrderId: string): Promise<OrderResult | null> {
+    return orderRows.findOrder(this.db, clientOrderId);
+  }
+
+  // ── Equity ─────────────────────────────────────────────────────────────────────────────────────
+
+  async recordEquity(s: EquitySnapshot): Promise<void> {
+    await this.db.execute(
+      `INSERT INTO equity_snapshots (variant_id, at, balance, equity, open_positions) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (variant_id, at) DO UPDATE SET balance = excluded.balance, equity = excluded.equity,
+         open_positions = excluded.open_positions`,
+      [s.variantId, s.at, s.balance, s.equity, s.openPositions],
+    );
+  }
+
+  async equitySnapshots(variantId: VariantId, since?: EpochMs): Promise<EquitySnapshot[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM equity_snapshots WHERE variant_id = ?${since === undefined ? '' : ' AND at >= ?'} ORDER BY at`,
+      since === undefined ? [variantId] : [variantId, since],
+    );
+    return rows.map((row) => ({
+      variantId: row.variant_id as VariantId,
+      at: row.at as EpochMs,
+      balance: row.balance as number,
+      equity: row.equity as number,
+      openPositions: row.open_positions as number,
+    }));
+  }
+
+  // ── Scheduled jobs ─────────────────────────────────────────────────────────────────────────────
+
+  ensureJob(name: string, firstRunAt: EpochMs, now: EpochMs): Promise<JobRecord> {
+    return jobRows.ensureJob(this.db, name, firstRunAt, now);
+  }
+
+  claimDueJobs(names: readonly string[], owner: string, now: EpochMs, leaseMs: number): Promise<JobRecord[]> {
+    return this.withTx((db) => jobRows.claimDueJobs(db, names, owner, now, leaseMs));
+  }
+
+  finishJob(name: string, owner: string, ranAt: EpochMs, nextRunAt: EpochMs, now: EpochMs): Promise<boolean> {
+    return jobRows.finishJob(this.db, name, owner, ranAt, nextRunAt, now);
+  }
+
+  rescheduleJob(name: string, nextRunAt: EpochMs, now: EpochMs): Promise<void> {
+    return jobRows.rescheduleJob(this.db, name, nextRunAt, now);
+  }
+
+  jobs(names?: readonly string[]): Promise<JobRecord[]> {
+    return jobRows.readJobs(this.db, names);
   }
 
   async recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {

@@ -1,6 +1,8 @@
 // The durable store, as the rest of Sigil needs it. Two implementations (SQLite, PostgreSQL) pass one
 // contract suite. Every method takes `now` as a value: the store never reads a clock.
 import type { DecisionRecord } from '../decision-record.ts';
+import type { JobRecord } from '../job.ts';
+import type { OrderRequest, OrderResult } from '../order.ts';
 import type { ScannerHeartbeat } from '../heartbeat.ts';
 import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../ids.ts';
 import type { IntentNaturalKey, NewIntent, TradeIntent } from '../intent.ts';
@@ -64,6 +66,16 @@ export interface RealizedPnl {
   /** The highest the running total ever was, 0 included (the account's start). */
   peak: number;
   trades: number;
+}
+
+export interface EquitySnapshot {
+  variantId: VariantId;
+  at: EpochMs;
+  /** Starting balance + realised P&L (fees included). */
+  balance: number;
+  /** Balance + open positions marked at the last price. */
+  equity: number;
+  openPositions: number;
 }
 
 export interface Store {
@@ -138,6 +150,26 @@ export interface Store {
     now: EpochMs,
   ): Promise<TradingStateRecord>;
   tradingStateChanges(variantId: VariantId): Promise<TradingStateChange[]>;
+
+  /** Records a broker's answer to an order, once per client order id; returns the stored answer. */
+  recordOrder(
+    request: Omit<OrderRequest, 'contractSize' | 'limitHint'>,
+    result: OrderResult,
+  ): Promise<OrderResult>;
+  findOrder(clientOrderId: string): Promise<OrderResult | null>;
+
+  recordEquity(snapshot: EquitySnapshot): Promise<void>;
+  equitySnapshots(variantId: VariantId, since?: EpochMs): Promise<EquitySnapshot[]>;
+
+  /** Registers a job if it does not exist yet; an existing job keeps its schedule (it survives restarts). */
+  ensureJob(name: string, firstRunAt: EpochMs, now: EpochMs): Promise<JobRecord>;
+  /** Leases the named jobs that are due at `now` and not leased by a live run. */
+  claimDueJobs(names: readonly string[], owner: string, now: EpochMs, leaseMs: number): Promise<JobRecord[]>;
+  /** Ends the owner's run: records it and sets the next run. False if the lease was lost to another owner. */
+  finishJob(name: string, owner: string, ranAt: EpochMs, nextRunAt: EpochMs, now: EpochMs): Promise<boolean>;
+  /** Moves a job's next run (e.g. skipping runs missed while down). */
+  rescheduleJob(name: string, nextRunAt: EpochMs, now: EpochMs): Promise<void>;
+  jobs(names?: readonly string[]): Promise<JobRecord[]>;
 
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void>;
   recordScanEnd(variantId: VariantId, now: EpochMs, error: string | null): Promise<void>;

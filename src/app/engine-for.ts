@@ -1,0 +1,65 @@
+// The engine's parts for a configuration: one runtime per variant (risk rules, scanner, analyst) and
+// the paper broker. The backtester and `sigil run` both build the engine here.
+import type { SigilConfig, Variant } from '../config/load-config.ts';
+import type { Store } from '../domain/ports/store.ts';
+import { RulesAnalyst } from '../analyst/rules-analyst.ts';
+import { PaperBroker } from '../brokers/paper-broker.ts';
+import type { MarketState } from '../engine/market-state.ts';
+import { VariantRuntime } from '../engine/variant-runtime.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { riskRulesFor } from './risk-rules.ts';
+import { scannerFor } from './scanner-for.ts';
+
+export function selectVariants(config: SigilConfig, names?: readonly string[]): Variant[] {
+  if (!names || names.length === 0) return config.variants;
+  const known = new Map(config.variants.map((v) => [v.id as string, v]));
+  return names.map((name) => {
+    const variant = known.get(name);
+    if (!variant) {
+      throw new ConfigError(config.file ?? 'built-in defaults', [
+        `no variant "${name}" (variants: ${[...known.keys()].join(', ')})`,
+      ]);
+    }
+    return variant;
+  });
+}
+
+export function variantRuntimes(config: SigilConfig, variants: readonly Variant[]): VariantRuntime[] {
+  return variants.map(
+    (variant) =>
+      new VariantRuntime(
+        variant.id,
+        variant.settings,
+        riskRulesFor(variant.settings),
+        scannerFor(variant, config),
+        new RulesAnalyst(variant.settings.analyst.min_confidence),
+      ),
+  );
+}
+
+/**
+ * Replays fill market entries at the open of the bar being processed (the bar after the signal);
+ * live paper trading at the last price seen.
+ */
+export function paperBrokerFor(
+  store: Store,
+  market: MarketState,
+  variants: readonly Variant[],
+  fillAt: 'bar_open' | 'last_price',
+): PaperBroker {
+  const fees = new Map(
+    variants.map((v) => [
+      v.id as string,
+      { feePct: v.settings.paper.fee_pct, slippagePct: v.settings.paper.slippage_pct },
+    ]),
+  );
+  return new PaperBroker(
+    store,
+    (symbol) => (fillAt === 'bar_open' ? market.barOpen(symbol) : market.lastClose(symbol)),
+    (variantId) => {
+      const rules = fees.get(variantId);
+      if (!rules) throw new Error(`no paper account for variant ${variantId} in this process`);
+      return rules;
+    },
+  );
+}

@@ -1,0 +1,106 @@
+// `sigil run` on a replay: the bot over the configured candle files, on a simulated clock that the run
+// drives as fast as it goes (or at --speed bars a second), with the real store. The market job's row in
+// the store says how far the replay got, so a second run resumes there: the bars before it only warm
+// the indicators and scanners.
+import type { SigilConfig, Variant } from '../config/load-config.ts';
+import { timeframeMs } from '../domain/candle.ts';
+import type { Store } from '../domain/ports/store.ts';
+import { SimClock } from '../clock/sim-clock.ts';
+import { loadCandles } from '../marketdata/candle-directory.ts';
+import { ReplayFeed } from '../marketdata/replay-feed.ts';
+import { atLeastOneBar, Bot, MARKET_JOB } from '../engine/bot.ts';
+import { MarketState } from '../engine/market-state.ts';
+import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
+import type { SchedulerEvent } from '../engine/scheduler.ts';
+import { paperBrokerFor, variantRuntimes } from './engine-for.ts';
+
+export interface ReplayRunOptions {
+  store: Store;
+  config: SigilConfig;
+  variants: readonly Variant[];
+  /** Bars per second; 0 = as fast as the machine goes. */
+  speed: number;
+  /** Stop after this bar time (exclusive); default: the end of the data. */
+  until?: number;
+  signal: AbortSignal;
+  sleep: (ms: number) => Promise<void>;
+  onBar?: (summary: BarSummary, progress: { done: number; total: number }) => void;
+  onEvent?: (event: SchedulerEvent) => void;
+}
+
+export interface ReplayRunResult {
+  from: number;
+  to: number;
+  resumedAt: number | null;
+  barsRun: number;
+  finished: boolean;
+}
+
+export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunResult> {
+  const { store, config, variants } = options;
+  const symbols = config.market.symbols.length > 0 ? config.market.symbols : undefined;
+  const series = loadCandles(config.market.data, symbols).map((s) =>
+    options.until === undefined ? s : s.filter((c) => c.time < (options.until as number)),
+  );
+  const feed = new ReplayFeed(series, config.market.timeframe, config.market.calendar);
+  const barMs = timeframeMs(config.market.timeframe);
+  const times = [...new Set(series.flat().map((c) => c.time))].sort((a, b) => a - b);
+  const first = times[0];
+  const last = times.at(-1);
+  if (first === undefined || last === undefined) throw new Error(`no candles in ${config.market.data}`);
+  const end = last + barMs;
+
+  const [job] = await store.jobs([MARKET_JOB]);
+  const resumedAt = job?.lastRunAt ?? null;
+  const clock = new SimClock(Math.max(first, resumedAt ?? first));
+  const market = new MarketState();
+  const runtimes = variantRuntimes(config, variants);
+  let done = times.filter((t) => t + barMs <= (resumedAt ?? first)).length;
+  const engine = new TradingEngine({
+    store,
+    brokerFor: (tx) => paperBrokerFor(tx, market, variants, 'bar_open'),
+    barTransaction: true,
+    market,
+    variants: runtimes,
+    marketSettings: config.market,
+    symbols: feed.symbols,
+    timeframe: config.market.timeframe,
+    processName: 'replay',
+  });
+  let barsRun = 0;
+  const bot = new Bot({
+    store,
+    clock,
+    feed,
+    engine,
+    market,
+    variants: runtimes,
+    marketSettings: config.market,
+    owner: 'replay',
+    cadences: {
+      janitor: atLeastOneBar(config.engine.janitor_every, barMs),
+      equity: atLeastOneBar(config.engine.equity_every, barMs),
+    },
+    missed: 'skip',
+    onBar: (summary) => {
+      barsRun++;
+      options.onBar?.(summary, { done: ++done, total: times.length });
+    },
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  if (resumedAt !== null) bot.warmUp(feed.takeUntil(resumedAt));
+  await bot.scheduler.start();
+  for (
+    let due = await bot.scheduler.nextDueAt();
+    due !== null && due <= end;
+    due = await bot.scheduler.nextDueAt()
+  ) {
+    if (options.signal.aborted) break;
+    clock.advanceTo(due);
+    await bot.scheduler.runDue();
+    if (options.speed > 0) await options.sleep(1000 / options.speed);
+  }
+  await bot.scheduler.stop();
+  const [after] = await store.jobs([MARKET_JOB]);
+  return { from: first, to: end, resumedAt, barsRun, finished: (after?.lastRunAt ?? 0) >= end };
+}

@@ -1,0 +1,48 @@
+// A backtest's (or a store's) results as one report: per-variant metrics, the A/B comparison of every
+// variant against the first, and the full trade list with its fingerprint.
+import type { VariantId } from '../domain/ids.ts';
+import type { CandleGap } from '../domain/candle.ts';
+import type { EpochMs } from '../domain/ids.ts';
+import type { Position } from '../domain/position.ts';
+import { compareAll, type AbComparison } from './ab-test.ts';
+import { fingerprint, tradeRows, variantReport, type TradeRow, type VariantReport } from './metrics.ts';
+
+export interface Report {
+  from: string;
+  to: string;
+  variants: VariantReport[];
+  ab: AbComparison[];
+  gaps: number;
+  fingerprint: string;
+  trades: TradeRow[];
+}
+
+export function buildReport(input: {
+  from: EpochMs;
+  to: EpochMs;
+  variants: readonly { id: string; startingBalance: number }[];
+  closed: readonly Position[];
+  gaps?: readonly CandleGap[];
+}): Report {
+  const trades = tradeRows(input.closed);
+  return {
+    from: new Date(input.from).toISOString(),
+    to: new Date(input.to).toISOString(),
+    variants: input.variants.map((v) =>
+      variantReport(v.id as VariantId, input.closed, {
+        startingBalance: v.startingBalance,
+        from: input.from,
+        to: input.to,
+      }),
+    ),
+    ab: compareAll(
+      input.variants.map((v) => ({
+        id: v.id,
+        pnls: input.closed.filter((p) => p.variantId === v.id && p.pnl !== null).map((p) => p.pnl as number),
+      })),
+    ),
+    gaps: input.gaps?.length ?? 0,
+    fingerprint: fingerprint(trades),
+    trades,
+  };
+}

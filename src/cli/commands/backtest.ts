@@ -1,0 +1,109 @@
+// `sigil backtest` and `sigil ab`: the bot's own code over a replay, and the verdict between variants.
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { buildReport } from '../../backtest/backtest-report.ts';
+import { runBacktest } from '../../backtest/run-backtest.ts';
+import { UsageError } from '../cli-error.ts';
+import { reportText } from '../report-text.ts';
+
+interface BacktestFlags {
+  from?: string;
+  to?: string;
+  variants?: string;
+  json?: boolean;
+  out?: string;
+  progress?: boolean;
+}
+
+export function registerBacktest(program: Command): void {
+  program
+    .command('backtest')
+    .description(
+      'replay the configured candles through the bot (same engine, simulated clock, paper broker, throwaway store) and report per variant',
+    )
+    .option('--from <time>', 'first bar (ISO time), default: the start of the data')
+    .option('--to <time>', 'end (ISO time, exclusive), default: the end of the data')
+    .option('--variants <names>', 'comma-separated variants, default: all')
+    .option('--json', 'print the report with the full trade list as JSON')
+    .option('--out <file>', 'also write the JSON report to this file')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (flags: BacktestFlags, command: Command) => {
+      const context = appContext(command.optsWithGlobals<GlobalOptions>());
+      const report = await backtestReport(context.config, flags);
+      if (flags.out) writeFileSync(flags.out, JSON.stringify(report, null, 2));
+      console.log(flags.json ? JSON.stringify(report, null, 2) : reportText(report));
+    });
+
+  program
+    .command('ab')
+    .description(
+      'compare variants with bootstrap confidence intervals: on a backtest of --config, or with --on-store on the paper trades in the database',
+    )
+    .option('--on-store', 'use the closed positions in the database (--db) instead of running a backtest')
+    .option('--from <time>', 'backtest: first bar (ISO time)')
+    .option('--to <time>', 'backtest: end (ISO time, exclusive)')
+    .option('--variants <names>', 'comma-separated variants; the first is the control')
+    .option('--json', 'print JSON')
+    .action(async (flags: BacktestFlags & { onStore?: boolean }, command: Command) => {
+      const context = appContext(command.optsWithGlobals<GlobalOptions>());
+      const report = flags.onStore
+        ? await withStore(context, async (store) => {
+            const wanted = flags.variants?.split(',') ?? context.config.variants.map((v) => v.id as string);
+            const closed = (await store.closedPositions()).filter((p) => wanted.includes(p.variantId));
+            const times = closed.flatMap((p) => [p.openedAt, p.closedAt ?? p.openedAt]);
+            return buildReport({
+              from: Math.min(...times, context.clock.now()),
+              to: Math.max(...times, 0),
+              variants: wanted.map((id) => ({
+                id,
+                startingBalance:
+                  context.config.variants.find((v) => v.id === id)?.settings.account.starting_balance_usd ??
+                  0,
+              })),
+              closed,
+            });
+          })
+        : await backtestReport(context.config, flags);
+      if (flags.json) {
+        console.log(JSON.stringify({ variants: report.variants, ab: report.ab }, null, 2));
+        return;
+      }
+      if (report.ab.length === 0) console.log('Only one variant: nothing to compare.');
+      for (const comparison of report.ab) console.log(comparison.summary);
+    });
+}
+
+async function backtestReport(config: Parameters<typeof runBacktest>[0]['config'], flags: BacktestFlags) {
+  const showProgress = flags.progress !== false && process.stderr.isTTY;
+  const run = await runBacktest({
+    config,
+    ...(flags.from ? { from: isoTime(flags.from, '--from') } : {}),
+    ...(flags.to ? { to: isoTime(flags.to, '--to') } : {}),
+    ...(flags.variants ? { variants: flags.variants.split(',') } : {}),
+    ...(showProgress ? { onProgress: progressBar() } : {}),
+  });
+  if (showProgress) process.stderr.write('\n');
+  return buildReport(run);
+}
+
+function isoTime(text: string, flag: string): number {
+  const at = Date.parse(text);
+  if (Number.isNaN(at))
+    throw new UsageError(`${flag} "${text}" is not an ISO time such as 2023-06-01T00:00:00Z`);
+  return at;
+}
+
+function progressBar(): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    const percent = Math.floor((done / total) * 100);
+    if (percent === shown) return;
+    shown = percent;
+    const width = 30;
+    const filled = Math.round((percent / 100) * width);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% (${done}/${total} bars)`,
+    );
+  };
+}

@@ -1,0 +1,137 @@
+// `sigil run`: the paper-trading bot. On a replay (the default: the configured candle files) it runs on
+// a simulated clock as fast as it goes (or at --speed bars a second), shows a live per-variant summary,
+// and at the end prints the report and the A/B verdict. Ctrl-C stops it cleanly after the bar in
+// progress; running it again resumes where it stopped.
+import type { Command } from 'commander';
+import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { selectVariants } from '../../app/engine-for.ts';
+import { runReplay } from '../../app/replay-bot.ts';
+import { buildReport } from '../../backtest/backtest-report.ts';
+import { describeError } from '../../domain/errors.ts';
+import { variantId } from '../../domain/ids.ts';
+import type { Store } from '../../domain/ports/store.ts';
+import { UsageError } from '../cli-error.ts';
+import { reportText } from '../report-text.ts';
+
+interface RunFlags {
+  variants?: string;
+  speed: string;
+  until?: string;
+  quiet?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run the paper-trading bot over the configured candles (a replay on an accelerated clock); resumes where the last run stopped',
+    )
+    .option('--variants <names>', 'comma-separated variants, default: all')
+    .option('--speed <bars>', 'bars per second; 0 = as fast as possible', '0')
+    .option('--until <time>', 'stop the replay at this time (ISO), default: the end of the data')
+    .option('--quiet', 'no live summary, only the final report')
+    .action(async (flags: RunFlags, command: Command) => {
+      const context = appContext(command.optsWithGlobals<GlobalOptions>());
+      const speed = Number(flags.speed);
+      if (!(speed >= 0))
+        throw new UsageError(`--speed must be a number of bars per second ≥ 0, got ${flags.speed}`);
+      const until = flags.until === undefined ? undefined : Date.parse(flags.until);
+      if (until !== undefined && Number.isNaN(until))
+        throw new UsageError(`--until "${flags.until}" is not an ISO time`);
+      const variants = selectVariants(context.config, flags.variants?.split(','));
+
+      const stop = new AbortController();
+      const onSignal = () => {
+        if (!stop.signal.aborted) process.stderr.write('\nstopping after the bar in progress…\n');
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        await withStore(context, async (store) => {
+          const live = !flags.quiet && process.stderr.isTTY;
+          let lastPaint = 0;
+          const result = await runReplay({
+            store,
+            config: context.config,
+            variants,
+            speed,
+            ...(until !== undefined ? { until } : {}),
+            signal: stop.signal,
+            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            onBar: (summary, progress) => {
+              if (!live) return;
+              const now = performance.now();
+              if (now - lastPaint < 250 && progress.done < progress.total) return;
+              lastPaint = now;
+              const percent = ((progress.done / progress.total) * 100).toFixed(1);
+              process.stderr.write(
+                `\r${new Date(summary.at).toISOString().slice(0, 16)}  ${percent}%  bar ${progress.done}/${progress.total}  ` +
+                  `signals ${summary.signals}  opened ${summary.opened}  closed ${summary.closed.length}   `,
+              );
+            },
+            onEvent: (event) => {
+              if (event.type === 'job_failed') {
+                process.stderr.write(
+                  `\njob ${event.job} failed at ${new Date(event.at).toISOString()}: ${describeError(event.error)}\n`,
+                );
+              }
+            },
+          });
+          if (live) process.stderr.write('\n');
+          if (result.resumedAt !== null && result.barsRun === 0 && result.finished) {
+            console.log(
+              `The replay had already reached its end (${new Date(result.to).toISOString()}); the report:`,
+            );
+          } else if (result.resumedAt !== null) {
+            console.log(
+              `Resumed at ${new Date(result.resumedAt).toISOString()}; ran ${result.barsRun} bars.`,
+            );
+          }
+          console.log(
+            await variantSummary(
+              store,
+              variants.map((v) => ({ id: v.id, start: v.settings.account.starting_balance_usd })),
+            ),
+          );
+          if (!result.finished) {
+            console.log(`Stopped before the end of the data; run again to resume.`);
+            return;
+          }
+          const report = buildReport({
+            from: result.from,
+            to: result.to,
+            variants: variants.map((v) => ({
+              id: v.id,
+              startingBalance: v.settings.account.starting_balance_usd,
+            })),
+            closed: await store.closedPositions(),
+          });
+          console.log('');
+          console.log(reportText({ ...report, trades: [] }));
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
+
+/** One line per variant: trades, P&L, open positions, trading state. */
+async function variantSummary(
+  store: Store,
+  variants: readonly { id: string; start: number }[],
+): Promise<string> {
+  const open = await store.openPositions();
+  const lines: string[] = [];
+  for (const v of variants) {
+    const closed = await store.closedPositions({ variantId: variantId(v.id) });
+    const pnl = closed.reduce((sum, p) => sum + (p.pnl ?? 0), 0);
+    const state = await store.tradingState(variantId(v.id));
+    lines.push(
+      `${v.id}: ${closed.length} closed, P&L ${pnl.toFixed(2)} (balance ${(v.start + pnl).toFixed(2)}), ` +
+        `${open.filter((p) => p.variantId === v.id).length} open, ${state.state}`,
+    );
+  }
+  return lines.join('\n');
+}

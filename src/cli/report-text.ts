@@ -1,0 +1,57 @@
+// The report as a person reads it in a terminal: one table of variants, the exit breakdown, the verdict.
+import type { Report } from '../backtest/backtest-report.ts';
+import { renderTable } from './table.ts';
+
+export function reportText(report: Report): string {
+  const money = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const ratio = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+  const lines = [
+    `${report.from} → ${report.to}${report.gaps ? `, ${report.gaps} gap(s) in the data (not traded across)` : ''}`,
+    renderTable(
+      [
+        'variant',
+        'trades',
+        'win rate',
+        'expectancy',
+        'total P&L',
+        'fees',
+        'max DD',
+        'Sharpe',
+        'Sortino',
+        'exposure',
+        'stop/trail',
+      ],
+      report.variants.map((v) => [
+        v.variantId,
+        v.trades,
+        pct(v.winRate),
+        money(v.expectancy),
+        money(v.totalPnl),
+        money(v.fees),
+        `${money(v.maxDrawdown)} (${v.maxDrawdownPct.toFixed(1)}%)`,
+        ratio(v.sharpe),
+        ratio(v.sortino),
+        pct(v.exposure),
+        ratio(v.exits?.winLossRatio ?? null),
+      ]),
+    ),
+    '',
+    renderTable(
+      ['variant', 'exit reason', 'count', 'share', 'avg P&L', 'win rate'],
+      report.variants.flatMap((v) =>
+        (v.exits?.byReason ?? []).map((r) => [
+          v.variantId,
+          r.reason,
+          r.count,
+          pct(r.share),
+          money(r.avgPnl),
+          pct(r.winRate),
+        ]),
+      ),
+    ),
+  ];
+  if (report.ab.length > 0) lines.push('', ...report.ab.map((c) => `A/B: ${c.summary}`));
+  lines.push('', `trade list fingerprint: ${report.fingerprint}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,134 @@
+// The bot: the trading engine, the janitor and the equity monitor as jobs of one persistent scheduler.
+// The same composition runs live (system clock, a polling feed), as `sigil run` over a replay, and as
+// the backtester (simulated clock, driven as fast as the machine goes): only the clock, the feed and
+// the store differ.
+import { timeframeMs } from '../domain/candle.ts';
+import type { EpochMs } from '../domain/ids.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+import type { CandleBatch, MarketData } from '../domain/ports/market-data.ts';
+import type { Store } from '../domain/ports/store.ts';
+import { instrumentFor } from '../app/instrument-for.ts';
+import { positionPnl } from '../risk/close-trade.ts';
+import { realizedEquity } from '../risk/kill-switch.ts';
+import { parseCadence, type Cadence } from './cadence.ts';
+import type { MarketState } from './market-state.ts';
+import { Scheduler, type JobSpec, type MissedRunPolicy, type SchedulerEvent } from './scheduler.ts';
+import type { BarSummary, TradingEngine } from './trading-engine.ts';
+import type { VariantRuntime } from './variant-runtime.ts';
+import type { MarketSettings } from '../config/load-config.ts';
+
+export interface BotOptions {
+  store: Store;
+  clock: Clock;
+  feed: MarketData;
+  engine: TradingEngine;
+  market: MarketState;
+  variants: readonly VariantRuntime[];
+  marketSettings: Pick<MarketSettings, 'instruments' | 'timeframe'>;
+  owner: string;
+  cadences: { janitor: string; equity: string };
+  missed: MissedRunPolicy;
+  /** The bar-close lag before the market job runs (an exchange publishes a bar a moment after it closes). */
+  marketLagMs?: number;
+  onBar?: (summary: BarSummary) => void;
+  onEvent?: (event: SchedulerEvent) => void;
+}
+
+export const MARKET_JOB = 'market';
+
+export class Bot {
+  readonly scheduler: Scheduler;
+
+  constructor(private readonly options: BotOptions) {
+    const barMs = timeframeMs(options.marketSettings.timeframe);
+    const lag = options.marketLagMs ?? 0;
+    const jobs: JobSpec[] = [
+      {
+        name: MARKET_JOB,
+        cadence: { everyMs: barMs },
+        missed: 'run_once',
+        run: async (now) => {
+          for (const batch of await options.feed.closedSince(now - lag)) await this.onBatch(batch);
+        },
+      },
+      {
+        name: 'janitor',
+        cadence: parseCadence(options.cadences.janitor),
+        missed: options.missed,
+        run: (now) => this.janitor(now),
+      },
+      {
+        name: 'equity',
+        cadence: parseCadence(options.cadences.equity),
+        missed: options.missed,
+        run: (now) => this.snapshotEquity(now),
+      },
+    ];
+    this.scheduler = new Scheduler({
+      store: options.store,
+      clock: options.clock,
+      owner: options.owner,
+      jobs,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+  }
+
+  /** Feeds bars that were already processed before a restart to the indicators and scanners only. */
+  warmUp(batches: readonly CandleBatch[]): void {
+    const blockAll = new Map(this.options.feed.symbols.map((s) => [s, 'warm-up']));
+    for (const batch of batches) {
+      for (const candle of batch.candles) {
+        this.options.market.openBar(candle);
+        this.options.market.closeBar(candle);
+        for (const variant of this.options.variants) variant.onCandle(candle);
+      }
+      for (const variant of this.options.variants) variant.scanner.scanCycle([batch], blockAll);
+    }
+  }
+
+  private async onBatch(batch: CandleBatch): Promise<void> {
+    const summary = await this.options.engine.onBatch(batch);
+    this.options.onBar?.(summary);
+  }
+
+  private async janitor(now: EpochMs): Promise<void> {
+    const { store, variants } = this.options;
+    const maxAttempts = Math.min(...variants.map((v) => v.settings.pipeline.max_claim_attempts));
+    const retention = Math.max(...variants.map((v) => v.settings.pipeline.retention_days));
+    await store.recycleExpiredClaims(now, { maxAttempts });
+    await store.expireStaleIntents(now);
+    await store.cleanupOldIntents(retention, now);
+  }
+
+  private async snapshotEquity(now: EpochMs): Promise<void> {
+    const { store, market, variants, marketSettings } = this.options;
+    const open = await store.openPositions();
+    for (const variant of variants) {
+      const { equity: balance } = realizedEquity(
+        variant.rules.close.startingBalanceUsd,
+        await store.realizedPnl(variant.id),
+      );
+      const mine = open.filter((p) => p.variantId === variant.id);
+      const unrealized = mine.reduce((sum, p) => {
+        const price = market.lastClose(p.symbol) ?? p.entryPrice;
+        return sum + positionPnl(p, price, instrumentFor(marketSettings, p.symbol).contractSize, p.fees);
+      }, 0);
+      await store.recordEquity({
+        variantId: variant.id,
+        at: now,
+        balance: balance - mine.reduce((sum, p) => sum + p.fees, 0),
+        equity: balance + unrealized,
+        openPositions: mine.length,
+      });
+    }
+  }
+}
+
+/**
+ * In a replay, a job that runs more often than bars arrive only repeats the same answer: such interval
+ * cadences are stretched to one bar (cron cadences are kept as written).
+ */
+export function atLeastOneBar(cadence: string, barMs: number): string {
+  const parsed: Cadence = parseCadence(cadence);
+  return 'everyMs' in parsed && parsed.everyMs < barMs ? `${barMs}ms` : cadence;
+}

@@ -1,0 +1,182 @@
+// The execution worker: ready_for_exec → executing → (plan, guard, broker, atomic entry) → opened,
+// rejected or failed. The broker's order carries a client order id derived from the intent, and the
+// position's id derives from it too, so an intent left in `executing` by a crash is reconciled — the
+// order found, the position found or entered — and no order is ever sent twice.
+import type { MarketSettings } from '../config/load-config.ts';
+import { describeError } from '../domain/errors.ts';
+import { positionId, type EpochMs, type IntentId, type PositionId, type WorkerId } from '../domain/ids.ts';
+import { markFailed, markOpened, markRejected } from '../domain/intent-commands.ts';
+import type { TradeIntent } from '../domain/intent.ts';
+import { entryOrderId, exitOrderId, type OrderResult } from '../domain/order.ts';
+import type { Broker } from '../domain/ports/broker.ts';
+import type { Store } from '../domain/ports/store.ts';
+import type { PositionSide } from '../domain/position.ts';
+import { instrumentFor } from '../app/instrument-for.ts';
+import { enterAtomically } from '../risk/atomic-entry.ts';
+import { planEntry, type EntryPlan } from '../risk/entry-plan.ts';
+import { realizedEquity } from '../risk/kill-switch.ts';
+import { entryDenial } from '../risk/trading-policy.ts';
+import type { MarketState } from './market-state.ts';
+import type { VariantRuntime } from './variant-runtime.ts';
+
+export interface ExecutionDeps {
+  store: Store;
+  broker: Broker;
+  variants: ReadonlyMap<string, VariantRuntime>;
+  market: MarketState;
+  instruments: Pick<MarketSettings, 'instruments'>;
+  worker: WorkerId;
+}
+
+export type ExecutionOutcome = 'opened' | 'rejected' | 'failed';
+
+export function positionIdFor(intentId: IntentId): PositionId {
+  return positionId(`${intentId}:position`);
+}
+
+/** Picks every ready intent and executes it; one intent's failure is recorded on it, never thrown. */
+export async function executeReady(
+  deps: ExecutionDeps,
+  now: EpochMs,
+): Promise<Record<ExecutionOutcome, number>> {
+  const counts = { opened: 0, rejected: 0, failed: 0 };
+  for (;;) {
+    const picked = await deps.store.pickReady(deps.worker, now, { limit: 50 });
+    if (picked.length === 0) return counts;
+    for (const intent of picked) counts[await executeIntent(deps, intent, now)]++;
+  }
+}
+
+/** Executes (or, after a crash, reconciles) one intent this worker holds in `executing`. */
+export async function executeIntent(
+  deps: ExecutionDeps,
+  intent: TradeIntent,
+  now: EpochMs,
+): Promise<ExecutionOutcome> {
+  try {
+    return await execute(deps, intent, now);
+  } catch (error) {
+    await markFailed(deps.store, intent.id, deps.worker, describeError(error), now);
+    return 'failed';
+  }
+}
+
+async function execute(deps: ExecutionDeps, intent: TradeIntent, now: EpochMs): Promise<ExecutionOutcome> {
+  const { store, worker } = deps;
+  const reject = async (reason: string, snapshot: unknown = null): Promise<ExecutionOutcome> => {
+    await markRejected(store, intent.id, worker, reason, snapshot, now);
+    return 'rejected';
+  };
+  const runtime = deps.variants.get(intent.variantId);
+  if (!runtime) return reject(`variant ${intent.variantId} is not configured in this process`);
+
+  // Reconciliation first: a position or an order under this intent's ids means a previous attempt got
+  // that far before it stopped.
+  const id = positionIdFor(intent.id);
+  const existingPosition = await store.getPosition(id);
+  if (existingPosition) {
+    await markOpened(store, intent.id, worker, id, { reconciled: 'position found' }, now);
+    return 'opened';
+  }
+
+  const side: PositionSide = intent.suggestedSide === 'SELL' ? 'short' : 'long';
+  const instrument = instrumentFor(deps.instruments, intent.symbol);
+  const reference = deps.market.lastClose(intent.symbol);
+  if (reference === null) return reject(`no closed candle of ${intent.symbol} to plan the entry from`);
+  const pnl = await store.realizedPnl(intent.variantId);
+  const { equity } = realizedEquity(runtime.rules.close.startingBalanceUsd, pnl);
+  const planFrom = (price: number): EntryPlan =>
+    planEntry(
+      {
+        side,
+        entryPrice: price,
+        atr: intent.atrAtSignal,
+        suggestedStop: intent.suggestedSlPrice,
+        suggestedTakeProfit: intent.suggestedTpPrice,
+        equity,
+      },
+      runtime.rules.entry,
+      instrument,
+    );
+  let plan = planFrom(reference);
+  const orderId = entryOrderId(intent.id);
+  let fill: OrderResult | null = await deps.broker.findOrder(orderId);
+  if (!fill) {
+    if (!plan.ok) return reject(`${plan.code}: ${plan.message}`, { plan });
+    // Guard before the order: a refusal here costs nothing; after a fill it costs an unwind.
+    const denial = entryDenial(await store.tradingState(intent.variantId));
+    if (denial) return reject(`${denial.code}: ${denial.message}`);
+    if (await store.openPositionOf(intent.variantId, intent.symbol)) {
+      return reject(`already_open: ${intent.variantId} already holds ${intent.symbol}`);
+    }
+    const [lock] = await store.activeProtections(intent.variantId, intent.symbol, now);
+    if (lock) return reject(`locked_${lock.kind}: ${lock.reason}`);
+    fill = await deps.broker.submitMarketOrder(
+      {
+        clientOrderId: orderId,
+        variantId: intent.variantId,
+        symbol: intent.symbol,
+        side: side === 'long' ? 'buy' : 'sell',
+        purpose: 'entry',
+        qty: plan.qty,
+        contractSize: instrument.contractSize,
+        intentId: intent.id,
+        positionId: id,
+      },
+      now,
+    );
+  }
+  if (fill.status !== 'filled' || fill.price === null)
+    return reject(`broker rejected the entry: ${fill.reason}`);
+  // Filled before a crash, and the market has moved since: the stop is planned from the fill instead.
+  if (!plan.ok) plan = planFrom(fill.price);
+  if (!plan.ok)
+    return reject(`filled order ${orderId} cannot be given a stop (${plan.message}); close it by hand`);
+
+  const outcome = await enterAtomically(
+    store,
+    {
+      position: {
+        id,
+        intentId: intent.id,
+        variantId: intent.variantId,
+        symbol: intent.symbol,
+        side,
+        qty: fill.qty,
+        entryPrice: fill.price,
+        atrAtEntry: intent.atrAtSignal,
+        initialStop: plan.initialStop,
+        currentStop: plan.initialStop,
+        peakPrice: fill.price,
+        takeProfit: plan.takeProfit,
+        openedAt: now,
+        fees: fill.fee,
+      },
+      cooldownHours: runtime.rules.cooldownHours,
+    },
+    now,
+  );
+  if (outcome.kind === 'opened') {
+    await markOpened(store, intent.id, worker, id, { plan, order: fill }, now);
+    return 'opened';
+  }
+  // A concurrent entry won between the guard and the insert: flatten what we bought.
+  const unwind = await deps.broker.submitMarketOrder(
+    {
+      clientOrderId: exitOrderId(id),
+      variantId: intent.variantId,
+      symbol: intent.symbol,
+      side: side === 'long' ? 'sell' : 'buy',
+      purpose: 'exit',
+      qty: fill.qty,
+      contractSize: instrument.contractSize,
+      intentId: intent.id,
+      positionId: id,
+      limitHint: fill.price,
+    },
+    now,
+  );
+  return reject(`${outcome.code}: ${outcome.message}; the fill was unwound (${unwind.status})`, {
+    order: fill,
+  });
+}

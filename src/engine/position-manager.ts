@@ -1,0 +1,98 @@
+// The position manager: each closed candle is applied to the open positions of its symbol through the
+// exit precedence (risk/manage-position.ts). Exits go to the broker under a client order id derived
+// from the position; a closed position closes its intent too.
+import type { MarketSettings } from '../config/load-config.ts';
+import type { CandleBatch } from '../domain/ports/market-data.ts';
+import type { EpochMs, WorkerId } from '../domain/ids.ts';
+import { markClosed } from '../domain/intent-commands.ts';
+import { exitOrderId } from '../domain/order.ts';
+import type { Broker } from '../domain/ports/broker.ts';
+import type { Store } from '../domain/ports/store.ts';
+import type { Position } from '../domain/position.ts';
+import { instrumentFor } from '../app/instrument-for.ts';
+import { exitRulesFor } from '../app/risk-rules.ts';
+import { applyBar } from '../risk/manage-position.ts';
+import type { MarketState } from './market-state.ts';
+import type { VariantRuntime } from './variant-runtime.ts';
+
+export interface PositionManagerDeps {
+  store: Store;
+  broker: Broker;
+  variants: ReadonlyMap<string, VariantRuntime>;
+  market: MarketState;
+  instruments: Pick<MarketSettings, 'instruments'>;
+  worker: WorkerId;
+}
+
+export interface ManagedBar {
+  closed: Position[];
+  trailed: number;
+  deferred: number;
+}
+
+export async function manageOpenPositions(
+  deps: PositionManagerDeps,
+  batch: CandleBatch,
+  closeTime: EpochMs,
+): Promise<ManagedBar> {
+  const result: ManagedBar = { closed: [], trailed: 0, deferred: 0 };
+  const candles = new Map(batch.candles.map((c) => [c.symbol, c]));
+  for (const position of await deps.store.openPositions()) {
+    const candle = candles.get(position.symbol);
+    const runtime = deps.variants.get(position.variantId);
+    if (!candle || !runtime) continue;
+    const instrument = instrumentFor(deps.instruments, position.symbol);
+    const step = await applyBar(
+      deps.store,
+      position,
+      {
+        candle,
+        closeTime,
+        atr: deps.market.atr(position.symbol),
+        exitSignal: runtime.exitSignal(position.symbol, position.side),
+      },
+      {
+        exits: exitRulesFor(runtime.rules, instrument),
+        close: runtime.rules.close,
+        contractSize: instrument.contractSize,
+        feeRate: 0,
+        actor: deps.worker,
+        exitFill: async (open, _reason, price, at) => {
+          const fill = await deps.broker.submitMarketOrder(
+            {
+              clientOrderId: exitOrderId(open.id),
+              variantId: open.variantId,
+              symbol: open.symbol,
+              side: open.side === 'long' ? 'sell' : 'buy',
+              purpose: 'exit',
+              qty: open.qty,
+              contractSize: instrument.contractSize,
+              intentId: open.intentId,
+              positionId: open.id,
+              limitHint: price,
+            },
+            at,
+          );
+          if (fill.status !== 'filled' || fill.price === null) {
+            throw new Error(`exit of ${open.id} rejected by ${deps.broker.name}: ${fill.reason}`);
+          }
+          return { price: fill.price, fee: fill.fee };
+        },
+      },
+    );
+    if (step.kind === 'closed') {
+      result.closed.push(step.result.position);
+      if (position.intentId) {
+        await markClosed(
+          deps.store,
+          position.intentId,
+          deps.worker,
+          `position ${step.result.position.exitReason}`,
+          closeTime,
+        );
+      }
+    } else if (step.kind === 'deferred') result.deferred++;
+    else if (step.position !== position) result.trailed++;
+  }
+  return result;
+}

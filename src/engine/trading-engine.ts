@@ -1,0 +1,136 @@
+// One closed bar through the whole pipeline, in the order a trader would act:
+//   1. execution — intents decided at the previous close fill at this bar's open;
+//   2. the bar closes — indicators and signal-exit detectors take it;
+//   3. position manager — stops, trail, target, time and signal exits on this bar;
+//   4. scanners — each variant scans this bar (its entry guard reads the positions and locks of 3);
+//   5. analysts — the new intents are decided, ready to fill at the next bar's open.
+// Live trading, `sigil run` on a replay and the backtester all call this same step; only the clock,
+// the feed and the store differ.
+import type { MarketSettings } from '../config/load-config.ts';
+import { timeframeMs, type Timeframe } from '../domain/candle.ts';
+import { workerId, type EpochMs } from '../domain/ids.ts';
+import type { Broker } from '../domain/ports/broker.ts';
+import type { CandleBatch } from '../domain/ports/market-data.ts';
+import type { Store } from '../domain/ports/store.ts';
+import type { Position } from '../domain/position.ts';
+import { decidePending } from './analyst-pool.ts';
+import { executeReady } from './execution.ts';
+import type { MarketState } from './market-state.ts';
+import { manageOpenPositions } from './position-manager.ts';
+import { runScanCycle } from './scan-cycle.ts';
+import type { VariantRuntime } from './variant-runtime.ts';
+
+export interface EngineOptions {
+  store: Store;
+  /** The broker, bound to the store the step writes through (a transaction's, when the bar is one). */
+  brokerFor: (store: Store) => Broker;
+  /**
+   * Runs each bar in one transaction: one commit (one fsync) per bar instead of one per write. For
+   * replays and backtests, where the broker is the paper one; live trading with a remote broker keeps
+   * it off, so no transaction is held open across a network call.
+   */
+  barTransaction?: boolean;
+  market: MarketState;
+  variants: readonly VariantRuntime[];
+  marketSettings: Pick<MarketSettings, 'instruments'>;
+  symbols: readonly string[];
+  timeframe: Timeframe;
+  /** Names this process's workers in leases and audit records. */
+  processName: string;
+  /** Which roles this process plays; a multi-process deployment splits them. Default: all. */
+  roles?: ReadonlySet<EngineRole>;
+}
+
+export const ENGINE_ROLES = ['scanner', 'analyst', 'execution'] as const;
+export type EngineRole = (typeof ENGINE_ROLES)[number];
+
+export interface BarSummary {
+  at: EpochMs;
+  opened: number;
+  rejected: number;
+  failed: number;
+  closed: Position[];
+  signals: number;
+  decided: number;
+}
+
+export class TradingEngine {
+  private readonly barMs: number;
+  private readonly variants: Map<string, VariantRuntime>;
+  private readonly roles: ReadonlySet<EngineRole>;
+
+  constructor(private readonly options: EngineOptions) {
+    this.barMs = timeframeMs(options.timeframe);
+    this.variants = new Map(options.variants.map((v) => [v.id, v]));
+    this.roles = options.roles ?? new Set(ENGINE_ROLES);
+  }
+
+  async onBatch(batch: CandleBatch): Promise<BarSummary> {
+    if (!this.options.barTransaction) return this.process(this.options.store, batch);
+    return this.options.store.transaction((tx) => this.process(tx, batch));
+  }
+
+  private async process(store: Store, batch: CandleBatch): Promise<BarSummary> {
+    const { market, marketSettings } = this.options;
+    const broker = this.options.brokerFor(store);
+    const closeTime = batch.time + this.barMs;
+    const summary: BarSummary = {
+      at: closeTime,
+      opened: 0,
+      rejected: 0,
+      failed: 0,
+      closed: [],
+      signals: 0,
+      decided: 0,
+    };
+    const deps = { store, broker, variants: this.variants, market, instruments: marketSettings };
+
+    for (const candle of batch.candles) market.openBar(candle);
+    if (this.roles.has('execution')) {
+      const executed = await executeReady(
+        { ...deps, worker: workerId(`${this.options.processName}:execution`) },
+        batch.time,
+      );
+      summary.opened = executed.opened;
+      summary.rejected = executed.rejected;
+      summary.failed = executed.failed;
+    }
+
+    for (const candle of batch.candles) {
+      market.closeBar(candle);
+      for (const variant of this.options.variants) variant.onCandle(candle);
+    }
+    if (this.roles.has('execution')) {
+      const managed = await manageOpenPositions(
+        { ...deps, worker: workerId(`${this.options.processName}:positions`) },
+        batch,
+        closeTime,
+      );
+      summary.closed = managed.closed;
+    }
+
+    if (this.roles.has('scanner')) {
+      for (const variant of this.options.variants) {
+        const scan = await runScanCycle({
+          store,
+          scanner: variant.scanner,
+          variantId: variant.id,
+          symbols: this.options.symbols,
+          candles: async () => [batch],
+          now: closeTime,
+          intentExpiryHours: variant.settings.pipeline.intent_expiry_hours,
+          claimTtlMinutes: variant.settings.pipeline.claim_ttl_minutes,
+        });
+        summary.signals += scan.signals.length;
+      }
+    }
+    if (this.roles.has('analyst')) {
+      const decided = await decidePending(
+        { store, variants: this.variants, worker: workerId(`${this.options.processName}:analyst`) },
+        closeTime,
+      );
+      summary.decided = decided.traded + decided.held;
+    }
+    return summary;
+  }
+}
