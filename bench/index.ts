@@ -9,6 +9,7 @@ import { openStore } from '../src/store/open-store.ts';
 import { indicatorBench } from './indicators.ts';
 import { rankingBench } from './ranking.ts';
 import { atomicEntryBench, riskPureBench } from './risk.ts';
+import { backtestBench } from './backtest.ts';
 
 const SECONDS = Number(process.env.SIGIL_BENCH_SECONDS ?? 5);
 const BATCH = Number(process.env.SIGIL_BENCH_BATCH ?? 200);
@@ -89,7 +90,7 @@ async function lifecycleBench(
 const scannerFigures = [...indicatorBench(), ...rankingBench(), ...riskPureBench()];
 for (const figure of scannerFigures) console.log(JSON.stringify(figure));
 
-const entryFigures = await atomicEntryBench(SECONDS);
+const entryFigures = [...(await atomicEntryBench(SECONDS)), ...(await backtestBench(2))];
 for (const figure of entryFigures) console.log(JSON.stringify(figure));
 scannerFigures.push(...entryFigures);
 

@@ -53,7 +53,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   const [job] = await store.jobs([MARKET_JOB]);
   const resumedAt = job?.lastRunAt ?? null;
   const clock = new SimClock(Math.max(first, resumedAt ?? first));
-  const market = new MarketState();
+  const market = new MarketState(barMs);
   const runtimes = variantRuntimes(config, variants);
   let done = times.filter((t) => t + barMs <= (resumedAt ?? first)).length;
   const engine = new TradingEngine({

@@ -315,25 +315,11 @@ describe('the reference strategy (config/reference-strategy.yaml) against its sp
     assert.ok(coverage.signalsOnExitBar.length > 0, 'no signal on an exit bar');
   });
 
-  // Known disagreement, kept as a todo so the suite stays green while it is open: the specification
-  // enters only at the open of the very next hourly bar, but Sigil keeps the entry intent alive through
-  // the 2021-09-29 07:00–08:00 outage (intents expire after pipeline.intent_expiry_hours, 4 h by default)
-  // and fills BNBUSDT at the 09:00 open (344.7) from the 06:00 bar's signal; the specification's first
-  // trade there opens at 11:00 (368.9), from the 10:00 bar's breakout. Drop `todo` once they agree.
-  it(
-    'does not enter when the bar after the signal is missing (BNB, outage of 2021-09-29)',
-    {
-      todo: 'Sigil enters BNBUSDT at 2021-09-29T09:00Z, the first bar after the gap; the specification does not',
-    },
-    async () => {
-      const { coverage } = await compareWithSigil(
-        ['BNBUSDT'],
-        '2021-09-20T00:00:00Z',
-        '2021-10-06T00:00:00Z',
-      );
-      assert.deepEqual(coverage.gapSkippedEntries, ['BNBUSDT 2021-09-29T06:00:00.000Z']);
-    },
-  );
+  // The 2021-09-29 07:00–08:00 outage: the 06:00 bar's signal must not fill at the 09:00 open.
+  it('does not enter when the bar after the signal is missing (BNB, outage of 2021-09-29)', async () => {
+    const { coverage } = await compareWithSigil(['BNBUSDT'], '2021-09-20T00:00:00Z', '2021-10-06T00:00:00Z');
+    assert.deepEqual(coverage.gapSkippedEntries, ['BNBUSDT 2021-09-29T06:00:00.000Z']);
+  });
 
   it('exits at the open when a bar opens through the trailing stop (LINK, June 2021)', async () => {
     const { trades, coverage } = await compareWithSigil(

@@ -67,7 +67,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
   });
   try {
     const clock = new SimClock(first);
-    const market = new MarketState();
+    const market = new MarketState(barMs);
     const runtimes = variantRuntimes(config, variants);
     const engine = new TradingEngine({
       store,

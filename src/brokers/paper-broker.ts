@@ -43,7 +43,13 @@ export class PaperBroker implements Broker {
     const market = order.limitHint ?? this.price(order.symbol);
     const base = { clientOrderId: order.clientOrderId, qty: order.qty, at: now };
     if (market === null || !(market > 0)) {
-      return { ...base, status: 'rejected', price: null, fee: 0, reason: `no price for ${order.symbol}` };
+      return {
+        ...base,
+        status: 'rejected',
+        price: null,
+        fee: 0,
+        reason: `no tradable price for ${order.symbol} now (no bar yet, or a gap in the data)`,
+      };
     }
     const rules = this.rulesFor(order.variantId);
     const slip = order.limitHint === undefined ? rules.slippagePct / 100 : 0;

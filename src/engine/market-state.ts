@@ -1,6 +1,10 @@
 // What the engine knows of the market between batches, per symbol: the open of the bar being processed
 // (where paper entries fill in a replay), the last close (the price entries are planned from) and the
 // ATR(14) at that close (the trail's unit).
+//
+// A bar that does not follow the previous one (a gap in the data) has no tradable open: an entry decided
+// before the gap is not filled after it as if the market had been continuous. Exits still run on that
+// bar — a stop gapped through fills at the open, as it would have.
 import type { Candle } from '../domain/candle.ts';
 import { Atr } from '../indicators/atr.ts';
 
@@ -8,6 +12,8 @@ const ATR_PERIOD = 14;
 
 interface SymbolState {
   atr: Atr;
+  /** Open time of the next bar if the data is continuous. */
+  nextBarAt: number | null;
   atrValue: number | null;
   lastClose: number | null;
   barOpen: number | null;
@@ -16,13 +22,18 @@ interface SymbolState {
 export class MarketState {
   private readonly symbols = new Map<string, SymbolState>();
 
+  constructor(private readonly barMs: number) {}
+
   /** A new bar begins: its open is where market orders fill until its close is known. */
   openBar(candle: Candle): void {
-    this.stateOf(candle.symbol).barOpen = candle.open;
+    const state = this.stateOf(candle.symbol);
+    const continuous = state.nextBarAt === null || state.nextBarAt === candle.time;
+    state.barOpen = continuous ? candle.open : null;
   }
 
   closeBar(candle: Candle): void {
     const state = this.stateOf(candle.symbol);
+    state.nextBarAt = candle.time + this.barMs;
     const atr = state.atr.update(candle.high, candle.low, candle.close);
     state.atrValue = Number.isFinite(atr) ? atr : null;
     state.lastClose = candle.close;
@@ -44,7 +55,7 @@ export class MarketState {
   private stateOf(symbol: string): SymbolState {
     let state = this.symbols.get(symbol);
     if (!state) {
-      state = { atr: new Atr(ATR_PERIOD), atrValue: null, lastClose: null, barOpen: null };
+      state = { atr: new Atr(ATR_PERIOD), nextBarAt: null, atrValue: null, lastClose: null, barOpen: null };
       this.symbols.set(symbol, state);
     }
     return state;

@@ -1,0 +1,38 @@
+// The backtester's golden fingerprint (style guide 15): the reference strategy on committed real data
+// gives this exact trade list — any change to a decision path shows up here. Regenerate only on purpose,
+// with the command in the failure message, after checking why the trades changed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile } from '../config/load-config.ts';
+import { buildReport } from './backtest-report.ts';
+import { runBacktest } from './run-backtest.ts';
+
+const CONFIG = fileURLToPath(new URL('../../config/reference-strategy.yaml', import.meta.url));
+const FROM = Date.UTC(2021, 3, 5);
+const TO = Date.UTC(2021, 6, 1);
+/** `sigil --config config/reference-strategy.yaml backtest --from 2021-04-05T00:00:00Z --to 2021-07-01T00:00:00Z --json` → fingerprint */
+const GOLDEN = {
+  fingerprint: 'de0b5f12293aa2b7c50f1afb5f1ca4f2da08604d90412103a311e3674eb62942',
+  trades: 380,
+  totalPnl: -79.16,
+};
+
+describe('backtest fingerprint', () => {
+  it('replays the reference strategy on the bundled data to the same trades, byte for byte', async () => {
+    const config = loadConfigFile(CONFIG);
+    const first = buildReport(await runBacktest({ config, from: FROM, to: TO }));
+    const second = buildReport(await runBacktest({ config: loadConfigFile(CONFIG), from: FROM, to: TO }));
+    assert.equal(second.fingerprint, first.fingerprint, 'two runs of the same config and data agree');
+    const [reference] = first.variants;
+    assert.ok(reference);
+    assert.deepEqual(
+      {
+        fingerprint: first.fingerprint,
+        trades: reference.trades,
+        totalPnl: Math.round(reference.totalPnl * 100) / 100,
+      },
+      GOLDEN,
+    );
+  });
+});
