@@ -10,9 +10,14 @@ import { loadCandles } from '../marketdata/candle-directory.ts';
 import { ReplayFeed } from '../marketdata/replay-feed.ts';
 import { atLeastOneBar, Bot, MARKET_JOB } from '../engine/bot.ts';
 import { MarketState } from '../engine/market-state.ts';
+import type { EngineRole } from '../domain/engine-role.ts';
 import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
+import { awaitDecisionsIn } from './analyst-process.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import { paperBrokerFor, variantRuntimes } from './engine-for.ts';
+
+/** How long a replay waits for analysts in other processes before it reports them missing. */
+const DECISION_TIMEOUT_MS = 60_000;
 
 export interface ReplayRunOptions {
   store: Store;
@@ -24,6 +29,8 @@ export interface ReplayRunOptions {
   until?: number;
   signal: AbortSignal;
   sleep: (ms: number) => Promise<void>;
+  /** Roles of this process (default all); without `analyst`, other processes decide the intents. */
+  roles?: ReadonlySet<EngineRole>;
   onBar?: (summary: BarSummary, progress: { done: number; total: number }) => void;
   onEvent?: (event: SchedulerEvent) => void;
 }
@@ -66,6 +73,10 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     symbols: feed.symbols,
     timeframe: config.market.timeframe,
     processName: 'replay',
+    ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.roles && !options.roles.has('analyst')
+      ? { awaitDecisions: awaitDecisionsIn(store, DECISION_TIMEOUT_MS, options.sleep), barTransaction: true }
+      : {}),
   });
   let barsRun = 0;
   const bot = new Bot({

@@ -34,6 +34,34 @@ export function positionIdFor(intentId: IntentId): PositionId {
   return positionId(`${intentId}:position`);
 }
 
+/**
+ * Start-up recovery (and every few minutes after it): intents left in `executing` by a process that
+ * died, once their lease has run out, are adopted and reconciled — their order looked up by its client
+ * order id before anything is sent.
+ */
+export async function adoptAbandoned(
+  deps: ExecutionDeps,
+  now: EpochMs,
+): Promise<Record<ExecutionOutcome, number>> {
+  const counts = { opened: 0, rejected: 0, failed: 0 };
+  const stale = (await deps.store.listIntents({ statuses: ['executing'], limit: 100 })).filter(
+    (intent) => intent.claimExpiresAt !== null && intent.claimExpiresAt <= now,
+  );
+  for (const intent of stale) {
+    const adopted = await deps.store.transition(
+      {
+        id: intent.id,
+        event: 'adopt',
+        actor: deps.worker,
+        reason: `lease of ${intent.claimWorkerId} expired`,
+      },
+      now,
+    );
+    counts[await executeIntent(deps, adopted, now)]++;
+  }
+  return counts;
+}
+
 /** Picks every ready intent and executes it; one intent's failure is recorded on it, never thrown. */
 export async function executeReady(
   deps: ExecutionDeps,

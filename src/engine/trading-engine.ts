@@ -8,13 +8,14 @@
 // the feed and the store differ.
 import type { MarketSettings } from '../config/load-config.ts';
 import { timeframeMs, type Timeframe } from '../domain/candle.ts';
-import { workerId, type EpochMs } from '../domain/ids.ts';
+import { ENGINE_ROLES, type EngineRole } from '../domain/engine-role.ts';
+import { workerId, type EpochMs, type VariantId } from '../domain/ids.ts';
 import type { Broker } from '../domain/ports/broker.ts';
 import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { Position } from '../domain/position.ts';
 import { decidePending } from './analyst-pool.ts';
-import { executeReady } from './execution.ts';
+import { adoptAbandoned, executeReady } from './execution.ts';
 import type { MarketState } from './market-state.ts';
 import { manageOpenPositions } from './position-manager.ts';
 import { runScanCycle } from './scan-cycle.ts';
@@ -39,10 +40,11 @@ export interface EngineOptions {
   processName: string;
   /** Which roles this process plays; a multi-process deployment splits them. Default: all. */
   roles?: ReadonlySet<EngineRole>;
+  /** Without the analyst role: waits until other processes have decided the bar's intents. */
+  awaitDecisions?: (variants: readonly VariantId[], now: EpochMs) => Promise<void>;
 }
 
-export const ENGINE_ROLES = ['scanner', 'analyst', 'execution'] as const;
-export type EngineRole = (typeof ENGINE_ROLES)[number];
+const ADOPTION_EVERY_MS = 10 * 60_000;
 
 export interface BarSummary {
   at: EpochMs;
@@ -58,6 +60,8 @@ export class TradingEngine {
   private readonly barMs: number;
   private readonly variants: Map<string, VariantRuntime>;
   private readonly roles: ReadonlySet<EngineRole>;
+  /** When abandoned `executing` intents were last looked for: at the first bar, then every 10 minutes. */
+  private lastAdoption: EpochMs | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.barMs = timeframeMs(options.timeframe);
@@ -66,8 +70,30 @@ export class TradingEngine {
   }
 
   async onBatch(batch: CandleBatch): Promise<BarSummary> {
-    if (!this.options.barTransaction) return this.process(this.options.store, batch);
-    return this.options.store.transaction((tx) => this.process(tx, batch));
+    const summary = await this.inBarTransaction((store) => this.process(store, batch));
+    const closeTime = batch.time + this.barMs;
+    if (this.roles.has('analyst')) {
+      const decided = await this.inBarTransaction((store) =>
+        decidePending(
+          { store, variants: this.variants, worker: workerId(`${this.options.processName}:analyst`) },
+          closeTime,
+        ),
+      );
+      summary.decided = decided.traded + decided.held;
+    } else if (this.roles.has('scanner') && this.options.awaitDecisions) {
+      // Analysts run in other processes: they see this bar's intents once the bar above has committed,
+      // and the next bar executes what they decided, as in a single process.
+      await this.options.awaitDecisions(
+        this.options.variants.map((v) => v.id),
+        closeTime,
+      );
+    }
+    return summary;
+  }
+
+  private inBarTransaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (!this.options.barTransaction) return fn(this.options.store);
+    return this.options.store.transaction(fn);
   }
 
   private async process(store: Store, batch: CandleBatch): Promise<BarSummary> {
@@ -87,13 +113,18 @@ export class TradingEngine {
 
     for (const candle of batch.candles) market.openBar(candle);
     if (this.roles.has('execution')) {
-      const executed = await executeReady(
-        { ...deps, worker: workerId(`${this.options.processName}:execution`) },
-        batch.time,
-      );
-      summary.opened = executed.opened;
-      summary.rejected = executed.rejected;
-      summary.failed = executed.failed;
+      const executionDeps = { ...deps, worker: workerId(`${this.options.processName}:execution`) };
+      if (this.lastAdoption === null || batch.time - this.lastAdoption >= ADOPTION_EVERY_MS) {
+        this.lastAdoption = batch.time;
+        const adopted = await adoptAbandoned(executionDeps, batch.time);
+        summary.opened += adopted.opened;
+        summary.rejected += adopted.rejected;
+        summary.failed += adopted.failed;
+      }
+      const executed = await executeReady(executionDeps, batch.time);
+      summary.opened += executed.opened;
+      summary.rejected += executed.rejected;
+      summary.failed += executed.failed;
     }
 
     for (const candle of batch.candles) {
@@ -123,13 +154,6 @@ export class TradingEngine {
         });
         summary.signals += scan.signals.length;
       }
-    }
-    if (this.roles.has('analyst')) {
-      const decided = await decidePending(
-        { store, variants: this.variants, worker: workerId(`${this.options.processName}:analyst`) },
-        closeTime,
-      );
-      summary.decided = decided.traded + decided.held;
     }
     return summary;
   }

@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
 import { selectVariants } from '../../app/engine-for.ts';
+import { runAnalystWorkers } from '../../app/analyst-process.ts';
 import { runReplay } from '../../app/replay-bot.ts';
+import { ENGINE_ROLES, type EngineRole } from '../../domain/engine-role.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
 import { describeError } from '../../domain/errors.ts';
 import { variantId } from '../../domain/ids.ts';
@@ -15,6 +17,9 @@ import { reportText } from '../report-text.ts';
 
 interface RunFlags {
   variants?: string;
+  roles: string;
+  workers: string;
+  idleExit?: string;
   speed: string;
   until?: string;
   quiet?: boolean;
@@ -30,6 +35,13 @@ export function registerRun(program: Command): void {
     .option('--speed <bars>', 'bars per second; 0 = as fast as possible', '0')
     .option('--until <time>', 'stop the replay at this time (ISO), default: the end of the data')
     .option('--quiet', 'no live summary, only the final report')
+    .option(
+      '--roles <roles>',
+      'comma-separated roles of this process: scanner, execution, analyst (PostgreSQL lets several processes split them)',
+      ENGINE_ROLES.join(','),
+    )
+    .option('--workers <n>', 'analyst workers in this process (with --roles analyst)', '1')
+    .option('--idle-exit <seconds>', 'an analyst-only process exits after this long without work')
     .action(async (flags: RunFlags, command: Command) => {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       const speed = Number(flags.speed);
@@ -39,6 +51,13 @@ export function registerRun(program: Command): void {
       if (until !== undefined && Number.isNaN(until))
         throw new UsageError(`--until "${flags.until}" is not an ISO time`);
       const variants = selectVariants(context.config, flags.variants?.split(','));
+      const roles = parseRoles(flags.roles);
+      const workers = Number(flags.workers);
+      if (!Number.isInteger(workers) || workers < 1)
+        throw new UsageError(`--workers must be a whole number ≥ 1, got ${flags.workers}`);
+      const idleExit = flags.idleExit === undefined ? null : Number(flags.idleExit);
+      if (idleExit !== null && !(idleExit > 0))
+        throw new UsageError(`--idle-exit must be a number of seconds > 0, got ${flags.idleExit}`);
 
       const stop = new AbortController();
       const onSignal = () => {
@@ -49,6 +68,29 @@ export function registerRun(program: Command): void {
       process.on('SIGTERM', onSignal);
       try {
         await withStore(context, async (store) => {
+          if (!roles.has('scanner')) {
+            if (roles.has('execution')) {
+              throw new UsageError(
+                'execution needs the scanner role in the same process in a replay (analysts may run elsewhere)',
+              );
+            }
+            const { decided } = await runAnalystWorkers({
+              store,
+              config: context.config,
+              variants,
+              workers,
+              processName: `analysts-${process.pid}`,
+              idleExitMs: idleExit === null ? null : idleExit * 1000,
+              signal: stop.signal,
+              sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            });
+            console.log(
+              `analyst process ${process.pid}: ${decided} intent(s) decided by ${workers} worker(s)`,
+            );
+            return;
+          }
+          if (!roles.has('execution'))
+            throw new UsageError('the scanner role needs the execution role in the same process in a replay');
           const live = !flags.quiet && process.stderr.isTTY;
           let lastPaint = 0;
           const result = await runReplay({
@@ -59,6 +101,7 @@ export function registerRun(program: Command): void {
             ...(until !== undefined ? { until } : {}),
             signal: stop.signal,
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            roles,
             onBar: (summary, progress) => {
               if (!live) return;
               const now = performance.now();
@@ -115,6 +158,14 @@ export function registerRun(program: Command): void {
         process.off('SIGTERM', onSignal);
       }
     });
+}
+
+function parseRoles(text: string): Set<EngineRole> {
+  const roles = text.split(',').map((r) => r.trim());
+  const unknown = roles.filter((r) => !(ENGINE_ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0)
+    throw new UsageError(`unknown role(s) ${unknown.join(', ')}: roles are ${ENGINE_ROLES.join(', ')}`);
+  return new Set(roles as EngineRole[]);
 }
 
 /** One line per variant: trades, P&L, open positions, trading state. */
