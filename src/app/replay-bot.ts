@@ -5,6 +5,7 @@
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import { timeframeMs } from '../domain/candle.ts';
 import type { Store } from '../domain/ports/store.ts';
+import { errorKindOf } from '../domain/errors.ts';
 import { SimClock } from '../clock/sim-clock.ts';
 import { loadCandles } from '../marketdata/candle-directory.ts';
 import { ReplayFeed } from '../marketdata/replay-feed.ts';
@@ -18,6 +19,8 @@ import { paperBrokerFor, variantRuntimes } from './engine-for.ts';
 
 /** How long a replay waits for analysts in other processes before it reports them missing. */
 const DECISION_TIMEOUT_MS = 60_000;
+/** About two minutes of back-off in all before an unreachable store ends the run. */
+const MAX_STORE_RETRIES = 30;
 
 export interface ReplayRunOptions {
   store: Store;
@@ -33,6 +36,8 @@ export interface ReplayRunOptions {
   roles?: ReadonlySet<EngineRole>;
   onBar?: (summary: BarSummary, progress: { done: number; total: number }) => void;
   onEvent?: (event: SchedulerEvent) => void;
+  /** The store failed with a retryable error; the run backs off and tries again. */
+  onRetry?: (error: unknown, attempt: number) => void;
 }
 
 export interface ReplayRunResult {
@@ -57,7 +62,8 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   if (first === undefined || last === undefined) throw new Error(`no candles in ${config.market.data}`);
   const end = last + barMs;
 
-  const [job] = await store.jobs([MARKET_JOB]);
+  const retrying = <T>(fn: () => Promise<T>) => withRetries(fn, options);
+  const [job] = await retrying(() => store.jobs([MARKET_JOB]));
   const resumedAt = job?.lastRunAt ?? null;
   const clock = new SimClock(Math.max(first, resumedAt ?? first));
   const market = new MarketState(barMs);
@@ -100,18 +106,32 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   if (resumedAt !== null) bot.warmUp(feed.takeUntil(resumedAt));
-  await bot.scheduler.start();
-  for (
-    let due = await bot.scheduler.nextDueAt();
-    due !== null && due <= end;
-    due = await bot.scheduler.nextDueAt()
-  ) {
-    if (options.signal.aborted) break;
+  await retrying(() => bot.scheduler.start());
+  // A store that goes away (a PostgreSQL restart) stops nothing: the loop backs off and tries again,
+  // and the bars taken meanwhile wait in the bot's backlog. Anything but a retryable error ends the run.
+  while (!options.signal.aborted) {
+    const due = await retrying(() => bot.scheduler.nextDueAt());
+    if (due === null || due > end) break;
     clock.advanceTo(due);
-    await bot.scheduler.runDue();
+    await retrying(() => bot.scheduler.runDue());
     if (options.speed > 0) await options.sleep(1000 / options.speed);
   }
   await bot.scheduler.stop();
-  const [after] = await store.jobs([MARKET_JOB]);
+  const [after] = await retrying(() => store.jobs([MARKET_JOB]));
   return { from: first, to: end, resumedAt, barsRun, finished: (after?.lastRunAt ?? 0) >= end };
+}
+
+async function withRetries<T>(
+  fn: () => Promise<T>,
+  options: Pick<ReplayRunOptions, 'sleep' | 'onRetry'>,
+): Promise<T> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (errorKindOf(error) !== 'retryable' || failures > MAX_STORE_RETRIES) throw error;
+      options.onRetry?.(error, failures);
+      await options.sleep(Math.min(5_000, 50 * 2 ** failures));
+    }
+  }
 }

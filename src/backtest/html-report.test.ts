@@ -317,6 +317,17 @@ describe('htmlReport', () => {
       for (let i = 1; i < series.length; i++) assert.ok((series[i]?.time ?? 0) > (series[i - 1]?.time ?? 0));
     }
     assert.equal(exits.tooltips[beta[3]?.time ?? -1], 'time_stop · beta');
+
+    // beta first: its reasons are seen first, yet the groups keep the exit precedence order.
+    const swapped = sampleReport();
+    swapped.variants.reverse();
+    const swappedExits = embedded(render(swapped)).exits;
+    const first = swappedExits.series[0];
+    assert.equal(first?.variant, 'beta');
+    assert.deepEqual(
+      first.points.map((p) => swappedExits.labels[p.time]).filter((label) => label !== ''),
+      reasons,
+    );
   });
 
   it('lists the A/B summaries', () => {
@@ -372,7 +383,9 @@ describe('htmlReport', () => {
         charts.push(chart);
         return {
           addSeries: (kind: string, seriesOptions: Record<string, unknown>) => ({
-            setData: (points: unknown) => chart.series.push([kind, seriesOptions['title'], points]),
+            // Cloned into this realm: the script's arrays have the vm context's prototypes, which deepEqual rejects.
+            setData: (points: unknown) =>
+              chart.series.push([kind, seriesOptions['title'], structuredClone(points)]),
           }),
           timeScale: () => ({ fitContent: () => undefined }),
         };

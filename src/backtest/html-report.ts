@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { EXIT_REASONS } from '../domain/position.ts';
 import type { Report } from './backtest-report.ts';
 import type { TradeRow, VariantReport } from './metrics.ts';
 
@@ -80,7 +81,12 @@ export function htmlReport(report: Report, options: HtmlReportOptions): string {
     '<body>',
     header(report, options.title),
     section('Variants', metricsTable(report.variants)),
-    section('Realised equity', legend(data.equity) + '<div id="equity-chart" class="chart"></div>'),
+    section(
+      'Realised equity',
+      data.equity.length === 0
+        ? '<p class="muted">No variants.</p>'
+        : legend(data.equity) + '<div id="equity-chart" class="chart"></div>',
+    ),
     section(
       'Exits',
       '<h3>Total P&amp;L per exit reason</h3>' +
@@ -187,11 +193,15 @@ function parseTime(iso: string, what: string): number {
  */
 function exitBars(variants: readonly VariantReport[], colors: Map<string, string>): HtmlReportData['exits'] {
   const withExits = variants.filter((v) => v.exits !== null && v.exits.byReason.length > 0);
-  // byReason is in EXIT_REASONS order per variant; merging keeps that order across variants.
-  const reasons: string[] = [];
-  for (const v of withExits) {
-    for (const r of v.exits?.byReason ?? []) if (!reasons.includes(r.reason)) reasons.push(r.reason);
-  }
+  // The exit precedence order, as in each variant's byReason; first-seen order would depend on which
+  // variant happens to lack a reason.
+  const order = (reason: string): number => {
+    const index = (EXIT_REASONS as readonly string[]).indexOf(reason);
+    return index < 0 ? EXIT_REASONS.length : index;
+  };
+  const reasons = [...new Set(withExits.flatMap((v) => (v.exits?.byReason ?? []).map((r) => r.reason)))].sort(
+    (a, b) => order(a) - order(b),
+  );
   const labels: Record<string, string> = {};
   const tooltips: Record<string, string> = {};
   const group = withExits.length + 1;
@@ -332,7 +342,8 @@ function exitTable(variants: readonly VariantReport[]): string {
 }
 
 function abList(report: Report): string {
-  if (report.ab.length === 0) return '<p class="muted">Nothing to compare: the report has one variant.</p>';
+  if (report.ab.length === 0)
+    return '<p class="muted">Nothing to compare: the report has fewer than two variants.</p>';
   const items = report.ab.map(
     (c) => `<li class="verdict-${escapeHtml(c.verdict)}">${escapeHtml(c.summary)}</li>`,
   );

@@ -33,7 +33,14 @@ describe('sigil backtest, ab and run', () => {
     assert.ok(existsSync(out));
     assert.equal((JSON.parse(readFileSync(out, 'utf8')) as typeof report).fingerprint, report.fingerprint);
 
-    const text = sigil(['--config', config('reference-strategy.yaml'), 'backtest', ...RANGE], dir.path);
+    const html = join(dir.path, 'report.html');
+    const text = sigil(
+      ['--config', config('reference-strategy.yaml'), 'backtest', ...RANGE, '--html', html],
+      dir.path,
+    );
+    const page = readFileSync(html, 'utf8');
+    assert.match(page, /^<!DOCTYPE html>/);
+    assert.ok(page.includes(report.fingerprint) && page.includes('createChart'));
     assert.equal(text.code, 0, text.err);
     assert.match(text.out, /^variant\s+trades\s+win rate\s+expectancy/m);
     assert.match(text.out, /^reference\s+hard_stop\s+\d+/m);

@@ -38,6 +38,11 @@ export const MARKET_JOB = 'market';
 
 export class Bot {
   readonly scheduler: Scheduler;
+  /**
+   * Bars taken from the feed and not yet applied. A bar leaves only once its step has committed, so a
+   * failing store (a PostgreSQL restart) delays bars rather than losing them: the next run retries.
+   */
+  private readonly backlog: CandleBatch[] = [];
 
   constructor(private readonly options: BotOptions) {
     const barMs = timeframeMs(options.marketSettings.timeframe);
@@ -48,7 +53,11 @@ export class Bot {
         cadence: { everyMs: barMs },
         missed: 'run_once',
         run: async (now) => {
-          for (const batch of await options.feed.closedSince(now - lag)) await this.onBatch(batch);
+          this.backlog.push(...(await options.feed.closedSince(now - lag)));
+          while (this.backlog.length > 0) {
+            await this.onBatch(this.backlog[0] as CandleBatch);
+            this.backlog.shift();
+          }
         },
       },
       {

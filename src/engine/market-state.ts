@@ -31,8 +31,10 @@ export class MarketState {
     state.barOpen = continuous ? candle.open : null;
   }
 
+  /** Idempotent per bar: a bar retried after a failed step does not count twice in the ATR. */
   closeBar(candle: Candle): void {
     const state = this.stateOf(candle.symbol);
+    if (state.nextBarAt !== null && candle.time < state.nextBarAt) return;
     state.nextBarAt = candle.time + this.barMs;
     const atr = state.atr.update(candle.high, candle.low, candle.close);
     state.atrValue = Number.isFinite(atr) ? atr : null;

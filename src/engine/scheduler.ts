@@ -73,7 +73,6 @@ export class Scheduler {
   private readonly onEvent: ((event: SchedulerEvent) => void) | undefined;
   /** One controller for the scheduler's life: stop() aborts the loop's sleep and the running job at once. */
   private readonly stopping = new AbortController();
-  private startCalled = false;
   private started = false;
   /** runDue calls queue here, so jobs of this scheduler never overlap and stop() can wait for the last. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -100,11 +99,11 @@ export class Scheduler {
    * stored schedule) and applies the missed-run policy to jobs whose next run is in the past: 'skip'
    * reschedules to nextRunAfter(now); 'run_once' leaves it due (runDue will run it once, and its next
    * run is computed from the time it ran, so several missed periods produce ONE run). Rejects
-   * duplicate job names.
+   * duplicate job names. If the store fails midway, start() may be called again (every step is
+   * idempotent); once it has succeeded, it may not.
    */
   async start(): Promise<void> {
-    if (this.startCalled) throw new Error(`scheduler ${this.owner}: start() was already called`);
-    this.startCalled = true;
+    if (this.started) throw new Error(`scheduler ${this.owner}: start() was already called`);
     const duplicates = [...new Set(this.names.filter((name, index) => this.names.indexOf(name) !== index))];
     if (duplicates.length > 0) throw new Error(`duplicate job names: ${duplicates.join(', ')}`);
     const now = this.clock.now();

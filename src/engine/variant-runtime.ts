@@ -8,20 +8,45 @@ import type { PositionSide } from '../domain/position.ts';
 import type { VariantSettings } from '../config/schema.ts';
 import type { RiskRules } from '../app/risk-rules.ts';
 import type { CycleScanner } from '../scanners/cycle-scanner.ts';
+import type { Signal } from '../domain/signal.ts';
 import { signalExitDetector, type ExitSignalDetector } from '../risk/exit-signals.ts';
 
 export class VariantRuntime {
   private readonly exitDetectors = new Map<string, ExitSignalDetector | null>();
+  private readonly lastCandleAt = new Map<string, number>();
+  private lastScan: { time: number; signals: Signal[] } | null = null;
+  /** The scanner as the bar step uses it: a bar retried after a failed step is not scanned twice. */
+  readonly scanner: CycleScanner;
 
   constructor(
     readonly id: VariantId,
     readonly settings: VariantSettings,
     readonly rules: RiskRules,
-    readonly scanner: CycleScanner,
+    scanner: CycleScanner,
     readonly analyst: Analyst,
-  ) {}
+  ) {
+    // Scanners keep streaming state; feeding one bar twice would corrupt it. The retry gets the first
+    // pass's signals again, minus the symbols blocked now.
+    this.scanner = {
+      scanCycle: (batches, blocked) => {
+        const newest = batches.at(-1)?.time;
+        if (newest === undefined) return [];
+        if (this.lastScan === null || newest > this.lastScan.time) {
+          this.lastScan = { time: newest, signals: scanner.scanCycle(batches, blocked) };
+          return this.lastScan.signals;
+        }
+        return newest === this.lastScan.time
+          ? this.lastScan.signals.filter((s) => !blocked.has(s.symbol))
+          : [];
+      },
+    };
+  }
 
+  /** Idempotent per bar, like the scanner. */
   onCandle(candle: Candle): void {
+    const last = this.lastCandleAt.get(candle.symbol);
+    if (last !== undefined && candle.time <= last) return;
+    this.lastCandleAt.set(candle.symbol, candle.time);
     let detector = this.exitDetectors.get(candle.symbol);
     if (detector === undefined) {
       detector = signalExitDetector(this.rules.signalExit);

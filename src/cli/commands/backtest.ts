@@ -3,11 +3,13 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
+import { htmlReport } from '../../backtest/html-report.ts';
 import { runBacktest } from '../../backtest/run-backtest.ts';
 import { UsageError } from '../cli-error.ts';
 import { reportText } from '../report-text.ts';
 
 interface BacktestFlags {
+  html?: string;
   from?: string;
   to?: string;
   variants?: string;
@@ -27,11 +29,19 @@ export function registerBacktest(program: Command): void {
     .option('--variants <names>', 'comma-separated variants, default: all')
     .option('--json', 'print the report with the full trade list as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
+    .option('--html <file>', 'also write an HTML report with equity curves and exit charts (works offline)')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (flags: BacktestFlags, command: Command) => {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       const report = await backtestReport(context.config, flags);
       if (flags.out) writeFileSync(flags.out, JSON.stringify(report, null, 2));
+      if (flags.html) {
+        const startingBalances = Object.fromEntries(
+          context.config.variants.map((v) => [v.id as string, v.settings.account.starting_balance_usd]),
+        );
+        const title = `Sigil backtest — ${context.config.file ?? 'built-in configuration'}`;
+        writeFileSync(flags.html, htmlReport(report, { title, startingBalances }));
+      }
       console.log(flags.json ? JSON.stringify(report, null, 2) : reportText(report));
     });
 

@@ -113,6 +113,11 @@ export function registerRun(program: Command): void {
                   `signals ${summary.signals}  opened ${summary.opened}  closed ${summary.closed.length}   `,
               );
             },
+            onRetry: (error, attempt) => {
+              process.stderr.write(
+                `\nstore unavailable (${describeError(error)}); retry ${attempt} after a pause\n`,
+              );
+            },
             onEvent: (event) => {
               if (event.type === 'job_failed') {
                 process.stderr.write(

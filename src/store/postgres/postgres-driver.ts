@@ -158,6 +158,10 @@ class PostgresDriver extends PostgresExecutor implements SqlDriver {
       throw describePgError(this.display, error);
     }
     let broken = false;
+    // A connection killed while checked out emits 'error' on the client, where the pool's idle listener
+    // is not: without one, node-postgres turns it into an uncaught exception. The failed query reports it.
+    const ignore = (): void => undefined;
+    client.on('error', ignore);
     try {
       await client.query('BEGIN');
       const result = await fn(new PostgresExecutor(client, this.display));
@@ -171,6 +175,7 @@ class PostgresDriver extends PostgresExecutor implements SqlDriver {
       }
       throw error instanceof Error && 'kind' in error ? error : describePgError(this.display, error);
     } finally {
+      client.off('error', ignore);
       client.release(broken);
     }
   }
@@ -196,11 +201,15 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /** Turns pg's errors into one sentence that says what is wrong and how to fix it. */
+/** How node-postgres words a connection lost under it; these errors may carry no SQLSTATE code. */
+const LOST_CONNECTION =
+  /Connection terminated|ECONNRESET|EPIPE|connection error|Client was closed|not queryable/i;
+
 export function describePgError(display: string, error: unknown): Error {
+  if (error instanceof Error && LOST_CONNECTION.test(error.message)) {
+    return new StoreUnavailableError(`lost the connection to ${display}: ${error.message}`, error);
+  }
   if (typeof error !== 'object' || error === null || !('code' in error)) {
-    if (error instanceof Error && /Connection terminated/i.test(error.message)) {
-      return new StoreUnavailableError(`lost the connection to ${display}: ${error.message}`, error);
-    }
     return error instanceof Error ? error : new Error(String(error));
   }
   const code = pgCode(error);
