@@ -120,6 +120,8 @@ variants:
         symbols: [],
         calendar: 'continuous',
         instruments: {},
+        exchange: 'binance',
+        warmup_bars: 100,
       },
     );
     assert.deepEqual(parseConfig('', 'empty.yaml').variants, config.variants);

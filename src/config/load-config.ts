@@ -25,6 +25,9 @@ export interface MarketSettings {
   calendar: MarketCalendar;
   /** Per-symbol grids; '*' is the default (see instrumentFor in app/). */
   instruments: Record<string, Partial<InstrumentConfig>>;
+  exchange: string;
+  exchange_url?: string | undefined;
+  warmup_bars: number;
 }
 
 export interface SigilConfig {

@@ -166,6 +166,21 @@ const MarketSchema = z.strictObject({
     .record(z.string().min(1), InstrumentSchema.partial())
     .default({})
     .describe("Price and quantity grids per symbol; '*' sets the default for every symbol (docs/risk.md)."),
+  exchange: z
+    .string()
+    .min(1)
+    .default('binance')
+    .describe('sigil run --live: the ccxt exchange whose public candles are polled (no keys needed).'),
+  exchange_url: z
+    .url()
+    .optional()
+    .describe("sigil run --live: replaces the exchange's API origin (a testnet, a proxy)."),
+  warmup_bars: z
+    .number()
+    .int()
+    .min(1)
+    .default(100)
+    .describe('sigil run --live: closed bars fetched at start to warm the indicators; they are not traded.'),
 });
 
 export const ConfigFileSchema = z.strictObject({

@@ -30,6 +30,11 @@ export interface BotOptions {
   missed: MissedRunPolicy;
   /** The bar-close lag before the market job runs (an exchange publishes a bar a moment after it closes). */
   marketLagMs?: number;
+  /**
+   * Live: the first fetch brings history (the warm-up bars); all of it but the newest bar only warms the
+   * indicators and scanners, so nothing trades on a stale bar.
+   */
+  warmUpFirstFetch?: boolean;
   onBar?: (summary: BarSummary) => void;
   onEvent?: (event: SchedulerEvent) => void;
 }
@@ -43,6 +48,7 @@ export class Bot {
    * failing store (a PostgreSQL restart) delays bars rather than losing them: the next run retries.
    */
   private readonly backlog: CandleBatch[] = [];
+  private warmedUp = false;
 
   constructor(private readonly options: BotOptions) {
     const barMs = timeframeMs(options.marketSettings.timeframe);
@@ -50,10 +56,16 @@ export class Bot {
     const jobs: JobSpec[] = [
       {
         name: MARKET_JOB,
-        cadence: { everyMs: barMs },
+        cadence: { everyMs: barMs, offsetMs: lag },
         missed: 'run_once',
         run: async (now) => {
-          this.backlog.push(...(await options.feed.closedSince(now - lag)));
+          const fetched = await options.feed.closedSince(now);
+          if (options.warmUpFirstFetch && !this.warmedUp) {
+            this.warmUp(fetched.slice(0, -1));
+            fetched.splice(0, fetched.length - 1);
+          }
+          this.warmedUp = true;
+          this.backlog.push(...fetched);
           while (this.backlog.length > 0) {
             await this.onBatch(this.backlog[0] as CandleBatch);
             this.backlog.shift();

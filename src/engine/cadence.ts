@@ -3,8 +3,11 @@
 import { Cron } from 'croner';
 import type { EpochMs } from '../domain/ids.ts';
 
-/** `everyMs`: aligned to multiples of the interval since the epoch. `cron`: 5 or 6 fields, in UTC. */
-export type Cadence = { everyMs: number } | { cron: string };
+/**
+ * `everyMs`: aligned to multiples of the interval since the epoch, shifted by `offsetMs` (a live bar job
+ * runs a few seconds after each bar closes). `cron`: 5 or 6 fields, in UTC.
+ */
+export type Cadence = { everyMs: number; offsetMs?: number } | { cron: string };
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 type IntervalUnit = keyof typeof UNIT_MS;
@@ -39,7 +42,8 @@ export function nextRunAfter(cadence: Cadence, after: EpochMs): EpochMs {
     checkInterval(cadence.everyMs, `${cadence.everyMs}ms`);
     // Aligned to the epoch rather than to the start time, so an hourly job lands on whole hours and a
     // restart does not shift the schedule.
-    return Math.floor(after / cadence.everyMs) * cadence.everyMs + cadence.everyMs;
+    const offset = cadence.offsetMs ?? 0;
+    return Math.floor((after - offset) / cadence.everyMs) * cadence.everyMs + cadence.everyMs + offset;
   }
   // Croner moves to the next whole second past `after`, so a run exactly at `after` is not returned.
   const next = cronFor(cadence.cron).nextRun(new Date(after));

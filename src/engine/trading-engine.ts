@@ -40,6 +40,11 @@ export interface EngineOptions {
   processName: string;
   /** Which roles this process plays; a multi-process deployment splits them. Default: all. */
   roles?: ReadonlySet<EngineRole>;
+  /**
+   * Live trading: execute what the analysts decided right away, at the last price, instead of at the
+   * next bar's open (which a replay knows and live trading would wait an hour for).
+   */
+  executeAfterDecisions?: boolean;
   /** Without the analyst role: waits until other processes have decided the bar's intents. */
   awaitDecisions?: (variants: readonly VariantId[], now: EpochMs) => Promise<void>;
 }
@@ -80,6 +85,24 @@ export class TradingEngine {
         ),
       );
       summary.decided = decided.traded + decided.held;
+      if (this.options.executeAfterDecisions && this.roles.has('execution') && decided.traded > 0) {
+        const executed = await this.inBarTransaction((store) =>
+          executeReady(
+            {
+              store,
+              broker: this.options.brokerFor(store),
+              variants: this.variants,
+              market: this.options.market,
+              instruments: this.options.marketSettings,
+              worker: workerId(`${this.options.processName}:execution`),
+            },
+            closeTime,
+          ),
+        );
+        summary.opened += executed.opened;
+        summary.rejected += executed.rejected;
+        summary.failed += executed.failed;
+      }
     } else if (this.roles.has('scanner') && this.options.awaitDecisions) {
       // Analysts run in other processes: they see this bar's intents once the bar above has committed,
       // and the next bar executes what they decided, as in a single process.

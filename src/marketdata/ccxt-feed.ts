@@ -288,6 +288,8 @@ export interface CcxtExchangeOptions {
   rateLimit?: number;
   /** Exchange-specific ccxt options, deep-merged over the exchange's defaults. */
   options?: Record<string, unknown>;
+  /** Replaces the origin of every API URL of the exchange (a testnet, a proxy, a local fake in tests). */
+  apiUrl?: string;
 }
 
 /**
@@ -304,5 +306,19 @@ export async function createCcxtExchange(id: string, options: CcxtExchangeOption
   if (options.timeout !== undefined) config.timeout = options.timeout;
   if (options.rateLimit !== undefined) config.rateLimit = options.rateLimit;
   if (options.options !== undefined) config.options = options.options;
-  return new ExchangeClass(config);
+  const exchange = new ExchangeClass(config);
+  if (options.apiUrl !== undefined)
+    exchange.urls.api = withOrigin(exchange.urls.api, options.apiUrl.replace(/\/+$/, ''));
+  return exchange;
+}
+
+function withOrigin<T>(value: T, origin: string): T {
+  if (typeof value === 'string') return value.replace(/^[a-z]+:\/\/[^/]+/i, origin) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => withOrigin(item, origin)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, withOrigin(item, origin)]),
+    ) as T;
+  }
+  return value;
 }

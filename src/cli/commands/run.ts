@@ -7,6 +7,7 @@ import { appContext, withStore, type GlobalOptions } from '../../app/app-context
 import { selectVariants } from '../../app/engine-for.ts';
 import { runAnalystWorkers } from '../../app/analyst-process.ts';
 import { runReplay } from '../../app/replay-bot.ts';
+import { startLive } from '../../app/live-bot.ts';
 import { ENGINE_ROLES, type EngineRole } from '../../domain/engine-role.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
 import { describeError } from '../../domain/errors.ts';
@@ -16,6 +17,7 @@ import { UsageError } from '../cli-error.ts';
 import { reportText } from '../report-text.ts';
 
 interface RunFlags {
+  live?: boolean;
   variants?: string;
   roles: string;
   workers: string;
@@ -30,6 +32,10 @@ export function registerRun(program: Command): void {
     .command('run')
     .description(
       'run the paper-trading bot over the configured candles (a replay on an accelerated clock); resumes where the last run stopped',
+    )
+    .option(
+      '--live',
+      'paper trading on real candles polled from market.exchange through ccxt (needs market.symbols and internet), until Ctrl-C',
     )
     .option('--variants <names>', 'comma-separated variants, default: all')
     .option('--speed <bars>', 'bars per second; 0 = as fast as possible', '0')
@@ -68,6 +74,35 @@ export function registerRun(program: Command): void {
       process.on('SIGTERM', onSignal);
       try {
         await withStore(context, async (store) => {
+          if (flags.live) {
+            const bot = await startLive({
+              store,
+              config: context.config,
+              variants,
+              clock: context.clock,
+              onBar: (summary) =>
+                console.log(
+                  `${new Date(summary.at).toISOString()}  signals ${summary.signals}  opened ${summary.opened}  closed ${summary.closed.length}`,
+                ),
+              onEvent: (event) => {
+                if (event.type === 'job_failed') {
+                  process.stderr.write(`job ${event.job} failed: ${describeError(event.error)}\n`);
+                }
+              },
+            });
+            console.log(
+              `Paper trading ${context.config.market.symbols.join(', ')} on ${context.config.market.exchange} (${context.config.market.timeframe}); Ctrl-C stops.`,
+            );
+            stop.signal.addEventListener('abort', () => void bot.stop(), { once: true });
+            await bot.done;
+            console.log(
+              await variantSummary(
+                store,
+                variants.map((v) => ({ id: v.id, start: v.settings.account.starting_balance_usd })),
+              ),
+            );
+            return;
+          }
           if (!roles.has('scanner')) {
             if (roles.has('execution')) {
               throw new UsageError(

@@ -1,0 +1,125 @@
+// `sigil run --live` against a fake Binance: real ccxt requests, the scheduler's live loop on a clock the
+// test moves. History only warms up; the first live breakout fills at the last price; the next bar's
+// crash through the stop closes the position.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SimClock } from '../clock/sim-clock.ts';
+import { parseConfig } from '../config/load-config.ts';
+import { variantId } from '../domain/ids.ts';
+import type { Store } from '../domain/ports/store.ts';
+import { MARKET_JOB } from '../engine/bot.ts';
+import { createCcxtExchange } from '../marketdata/ccxt-feed.ts';
+import { openStore } from '../store/open-store.ts';
+import { FakeBinance, type FakeBar } from '../../test/support/fake-exchange.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
+import { startLive } from './live-bot.ts';
+
+const HOUR = 3_600_000;
+const H0 = Date.UTC(2024, 0, 1);
+/** 150 quiet hours (highs 101), then the 151st bar breaks out to close at 104. */
+const HISTORY: FakeBar[] = Array.from({ length: 151 }, (_, i) => ({
+  time: H0 + i * HOUR,
+  open: 100,
+  high: i === 150 ? 104.5 : 101,
+  low: 99,
+  close: i === 150 ? 104 : 100,
+  volume: 1,
+}));
+
+/** Waits until the scheduler's live loop is asleep on the simulated clock again. */
+async function settle(clock: SimClock): Promise<void> {
+  for (let i = 0; i < 4_000; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    if (clock.pendingTimers() > 0) return;
+  }
+  assert.fail('the live loop never went back to sleep');
+}
+
+/** Moves the clock in small steps, letting the live loop wake, work and sleep at each. */
+async function advanceLive(clock: SimClock, target: number, stepMs = 10_000): Promise<void> {
+  while (clock.now() < target) {
+    await settle(clock);
+    clock.advanceTo(Math.min(target, clock.now() + stepMs));
+  }
+  await settle(clock);
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('sigil run --live on a fake exchange', () => {
+  const dir = tempDir('sigil-live-bot-');
+  let fake: FakeBinance;
+  let store: Store;
+  before(async () => {
+    fake = await FakeBinance.start();
+    ({ store } = await openStore(`sqlite:${join(dir.path, 'live.db')}`, { now: '2024-01-01T00:00:00Z' }));
+  });
+  after(async () => {
+    await store.close();
+    await fake.close();
+    dir.remove();
+  });
+
+  it('warms up on history, enters a live breakout at the last price, and exits on the stop', async () => {
+    fake.setBars('BTCUSDT', HISTORY);
+    const config = parseConfig(
+      `market:
+  symbols: [BTC/USDT]
+  timeframe: 1h
+  exchange: binance
+  exchange_url: ${fake.baseUrl}
+  warmup_bars: 120
+scanner:
+  breakout_lookback: 20
+  min_volume_ratio: 0
+variants:
+  live:
+`,
+      'live.yaml',
+    );
+    const exchange = await createCcxtExchange(config.market.exchange, {
+      apiUrl: config.market.exchange_url,
+      rateLimit: 1,
+      options: { fetchMarkets: { types: ['spot'] } },
+    });
+    const breakoutClose = H0 + 151 * HOUR;
+    const clock = new SimClock(breakoutClose - 10 * 60_000);
+    const bot = await startLive({ store, config, variants: config.variants, exchange, clock });
+    try {
+      // The market job runs 5 s after each bar closes.
+      await advanceLive(clock, breakoutClose + 5_000);
+      await until(
+        async () => (await store.jobs([MARKET_JOB]))[0]?.lastRunAt === breakoutClose + 5_000,
+        'the first bar',
+      );
+      const [position] = await store.openPositions(variantId('live'));
+      assert.ok(position, 'the live breakout was entered');
+      assert.equal(position.entryPrice, 104, 'at the last price: the breakout bar close');
+      // ATR(14) at the breakout: 13 bars of range 2 and the breakout's 5.5 → 2.25; 1.5 × 2.25 / 104 = 3.25 %.
+      assert.equal(position.atrAtEntry, (13 * 2 + 5.5) / 14);
+      assert.ok(Math.abs(position.initialStop - (104 - 1.5 * 2.25)) < 1e-8);
+      const intents = await store.listIntents({ variantId: variantId('live') });
+      assert.equal(intents.length, 1, 'history bars did not signal');
+      assert.equal(intents[0]?.status, 'opened');
+
+      fake.addBars('BTCUSDT', [
+        { time: breakoutClose, open: 103, high: 103.5, low: 95, close: 96, volume: 1 },
+      ]);
+      await advanceLive(clock, breakoutClose + HOUR + 5_000, 60_000);
+      await until(async () => (await store.openPositions(variantId('live'))).length === 0, 'the stop');
+      const [closed] = await store.closedPositions({ variantId: variantId('live') });
+      assert.deepEqual([closed?.exitReason, closed?.exitPrice], ['hard_stop', position.initialStop]);
+      assert.equal((await store.getIntent(intents[0]!.id))?.status, 'closed');
+    } finally {
+      await bot.stop();
+      await bot.done;
+    }
+  });
+});
