@@ -9,14 +9,9 @@ import { timeframeMs } from '../domain/candle.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { CcxtCandleFeed, createCcxtExchange } from '../marketdata/ccxt-feed.ts';
-import { Bot } from '../engine/bot.ts';
-import { MarketState } from '../engine/market-state.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
-import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
-import { paperBrokerFor, variantRuntimes } from './engine-for.ts';
-
-/** Exchanges publish a closed bar a moment after its close; asking at once often gets the old bar. */
-const PUBLISH_LAG_MS = 5_000;
+import type { BarSummary } from '../engine/trading-engine.ts';
+import { assembleBot } from './bot-assembly.ts';
 
 export interface LiveRunOptions {
   store: Store;
@@ -55,32 +50,14 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     clock,
     since: Math.floor(clock.now() / barMs) * barMs - config.market.warmup_bars * barMs,
   });
-  const market = new MarketState(barMs);
-  const runtimes = variantRuntimes(config, variants);
-  const engine = new TradingEngine({
+  const { bot } = assembleBot({
     store,
-    brokerFor: (s) => paperBrokerFor(s, market, variants, 'last_price'),
-    executeAfterDecisions: true,
-    market,
-    variants: runtimes,
-    marketSettings: config.market,
-    symbols: feed.symbols,
-    timeframe: config.market.timeframe,
-    processName: 'live',
-  });
-  const bot = new Bot({
-    store,
+    config,
+    variants,
     clock,
     feed,
-    engine,
-    market,
-    variants: runtimes,
-    marketSettings: config.market,
     owner: 'live',
-    cadences: { janitor: config.engine.janitor_every, equity: config.engine.equity_every },
-    missed: config.engine.missed_runs,
-    marketLagMs: PUBLISH_LAG_MS,
-    warmUpFirstFetch: true,
+    mode: 'live',
     ...(options.onBar ? { onBar: options.onBar } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });

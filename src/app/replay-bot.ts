@@ -7,15 +7,12 @@ import { timeframeMs } from '../domain/candle.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { errorKindOf } from '../domain/errors.ts';
 import { SimClock } from '../clock/sim-clock.ts';
-import { loadCandles } from '../marketdata/candle-directory.ts';
-import { ReplayFeed } from '../marketdata/replay-feed.ts';
-import { atLeastOneBar, Bot, MARKET_JOB } from '../engine/bot.ts';
-import { MarketState } from '../engine/market-state.ts';
+import { MARKET_JOB } from '../engine/bot.ts';
 import type { EngineRole } from '../domain/engine-role.ts';
-import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
-import { awaitDecisionsIn } from './analyst-process.ts';
+import type { BarSummary } from '../engine/trading-engine.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
-import { paperBrokerFor, variantRuntimes } from './engine-for.ts';
+import { awaitDecisionsIn } from './analyst-process.ts';
+import { assembleBot, replayData } from './bot-assembly.ts';
 
 /** How long a replay waits for analysts in other processes before it reports them missing. */
 const DECISION_TIMEOUT_MS = 60_000;
@@ -50,75 +47,53 @@ export interface ReplayRunResult {
 
 export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunResult> {
   const { store, config, variants } = options;
-  const symbols = config.market.symbols.length > 0 ? config.market.symbols : undefined;
-  const series = loadCandles(config.market.data, symbols).map((s) =>
-    options.until === undefined ? s : s.filter((c) => c.time < (options.until as number)),
-  );
-  const feed = new ReplayFeed(series, config.market.timeframe, config.market.calendar);
+  const data = replayData(config, undefined, options.until);
   const barMs = timeframeMs(config.market.timeframe);
-  const times = [...new Set(series.flat().map((c) => c.time))].sort((a, b) => a - b);
-  const first = times[0];
-  const last = times.at(-1);
-  if (first === undefined || last === undefined) throw new Error(`no candles in ${config.market.data}`);
-  const end = last + barMs;
 
   const retrying = <T>(fn: () => Promise<T>) => withRetries(fn, options);
   const [job] = await retrying(() => store.jobs([MARKET_JOB]));
   const resumedAt = job?.lastRunAt ?? null;
-  const clock = new SimClock(Math.max(first, resumedAt ?? first));
-  const market = new MarketState(barMs);
-  const runtimes = variantRuntimes(config, variants);
-  let done = times.filter((t) => t + barMs <= (resumedAt ?? first)).length;
-  const engine = new TradingEngine({
+  const clock = new SimClock(Math.max(data.first, resumedAt ?? data.first));
+  let done = data.times.filter((t) => t + barMs <= (resumedAt ?? data.first)).length;
+  let barsRun = 0;
+  const { bot } = assembleBot({
     store,
-    brokerFor: (tx) => paperBrokerFor(tx, market, variants, 'bar_open'),
-    barTransaction: true,
-    market,
-    variants: runtimes,
-    marketSettings: config.market,
-    symbols: feed.symbols,
-    timeframe: config.market.timeframe,
-    processName: 'replay',
+    config,
+    variants,
+    clock,
+    feed: data.feed,
+    owner: 'replay',
+    mode: 'replay',
     ...(options.roles ? { roles: options.roles } : {}),
     ...(options.roles && !options.roles.has('analyst')
-      ? { awaitDecisions: awaitDecisionsIn(store, DECISION_TIMEOUT_MS, options.sleep), barTransaction: true }
+      ? { awaitDecisions: awaitDecisionsIn(store, DECISION_TIMEOUT_MS, options.sleep) }
       : {}),
-  });
-  let barsRun = 0;
-  const bot = new Bot({
-    store,
-    clock,
-    feed,
-    engine,
-    market,
-    variants: runtimes,
-    marketSettings: config.market,
-    owner: 'replay',
-    cadences: {
-      janitor: atLeastOneBar(config.engine.janitor_every, barMs),
-      equity: atLeastOneBar(config.engine.equity_every, barMs),
-    },
-    missed: 'skip',
     onBar: (summary) => {
       barsRun++;
-      options.onBar?.(summary, { done: ++done, total: times.length });
+      options.onBar?.(summary, { done: ++done, total: data.times.length });
     },
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
-  if (resumedAt !== null) bot.warmUp(feed.takeUntil(resumedAt));
+  if (resumedAt !== null) bot.warmUp(data.feed.takeUntil(resumedAt));
   await retrying(() => bot.scheduler.start());
   // A store that goes away (a PostgreSQL restart) stops nothing: the loop backs off and tries again,
   // and the bars taken meanwhile wait in the bot's backlog. Anything but a retryable error ends the run.
   while (!options.signal.aborted) {
     const due = await retrying(() => bot.scheduler.nextDueAt());
-    if (due === null || due > end) break;
+    if (due === null || due > data.end) break;
     clock.advanceTo(due);
     await retrying(() => bot.scheduler.runDue());
     if (options.speed > 0) await options.sleep(1000 / options.speed);
   }
   await bot.scheduler.stop();
   const [after] = await retrying(() => store.jobs([MARKET_JOB]));
-  return { from: first, to: end, resumedAt, barsRun, finished: (after?.lastRunAt ?? 0) >= end };
+  return {
+    from: data.first,
+    to: data.end,
+    resumedAt,
+    barsRun,
+    finished: (after?.lastRunAt ?? 0) >= data.end,
+  };
 }
 
 async function withRetries<T>(

@@ -1,20 +1,17 @@
 // The backtester: the bot's own composition — engine, scheduler jobs, paper broker — over a replay of
 // candle files, on a simulated clock, with a throwaway store. It drives the scheduler itself (the
 // simulated clock moves straight to the next due job), so it runs as fast as the machine allows and a
-// rerun over the same data and config produces the same trades, byte for byte.
+// rerun over the same data and config produces the same trades, byte for byte. (It borrows the app's
+// wiring, `assembleBot`, on purpose: a backtest wired apart from the bot would drift from it.)
 import { join } from 'node:path';
 import type { SigilConfig } from '../config/load-config.ts';
-import { timeframeMs, type Candle, type CandleGap } from '../domain/candle.ts';
+import type { CandleGap } from '../domain/candle.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { Position } from '../domain/position.ts';
 import { SimClock } from '../clock/sim-clock.ts';
-import { loadCandles } from '../marketdata/candle-directory.ts';
-import { ReplayFeed } from '../marketdata/replay-feed.ts';
 import { openStore } from '../store/open-store.ts';
-import { paperBrokerFor, selectVariants, variantRuntimes } from '../app/engine-for.ts';
-import { atLeastOneBar, Bot } from '../engine/bot.ts';
-import { MarketState } from '../engine/market-state.ts';
-import { TradingEngine } from '../engine/trading-engine.ts';
+import { assembleBot, replayData } from '../app/bot-assembly.ts';
+import { selectVariants } from '../app/engine-for.ts';
 import { tempDir } from './temp-store-dir.ts';
 
 export interface BacktestOptions {
@@ -45,89 +42,53 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
   const started = performance.now();
   const { config } = options;
   const variants = selectVariants(config, options.variants);
-  const symbols = config.market.symbols.length > 0 ? config.market.symbols : undefined;
-  const series = loadCandles(config.market.data, symbols).map((candles) =>
-    within(candles, options.from, options.to),
-  );
-  const feed = new ReplayFeed(
-    series.filter((s) => s.length > 0),
-    config.market.timeframe,
-    config.market.calendar,
-  );
-  const barMs = timeframeMs(config.market.timeframe);
-  const times = [...new Set(series.flat().map((c) => c.time))].sort((a, b) => a - b);
-  const first = times[0];
-  const last = times.at(-1);
-  if (first === undefined || last === undefined)
-    throw new Error(`no candles in ${config.market.data} for that range`);
-
+  const data = replayData(config, options.from, options.to);
   const dir = tempDir();
   const { store } = await openStore(`sqlite:${join(dir.path, 'backtest.db')}`, {
-    now: new Date(first).toISOString(),
+    now: new Date(data.first).toISOString(),
   });
   try {
-    const clock = new SimClock(first);
-    const market = new MarketState(barMs);
-    const runtimes = variantRuntimes(config, variants);
-    const engine = new TradingEngine({
-      store,
-      brokerFor: (tx) => paperBrokerFor(tx, market, variants, 'bar_open'),
-      barTransaction: true,
-      market,
-      variants: runtimes,
-      marketSettings: config.market,
-      symbols: feed.symbols,
-      timeframe: config.market.timeframe,
-      processName: 'backtest',
-    });
+    const clock = new SimClock(data.first);
     let done = 0;
-    const bot = new Bot({
+    let failure: { error: unknown } | null = null;
+    const { bot, runtimes } = assembleBot({
       store,
+      config,
+      variants,
       clock,
-      feed,
-      engine,
-      market,
-      variants: runtimes,
-      marketSettings: config.market,
+      feed: data.feed,
       owner: 'backtest',
-      cadences: {
-        janitor: atLeastOneBar(config.engine.janitor_every, barMs),
-        equity: atLeastOneBar(config.engine.equity_every, barMs),
-      },
-      missed: 'skip',
-      onBar: () => options.onProgress?.(++done, times.length),
+      mode: 'replay',
+      onBar: () => options.onProgress?.(++done, data.times.length),
       onEvent: (event) => {
-        if (event.type === 'job_failed') throw event.error;
+        if (event.type === 'job_failed') failure ??= { error: event.error };
       },
     });
     await bot.scheduler.start();
-    const end = last + barMs;
     for (
       let due = await bot.scheduler.nextDueAt();
-      due !== null && due <= end;
+      due !== null && due <= data.end;
       due = await bot.scheduler.nextDueAt()
     ) {
       clock.advanceTo(due);
       await bot.scheduler.runDue();
+      // A backtest has no one to retry for: the first failing job ends it, with its error.
+      if (failure) throw (failure as { error: unknown }).error;
     }
     return {
-      from: first,
-      to: end,
-      bars: times.length,
-      symbols: [...feed.symbols],
+      from: data.first,
+      to: data.end,
+      bars: data.times.length,
+      symbols: [...data.feed.symbols],
       variants: runtimes.map((r) => ({ id: r.id, startingBalance: r.rules.close.startingBalanceUsd })),
       closed: await store.closedPositions(),
       stillOpen: await store.openPositions(),
-      gaps: feed.gaps(),
-      candleSteps: series.reduce((n, s) => n + s.length, 0) * runtimes.length,
+      gaps: data.feed.gaps(),
+      candleSteps: data.candles * runtimes.length,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
     await store.close();
     dir.remove();
   }
-}
-
-function within(candles: Candle[], from?: EpochMs, to?: EpochMs): Candle[] {
-  return candles.filter((c) => (from === undefined || c.time >= from) && (to === undefined || c.time < to));
 }

@@ -307,9 +307,13 @@ export async function createCcxtExchange(id: string, options: CcxtExchangeOption
   if (options.rateLimit !== undefined) config.rateLimit = options.rateLimit;
   if (options.options !== undefined) config.options = options.options;
   const exchange = new ExchangeClass(config);
-  if (options.apiUrl !== undefined)
-    exchange.urls.api = withOrigin(exchange.urls.api, options.apiUrl.replace(/\/+$/, ''));
+  if (options.apiUrl !== undefined) pointExchangeAt(exchange, options.apiUrl);
   return exchange;
+}
+
+/** Sends every API request of the exchange to `apiUrl`'s origin instead of the exchange's own. */
+export function pointExchangeAt(exchange: Exchange, apiUrl: string): void {
+  exchange.urls.api = withOrigin(exchange.urls.api, apiUrl.replace(/\/+$/, ''));
 }
 
 function withOrigin<T>(value: T, origin: string): T {

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Exchange } from 'ccxt';
 import { TIMEFRAMES } from '../../src/domain/candle.ts';
+import { pointExchangeAt } from '../../src/marketdata/ccxt-feed.ts';
 
 /** One bar as the fake holds it; `time` is the open time in epoch ms. */
 export interface FakeBar {
@@ -235,17 +236,6 @@ function sendText(response: ServerResponse, status: number, text: string, type =
  * also calls the futures hosts.
  */
 export function pointAt(exchange: Exchange, baseUrl: string): void {
-  exchange.urls.api = rewriteOrigins(exchange.urls.api, baseUrl.replace(/\/+$/, ''));
+  pointExchangeAt(exchange, baseUrl);
   exchange.options.fetchMarkets = { types: ['spot'] };
-}
-
-function rewriteOrigins<T>(value: T, origin: string): T {
-  if (typeof value === 'string') return value.replace(/^[a-z]+:\/\/[^/]+/i, origin) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => rewriteOrigins(item, origin)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, rewriteOrigins(item, origin)]),
-    ) as T;
-  }
-  return value;
 }

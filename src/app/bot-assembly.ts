@@ -1,0 +1,115 @@
+// How the bot is put together, once for every mode: a replay (`sigil run`), the backtester and live
+// paper trading differ only in the clock, the feed, where paper entries fill and a few switches — so
+// they are wired here, in one place, and cannot drift apart.
+import type { SigilConfig, Variant } from '../config/load-config.ts';
+import { timeframeMs, type Candle } from '../domain/candle.ts';
+import type { EngineRole } from '../domain/engine-role.ts';
+import type { EpochMs, VariantId } from '../domain/ids.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+import type { MarketData } from '../domain/ports/market-data.ts';
+import type { Store } from '../domain/ports/store.ts';
+import { loadCandles } from '../marketdata/candle-directory.ts';
+import { ReplayFeed } from '../marketdata/replay-feed.ts';
+import { atLeastOneBar, Bot } from '../engine/bot.ts';
+import { MarketState } from '../engine/market-state.ts';
+import type { SchedulerEvent } from '../engine/scheduler.ts';
+import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
+import type { VariantRuntime } from '../engine/variant-runtime.ts';
+import { paperBrokerFor, variantRuntimes } from './engine-for.ts';
+
+export interface ReplayData {
+  feed: ReplayFeed;
+  /** Every bar open time in the data, ascending. */
+  times: EpochMs[];
+  first: EpochMs;
+  /** Close time of the last bar. */
+  end: EpochMs;
+  /** Candles × symbols, for throughput figures. */
+  candles: number;
+}
+
+/** The configured candle files, cut to [from, to), as a replay feed. */
+export function replayData(config: SigilConfig, from?: EpochMs, to?: EpochMs): ReplayData {
+  const symbols = config.market.symbols.length > 0 ? config.market.symbols : undefined;
+  const inRange = (c: Candle) => (from === undefined || c.time >= from) && (to === undefined || c.time < to);
+  const series = loadCandles(config.market.data, symbols)
+    .map((candles) => candles.filter(inRange))
+    .filter((candles) => candles.length > 0);
+  const times = [...new Set(series.flat().map((c) => c.time))].sort((a, b) => a - b);
+  const first = times[0];
+  const last = times.at(-1);
+  if (first === undefined || last === undefined) {
+    throw new Error(
+      `no candles in ${config.market.data}${from !== undefined || to !== undefined ? ' in that range' : ''}`,
+    );
+  }
+  return {
+    feed: new ReplayFeed(series, config.market.timeframe, config.market.calendar),
+    times,
+    first,
+    end: last + timeframeMs(config.market.timeframe),
+    candles: series.reduce((n, s) => n + s.length, 0),
+  };
+}
+
+export interface BotAssembly {
+  store: Store;
+  config: SigilConfig;
+  variants: readonly Variant[];
+  clock: Clock;
+  feed: MarketData;
+  /** Names the process's workers in leases and records, and owns its scheduler runs. */
+  owner: string;
+  /**
+   * replay: bars come as fast as the clock is moved — entries fill at the next bar's open, each bar is
+   * one transaction, jobs faster than a bar run once per bar. live: entries fill at the last price as
+   * soon as they are decided, the bar job runs a few seconds after each close, history only warms up.
+   */
+  mode: 'replay' | 'live';
+  roles?: ReadonlySet<EngineRole>;
+  awaitDecisions?: (variants: readonly VariantId[], now: EpochMs) => Promise<void>;
+  onBar?: (summary: BarSummary) => void;
+  onEvent?: (event: SchedulerEvent) => void;
+}
+
+/** Exchanges publish a closed bar a moment after its close; asking at once often gets the old bar. */
+const PUBLISH_LAG_MS = 5_000;
+
+export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntime[] } {
+  const { config } = a;
+  const barMs = timeframeMs(config.market.timeframe);
+  const replay = a.mode === 'replay';
+  const market = new MarketState(barMs);
+  const runtimes = variantRuntimes(config, a.variants);
+  const engine = new TradingEngine({
+    store: a.store,
+    brokerFor: (store) => paperBrokerFor(store, market, a.variants, replay ? 'bar_open' : 'last_price'),
+    barTransaction: replay,
+    executeAfterDecisions: !replay,
+    market,
+    variants: runtimes,
+    marketSettings: config.market,
+    symbols: a.feed.symbols,
+    timeframe: config.market.timeframe,
+    processName: a.owner,
+    ...(a.roles ? { roles: a.roles } : {}),
+    ...(a.awaitDecisions ? { awaitDecisions: a.awaitDecisions } : {}),
+  });
+  const cadence = (text: string) => (replay ? atLeastOneBar(text, barMs) : text);
+  const bot = new Bot({
+    store: a.store,
+    clock: a.clock,
+    feed: a.feed,
+    engine,
+    market,
+    variants: runtimes,
+    marketSettings: config.market,
+    owner: a.owner,
+    cadences: { janitor: cadence(config.engine.janitor_every), equity: cadence(config.engine.equity_every) },
+    missed: replay ? 'skip' : config.engine.missed_runs,
+    ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
+    ...(a.onBar ? { onBar: a.onBar } : {}),
+    ...(a.onEvent ? { onEvent: a.onEvent } : {}),
+  });
+  return { bot, runtimes };
+}
