@@ -9,7 +9,6 @@ import type { CandleBatch, MarketData } from '../domain/ports/market-data.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { instrumentFor } from '../app/instrument-for.ts';
 import { positionPnl } from '../risk/close-trade.ts';
-import { realizedEquity } from '../risk/kill-switch.ts';
 import { parseCadence, type Cadence } from './cadence.ts';
 import type { MarketState } from './market-state.ts';
 import { Scheduler, type JobSpec, type MissedRunPolicy, type SchedulerEvent } from './scheduler.ts';
@@ -125,10 +124,7 @@ export class Bot {
     const { store, market, variants, marketSettings } = this.options;
     const open = await store.openPositions();
     for (const variant of variants) {
-      const { equity: balance } = realizedEquity(
-        variant.rules.close.startingBalanceUsd,
-        await store.realizedPnl(variant.id),
-      );
+      const balance = variant.rules.close.startingBalanceUsd + (await store.realizedTotal(variant.id));
       const mine = open.filter((p) => p.variantId === variant.id);
       const unrealized = mine.reduce((sum, p) => {
         const price = market.lastClose(p.symbol) ?? p.entryPrice;

@@ -14,7 +14,6 @@ import type { PositionSide } from '../domain/position.ts';
 import { instrumentFor } from '../app/instrument-for.ts';
 import { enterAtomically } from '../risk/atomic-entry.ts';
 import { planEntry, type EntryPlan } from '../risk/entry-plan.ts';
-import { realizedEquity } from '../risk/kill-switch.ts';
 import { entryDenial } from '../risk/trading-policy.ts';
 import type { MarketState } from './market-state.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
@@ -111,8 +110,11 @@ async function execute(deps: ExecutionDeps, intent: TradeIntent, now: EpochMs): 
   const instrument = instrumentFor(deps.instruments, intent.symbol);
   const reference = deps.market.lastClose(intent.symbol);
   if (reference === null) return reject(`no closed candle of ${intent.symbol} to plan the entry from`);
-  const pnl = await store.realizedPnl(intent.variantId);
-  const { equity } = realizedEquity(runtime.rules.close.startingBalanceUsd, pnl);
+  // Equity matters only to the legacy percentage sizing; constant-dollar sizing never reads it.
+  const equity =
+    runtime.rules.entry.sizing.riskPerTradeUsd > 0
+      ? Number.NaN
+      : runtime.rules.close.startingBalanceUsd + (await store.realizedTotal(intent.variantId));
   const planFrom = (price: number): EntryPlan =>
     planEntry(
       {

@@ -61,11 +61,12 @@ export async function closeTrade(
       pnl: positionPnl(position, exit.exitPrice, exit.contractSize, fees),
     });
 
-    const { equity, peak } = realizedEquity(
-      rules.startingBalanceUsd,
-      await tx.realizedPnl(position.variantId),
-    );
     const p = rules.protections;
+    // The equity curve (an ordered scan of every closed trade) is read only when a rule needs it.
+    const needsEquity = p.maxDrawdown.maxDrawdownPct > 0 || rules.killSwitchDrawdownPct > 0;
+    const { equity, peak } = needsEquity
+      ? realizedEquity(rules.startingBalanceUsd, await tx.realizedPnl(position.variantId))
+      : { equity: Number.NaN, peak: Number.NaN };
     const lookbackHours = Math.max(
       p.stoplossGuard.lookbackHours,
       p.maxDrawdown.lookbackHours,
@@ -79,7 +80,7 @@ export async function closeTrade(
     for (const lock of locks) await tx.upsertProtection(lock, now);
 
     let tripped: TradingStateRecord | null = null;
-    const drawdown = drawdownPct(peak, equity);
+    const drawdown = needsEquity ? drawdownPct(peak, equity) : 0;
     if (drawdownTrips(drawdown, rules.killSwitchDrawdownPct)) {
       const state = await tx.tradingState(position.variantId);
       if (state.state !== 'halted') {

@@ -81,6 +81,8 @@ export function describeRiskStoreContract(target: ContractTarget): void {
         'closedAfter is exclusive',
       );
       assert.deepEqual(await store.realizedPnl(v), { total: -20, peak: 50, trades: 3 });
+      assert.equal(await store.realizedTotal(v), -20);
+      assert.equal(await store.realizedTotal(variantId('pnl-none')), 0);
       assert.deepEqual(await store.realizedPnl(variantId('pnl-none')), { total: 0, peak: 0, trades: 0 });
     });
 

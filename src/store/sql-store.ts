@@ -552,6 +552,14 @@ export class SqlStore implements Store {
     return rows.map(positionFromRow);
   }
 
+  async realizedTotal(variantId: VariantId): Promise<number> {
+    const [row] = await this.db.query(
+      "SELECT COALESCE(SUM(pnl), 0) AS total FROM positions WHERE status = 'closed' AND variant_id = ?",
+      [variantId],
+    );
+    return Number(row?.total ?? 0);
+  }
+
   async realizedPnl(variantId: VariantId): Promise<RealizedPnl> {
     const [row] = await this.db.query(
       `SELECT COUNT(*) AS trades, COALESCE(SUM(pnl), 0) AS total, COALESCE(MAX(running), 0) AS peak

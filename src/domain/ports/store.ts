@@ -125,6 +125,8 @@ export interface Store {
   updateTrail(id: PositionId, currentStop: number, peakPrice: number): Promise<Position>;
   closedPositions(query?: ClosedPositionQuery): Promise<Position[]>;
   realizedPnl(variantId: VariantId): Promise<RealizedPnl>;
+  /** The running total alone: cheaper than realizedPnl (no peak, so no ordered scan). */
+  realizedTotal(variantId: VariantId): Promise<number>;
   /**
    * The entry path's lock on (variant, symbol), held until the transaction ends. Only inside
    * `transaction`. False when another entry holds it: skip the symbol this cycle. Where the dialect has
