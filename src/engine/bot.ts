@@ -111,8 +111,13 @@ export class Bot {
     this.options.onBar?.(summary);
   }
 
-  private async janitor(now: EpochMs): Promise<void> {
-    const { store, variants } = this.options;
+  /** One transaction (one commit) per run: the janitor and the snapshots run every few minutes. */
+  private janitor(now: EpochMs): Promise<void> {
+    return this.options.store.transaction((store) => this.sweep(store, now));
+  }
+
+  private async sweep(store: Store, now: EpochMs): Promise<void> {
+    const { variants } = this.options;
     const maxAttempts = Math.min(...variants.map((v) => v.settings.pipeline.max_claim_attempts));
     const retention = Math.max(...variants.map((v) => v.settings.pipeline.retention_days));
     await store.recycleExpiredClaims(now, { maxAttempts });
@@ -120,8 +125,12 @@ export class Bot {
     await store.cleanupOldIntents(retention, now);
   }
 
-  private async snapshotEquity(now: EpochMs): Promise<void> {
-    const { store, market, variants, marketSettings } = this.options;
+  private snapshotEquity(now: EpochMs): Promise<void> {
+    return this.options.store.transaction((store) => this.snapshot(store, now));
+  }
+
+  private async snapshot(store: Store, now: EpochMs): Promise<void> {
+    const { market, variants, marketSettings } = this.options;
     const open = await store.openPositions();
     for (const variant of variants) {
       const balance = variant.rules.close.startingBalanceUsd + (await store.realizedTotal(variant.id));
