@@ -27,7 +27,7 @@ describe('sigil CLI', () => {
   it('status creates the default SQLite database on first use', () => {
     const run = sigil(['status'], dir.path);
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 3\)/);
+    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 4\)/);
     assert.match(run.out, /^baseline\s+0\s+0/m);
   });
 
@@ -77,8 +77,8 @@ describe('sigil CLI', () => {
   it('migrates a PostgreSQL schema, then finds it up to date', () => {
     const first = sigil(['--db', pg.url, 'migrate'], dir.path);
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /applied 1 initial_schema, 2 risk, 3 orders; now at version 3/);
-    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 3\)/);
+    assert.match(first.out, /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar; now at version 4/);
+    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 4\)/);
   });
 
   it('refuses a foreign SQLite file and leaves it untouched', () => {
@@ -119,7 +119,7 @@ describe('sigil CLI', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.err,
-      /has schema version 99, but this Sigil knows migrations up to 3 only: upgrade Sigil/,
+      /has schema version 99, but this Sigil knows migrations up to 4 only: upgrade Sigil/,
     );
   });
 

@@ -32,6 +32,8 @@ export interface Position {
   currentStop: number;
   /** Best price since entry (highest high for a long, lowest low for a short): the trail's anchor. */
   peakPrice: number;
+  /** Open time of the bar at whose close the trail last moved; that bar is never applied again. */
+  trailedAt?: EpochMs | null;
   takeProfit: number | null;
   openedAt: EpochMs;
   closedAt: EpochMs | null;

@@ -38,8 +38,10 @@ export async function applyBar(
   bar: BarInput,
   context: ManageContext,
 ): Promise<BarResult> {
-  // A candle that opened before the entry holds prices the position never had.
+  // A candle that opened before the entry holds prices the position never had; a candle at whose close
+  // the trail already moved was applied before (a step retried after a crash) and must not be again.
   if (bar.candle.time < position.openedAt) return { kind: 'held', position };
+  if (position.trailedAt != null && bar.candle.time <= position.trailedAt) return { kind: 'held', position };
 
   const outcome = evaluateBar(position, bar, context.exits);
   if (outcome.kind === 'exit') {
@@ -74,6 +76,6 @@ export async function applyBar(
   }
   return {
     kind: 'held',
-    position: await store.updateTrail(position.id, outcome.currentStop, outcome.peakPrice),
+    position: await store.updateTrail(position.id, outcome.currentStop, outcome.peakPrice, bar.candle.time),
   };
 }

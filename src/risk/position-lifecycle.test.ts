@@ -93,6 +93,10 @@ for (const target of STORE_TARGETS) {
       position = (step as Extract<BarResult, { kind: 'held' }>).position;
       assert.deepEqual([position.currentStop, position.peakPrice], [101, 103]);
       assert.equal((await store.getPosition(position.id))?.currentStop, 101, 'the trail is persisted');
+      // The same bar applied again (a step retried after a crash) must not test the stop it raised
+      // against its own low (99.5 < 101).
+      const retried = await applyBar(store, position, bar('BTCUSDT', 0, [100, 103, 99.5, 102.5]), ctx);
+      assert.equal(retried.kind, 'held', 'a bar is applied once');
 
       const exit = closed(
         await applyBar(store, position, bar('BTCUSDT', 1, [102, 102.2, 100.5, 100.8]), ctx),

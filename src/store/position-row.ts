@@ -54,6 +54,7 @@ export function positionFromRow(row: Row): Position {
     initialStop: row.initial_stop as number,
     currentStop: row.current_stop as number,
     peakPrice: (row.peak_price ?? row.entry_price) as number,
+    trailedAt: row.trailed_at as EpochMs | null,
     takeProfit: row.take_profit as number | null,
     openedAt: row.opened_at as EpochMs,
     closedAt: row.closed_at as EpochMs | null,

@@ -44,8 +44,11 @@ export function describeRiskStoreContract(target: ContractTarget): void {
       assert.equal(await store.openPositionOf(v, 'SOLUSDT'), null);
       const opened = await store.openPosition(position(v, 'SOLUSDT'));
       assert.equal(opened.peakPrice, 100);
-      const moved = await store.updateTrail(opened.id, 98.5, 104);
-      assert.deepEqual([moved.initialStop, moved.currentStop, moved.peakPrice], [97, 98.5, 104]);
+      const moved = await store.updateTrail(opened.id, 98.5, 104, T0);
+      assert.deepEqual(
+        [moved.initialStop, moved.currentStop, moved.peakPrice, moved.trailedAt],
+        [97, 98.5, 104, T0],
+      );
       assert.equal((await store.openPositionOf(v, 'SOLUSDT'))?.currentStop, 98.5);
       assert.equal(await store.openPositionOf(variantId('elsewhere'), 'SOLUSDT'), null);
       await store.closePosition(opened.id, {
@@ -55,7 +58,7 @@ export function describeRiskStoreContract(target: ContractTarget): void {
         fees: 0,
         pnl: -1.5,
       });
-      await assert.rejects(store.updateTrail(opened.id, 99, 105), /already closed/);
+      await assert.rejects(store.updateTrail(opened.id, 99, 105, T0 + HOUR), /already closed/);
     });
 
     it('queries closed positions by variant, symbol and close time, and sums realised P&L with its peak', async () => {

@@ -525,10 +525,15 @@ export class SqlStore implements Store {
     return row ? positionFromRow(row) : null;
   }
 
-  async updateTrail(id: PositionId, currentStop: number, peakPrice: number): Promise<Position> {
+  async updateTrail(
+    id: PositionId,
+    currentStop: number,
+    peakPrice: number,
+    barAt: EpochMs,
+  ): Promise<Position> {
     const [row] = await this.db.query(
-      "UPDATE positions SET current_stop = ?, peak_price = ? WHERE id = ? AND status = 'open' RETURNING *",
-      [currentStop, peakPrice, id],
+      "UPDATE positions SET current_stop = ?, peak_price = ?, trailed_at = ? WHERE id = ? AND status = 'open' RETURNING *",
+      [currentStop, peakPrice, barAt, id],
     );
     if (!row) throw new PositionNotOpenError(id);
     return positionFromRow(row);

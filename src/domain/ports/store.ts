@@ -121,8 +121,8 @@ export interface Store {
   getPosition(id: PositionId): Promise<Position | null>;
   openPositions(variantId?: VariantId): Promise<Position[]>;
   openPositionOf(variantId: VariantId, symbol: string): Promise<Position | null>;
-  /** The trail moved: a new stop and best price for an open position. */
-  updateTrail(id: PositionId, currentStop: number, peakPrice: number): Promise<Position>;
+  /** The trail moved at the close of the bar opening at `barAt`: a new stop and best price. */
+  updateTrail(id: PositionId, currentStop: number, peakPrice: number, barAt: EpochMs): Promise<Position>;
   closedPositions(query?: ClosedPositionQuery): Promise<Position[]>;
   realizedPnl(variantId: VariantId): Promise<RealizedPnl>;
   /** The running total alone: cheaper than realizedPnl (no peak, so no ordered scan). */
