@@ -10,7 +10,13 @@ import type { z } from 'zod';
 import { variantId, type VariantId } from '../domain/ids.ts';
 import { ConfigError } from './config-error.ts';
 import type { InstrumentConfig } from './risk-schema.ts';
-import { ConfigFileSchema, VariantSettingsSchema, type ConfigFile, type VariantSettings } from './schema.ts';
+import {
+  ConfigFileSchema,
+  VARIANT_SECTIONS,
+  VariantSettingsSchema,
+  type ConfigFile,
+  type VariantSettings,
+} from './schema.ts';
 
 export interface Variant {
   id: VariantId;
@@ -82,15 +88,9 @@ export function parseConfig(text: string, file: string): SigilConfig {
 }
 
 function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
-  const base: VariantSettings = {
-    pipeline: config.pipeline,
-    scanner: config.scanner,
-    risk: config.risk,
-    protections: config.protections,
-    account: config.account,
-    paper: config.paper,
-    analyst: config.analyst,
-  };
+  const base = Object.fromEntries(
+    Object.keys(VARIANT_SECTIONS).map((section) => [section, config[section as keyof VariantSettings]]),
+  ) as VariantSettings;
   const overlays = config.variants ?? { [DEFAULT_VARIANT]: {} };
   const problems: string[] = [];
   const variants: Variant[] = [];

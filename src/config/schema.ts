@@ -90,16 +90,19 @@ export const VARIANT_SECTIONS = {
   analyst: AnalystSchema,
 } as const;
 
+/** The same sections, each filled with its defaults when absent: the base file and a resolved variant. */
+const SECTIONS_WITH_DEFAULTS = {
+  pipeline: PipelineSchema.prefault({}),
+  scanner: ScannerSchema.prefault({}),
+  risk: RiskSchema.prefault({}),
+  protections: ProtectionsSchema.prefault({}),
+  account: AccountSchema.prefault({}),
+  paper: PaperSchema.prefault({}),
+  analyst: AnalystSchema.prefault({}),
+} satisfies Record<keyof typeof VARIANT_SECTIONS, z.ZodType>;
+
 export const VariantSettingsSchema = z
-  .strictObject({
-    pipeline: PipelineSchema.prefault({}),
-    scanner: ScannerSchema.prefault({}),
-    risk: RiskSchema.prefault({}),
-    protections: ProtectionsSchema.prefault({}),
-    account: AccountSchema.prefault({}),
-    paper: PaperSchema.prefault({}),
-    analyst: AnalystSchema.prefault({}),
-  })
+  .strictObject(SECTIONS_WITH_DEFAULTS)
   .superRefine((settings, context) => checkRiskBand(settings.risk, context));
 export type VariantSettings = z.infer<typeof VariantSettingsSchema>;
 
@@ -186,13 +189,7 @@ const MarketSchema = z.strictObject({
 export const ConfigFileSchema = z.strictObject({
   store: StoreSchema.prefault({}),
   market: MarketSchema.prefault({}),
-  pipeline: PipelineSchema.prefault({}),
-  scanner: ScannerSchema.prefault({}),
-  risk: RiskSchema.prefault({}),
-  protections: ProtectionsSchema.prefault({}),
-  account: AccountSchema.prefault({}),
-  paper: PaperSchema.prefault({}),
-  analyst: AnalystSchema.prefault({}),
+  ...SECTIONS_WITH_DEFAULTS,
   engine: EngineSchema.prefault({}),
   variants: z
     .record(
