@@ -6,19 +6,22 @@ import { RulesAnalyst } from '../analyst/rules-analyst.ts';
 import { PaperBroker } from '../brokers/paper-broker.ts';
 import type { MarketState } from '../engine/market-state.ts';
 import { VariantRuntime } from '../engine/variant-runtime.ts';
-import { ConfigError } from '../config/config-error.ts';
+import { FatalError } from '../domain/errors.ts';
 import { riskRulesFor } from './risk-rules.ts';
 import { scannerFor } from './scanner-for.ts';
 
+/** The named variants of the config (all of them without names); a typo is refused, never a new variant. */
 export function selectVariants(config: SigilConfig, names?: readonly string[]): Variant[] {
   if (!names || names.length === 0) return config.variants;
   const known = new Map(config.variants.map((v) => [v.id as string, v]));
   return names.map((name) => {
     const variant = known.get(name);
     if (!variant) {
-      throw new ConfigError(config.file ?? 'built-in defaults', [
-        `no variant "${name}" (variants: ${[...known.keys()].join(', ')})`,
-      ]);
+      // Code 'config': a command given an unknown variant was not run (exit 2), like a bad config key.
+      throw new FatalError(
+        'config',
+        `no variant "${name}" in ${config.file ?? 'the built-in configuration'} (variants: ${[...known.keys()].join(', ')})`,
+      );
     }
     return variant;
   });

@@ -1,20 +1,22 @@
-// `sigil stats exits`, `sigil halt` and `sigil reset` against a database filled the way the bot fills
-// it (real candles, the real rules, the atomic entry path), and against one filled only by a scan.
+// `sigil stats exits`, `sigil halt` and `sigil reset` against a database the paper bot filled (a replay
+// of real candles through the engine), and against one filled only by a scan.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runReplay } from '../app/replay-bot.ts';
 import { loadConfigFile } from '../config/load-config.ts';
 import { enterAtomically } from '../risk/atomic-entry.ts';
 import { exitStats, type VariantExitStats } from '../risk/exit-stats.ts';
 import { openStore } from '../store/open-store.ts';
-import { replayPaperTrades } from '../../test/support/paper-replay.ts';
 import { sigil } from '../../test/support/sigil-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { longAt100 } from '../../test/support/position-fixture.ts';
 
 const CONFIG = `
+market:
+  symbols: [BTCUSDT, DOGEUSDT]
 variants:
   baseline:
   wide:
@@ -31,9 +33,19 @@ describe('sigil stats exits, halt and reset', () => {
   before(async () => {
     writeFileSync(config, CONFIG);
     const { store } = await openStore(url, { now: '2021-04-01T00:00:00Z' });
-    const counts = await replayPaperTrades(store, loadConfigFile(config), ['BTCUSDT', 'DOGEUSDT'], UNTIL);
-    assert.ok(counts.closed > 20, `the replay closes positions (${JSON.stringify(counts)})`);
-    expected = exitStats(await store.closedPositions());
+    const loaded = loadConfigFile(config);
+    await runReplay({
+      store,
+      config: loaded,
+      variants: loaded.variants,
+      speed: 0,
+      until: UNTIL,
+      signal: new AbortController().signal,
+      sleep: async () => undefined,
+    });
+    const closed = await store.closedPositions();
+    assert.ok(closed.length > 20, `the replay closes positions (${closed.length})`);
+    expected = exitStats(closed);
     await store.close();
   });
   after(() => dir.remove());

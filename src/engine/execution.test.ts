@@ -12,7 +12,8 @@ import type { Store } from '../domain/ports/store.ts';
 import { paperBrokerFor, variantRuntimes } from '../app/engine-for.ts';
 import { openStore } from '../store/open-store.ts';
 import { STORE_TARGETS } from '../../test/support/store-targets.ts';
-import { adoptAbandoned, executeReady, positionIdFor, type ExecutionDeps } from './execution.ts';
+import { adoptAbandoned, executeReady, positionIdFor } from './execution.ts';
+import type { TradingWorkerDeps } from './worker-deps.ts';
 import { MarketState } from './market-state.ts';
 
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
@@ -32,7 +33,7 @@ for (const target of STORE_TARGETS) {
   describe(`execution: ${target.dialect}`, () => {
     let db: { url: string; cleanup(): Promise<void> };
     let store: Store;
-    let deps: ExecutionDeps;
+    let deps: TradingWorkerDeps;
     const market = new MarketState(HOUR);
     before(async () => {
       db = await target.create();

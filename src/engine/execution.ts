@@ -2,30 +2,16 @@
 // rejected or failed. The broker's order carries a client order id derived from the intent, and the
 // position's id derives from it too, so an intent left in `executing` by a crash is reconciled — the
 // order found, the position found or entered — and no order is ever sent twice.
-import type { MarketSettings } from '../config/load-config.ts';
 import { describeError } from '../domain/errors.ts';
-import { positionId, type EpochMs, type IntentId, type PositionId, type WorkerId } from '../domain/ids.ts';
+import { positionId, type EpochMs, type IntentId, type PositionId } from '../domain/ids.ts';
 import { markFailed, markOpened, markRejected } from '../domain/intent-commands.ts';
 import type { TradeIntent } from '../domain/intent.ts';
 import { entryOrderId, exitOrderId, type OrderResult } from '../domain/order.ts';
-import type { Broker } from '../domain/ports/broker.ts';
-import type { Store } from '../domain/ports/store.ts';
 import type { PositionSide } from '../domain/position.ts';
 import { instrumentFor } from '../app/instrument-for.ts';
-import { enterAtomically } from '../risk/atomic-entry.ts';
+import { enterAtomically, entryRefusal } from '../risk/atomic-entry.ts';
 import { planEntry, type EntryPlan } from '../risk/entry-plan.ts';
-import { entryDenial } from '../risk/trading-policy.ts';
-import type { MarketState } from './market-state.ts';
-import type { VariantRuntime } from './variant-runtime.ts';
-
-export interface ExecutionDeps {
-  store: Store;
-  broker: Broker;
-  variants: ReadonlyMap<string, VariantRuntime>;
-  market: MarketState;
-  instruments: Pick<MarketSettings, 'instruments'>;
-  worker: WorkerId;
-}
+import type { TradingWorkerDeps } from './worker-deps.ts';
 
 export type ExecutionOutcome = 'opened' | 'rejected' | 'failed';
 
@@ -39,7 +25,7 @@ export function positionIdFor(intentId: IntentId): PositionId {
  * order id before anything is sent.
  */
 export async function adoptAbandoned(
-  deps: ExecutionDeps,
+  deps: TradingWorkerDeps,
   now: EpochMs,
 ): Promise<Record<ExecutionOutcome, number>> {
   const counts = { opened: 0, rejected: 0, failed: 0 };
@@ -63,7 +49,7 @@ export async function adoptAbandoned(
 
 /** Picks every ready intent and executes it; one intent's failure is recorded on it, never thrown. */
 export async function executeReady(
-  deps: ExecutionDeps,
+  deps: TradingWorkerDeps,
   now: EpochMs,
 ): Promise<Record<ExecutionOutcome, number>> {
   const counts = { opened: 0, rejected: 0, failed: 0 };
@@ -76,7 +62,7 @@ export async function executeReady(
 
 /** Executes (or, after a crash, reconciles) one intent this worker holds in `executing`. */
 export async function executeIntent(
-  deps: ExecutionDeps,
+  deps: TradingWorkerDeps,
   intent: TradeIntent,
   now: EpochMs,
 ): Promise<ExecutionOutcome> {
@@ -88,7 +74,11 @@ export async function executeIntent(
   }
 }
 
-async function execute(deps: ExecutionDeps, intent: TradeIntent, now: EpochMs): Promise<ExecutionOutcome> {
+async function execute(
+  deps: TradingWorkerDeps,
+  intent: TradeIntent,
+  now: EpochMs,
+): Promise<ExecutionOutcome> {
   const { store, worker } = deps;
   const reject = async (reason: string, snapshot: unknown = null): Promise<ExecutionOutcome> => {
     await markRejected(store, intent.id, worker, reason, snapshot, now);
@@ -134,13 +124,8 @@ async function execute(deps: ExecutionDeps, intent: TradeIntent, now: EpochMs): 
   if (!fill) {
     if (!plan.ok) return reject(`${plan.code}: ${plan.message}`, { plan });
     // Guard before the order: a refusal here costs nothing; after a fill it costs an unwind.
-    const denial = entryDenial(await store.tradingState(intent.variantId));
-    if (denial) return reject(`${denial.code}: ${denial.message}`);
-    if (await store.openPositionOf(intent.variantId, intent.symbol)) {
-      return reject(`already_open: ${intent.variantId} already holds ${intent.symbol}`);
-    }
-    const [lock] = await store.activeProtections(intent.variantId, intent.symbol, now);
-    if (lock) return reject(`locked_${lock.kind}: ${lock.reason}`);
+    const refusal = await entryRefusal(store, intent.variantId, intent.symbol, now);
+    if (refusal) return reject(`${refusal.code}: ${refusal.message}`);
     fill = await deps.broker.submitMarketOrder(
       {
         clientOrderId: orderId,

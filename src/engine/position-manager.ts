@@ -1,28 +1,15 @@
 // The position manager: each closed candle is applied to the open positions of its symbol through the
 // exit precedence (risk/manage-position.ts). Exits go to the broker under a client order id derived
 // from the position; a closed position closes its intent too.
-import type { MarketSettings } from '../config/load-config.ts';
 import type { CandleBatch } from '../domain/ports/market-data.ts';
-import type { EpochMs, WorkerId } from '../domain/ids.ts';
+import type { EpochMs } from '../domain/ids.ts';
 import { markClosed } from '../domain/intent-commands.ts';
 import { exitOrderId } from '../domain/order.ts';
-import type { Broker } from '../domain/ports/broker.ts';
-import type { Store } from '../domain/ports/store.ts';
 import type { Position } from '../domain/position.ts';
 import { instrumentFor } from '../app/instrument-for.ts';
 import { exitRulesFor } from '../app/risk-rules.ts';
 import { applyBar } from '../risk/manage-position.ts';
-import type { MarketState } from './market-state.ts';
-import type { VariantRuntime } from './variant-runtime.ts';
-
-export interface PositionManagerDeps {
-  store: Store;
-  broker: Broker;
-  variants: ReadonlyMap<string, VariantRuntime>;
-  market: MarketState;
-  instruments: Pick<MarketSettings, 'instruments'>;
-  worker: WorkerId;
-}
+import type { TradingWorkerDeps } from './worker-deps.ts';
 
 export interface ManagedBar {
   closed: Position[];
@@ -31,7 +18,7 @@ export interface ManagedBar {
 }
 
 export async function manageOpenPositions(
-  deps: PositionManagerDeps,
+  deps: TradingWorkerDeps,
   batch: CandleBatch,
   closeTime: EpochMs,
 ): Promise<ManagedBar> {

@@ -15,7 +15,8 @@ import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { Position } from '../domain/position.ts';
 import { decidePending } from './analyst-pool.ts';
-import { adoptAbandoned, executeReady } from './execution.ts';
+import { adoptAbandoned, executeReady, type ExecutionOutcome } from './execution.ts';
+import type { TradingWorkerDeps } from './worker-deps.ts';
 import type { MarketState } from './market-state.ts';
 import { manageOpenPositions } from './position-manager.ts';
 import { runScanCycle } from './scan-cycle.ts';
@@ -87,21 +88,9 @@ export class TradingEngine {
       summary.decided = decided.traded + decided.held;
       if (this.options.executeAfterDecisions && this.roles.has('execution') && decided.traded > 0) {
         const executed = await this.inBarTransaction((store) =>
-          executeReady(
-            {
-              store,
-              broker: this.options.brokerFor(store),
-              variants: this.variants,
-              market: this.options.market,
-              instruments: this.options.marketSettings,
-              worker: workerId(`${this.options.processName}:execution`),
-            },
-            closeTime,
-          ),
+          executeReady(this.workerDeps(store, 'execution'), closeTime),
         );
-        summary.opened += executed.opened;
-        summary.rejected += executed.rejected;
-        summary.failed += executed.failed;
+        addOutcomes(summary, executed);
       }
     } else if (this.roles.has('scanner') && this.options.awaitDecisions) {
       // Analysts run in other processes: they see this bar's intents once the bar above has committed,
@@ -114,14 +103,24 @@ export class TradingEngine {
     return summary;
   }
 
+  private workerDeps(store: Store, worker: 'execution' | 'positions'): TradingWorkerDeps {
+    return {
+      store,
+      broker: this.options.brokerFor(store),
+      variants: this.variants,
+      market: this.options.market,
+      instruments: this.options.marketSettings,
+      worker: workerId(`${this.options.processName}:${worker}`),
+    };
+  }
+
   private inBarTransaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (!this.options.barTransaction) return fn(this.options.store);
     return this.options.store.transaction(fn);
   }
 
   private async process(store: Store, batch: CandleBatch): Promise<BarSummary> {
-    const { market, marketSettings } = this.options;
-    const broker = this.options.brokerFor(store);
+    const { market } = this.options;
     const closeTime = batch.time + this.barMs;
     const summary: BarSummary = {
       at: closeTime,
@@ -132,22 +131,15 @@ export class TradingEngine {
       signals: 0,
       decided: 0,
     };
-    const deps = { store, broker, variants: this.variants, market, instruments: marketSettings };
 
     for (const candle of batch.candles) market.openBar(candle);
     if (this.roles.has('execution')) {
-      const executionDeps = { ...deps, worker: workerId(`${this.options.processName}:execution`) };
+      const executionDeps = this.workerDeps(store, 'execution');
       if (this.lastAdoption === null || batch.time - this.lastAdoption >= ADOPTION_EVERY_MS) {
         this.lastAdoption = batch.time;
-        const adopted = await adoptAbandoned(executionDeps, batch.time);
-        summary.opened += adopted.opened;
-        summary.rejected += adopted.rejected;
-        summary.failed += adopted.failed;
+        addOutcomes(summary, await adoptAbandoned(executionDeps, batch.time));
       }
-      const executed = await executeReady(executionDeps, batch.time);
-      summary.opened += executed.opened;
-      summary.rejected += executed.rejected;
-      summary.failed += executed.failed;
+      addOutcomes(summary, await executeReady(executionDeps, batch.time));
     }
 
     for (const candle of batch.candles) {
@@ -155,11 +147,7 @@ export class TradingEngine {
       for (const variant of this.options.variants) variant.onCandle(candle);
     }
     if (this.roles.has('execution')) {
-      const managed = await manageOpenPositions(
-        { ...deps, worker: workerId(`${this.options.processName}:positions`) },
-        batch,
-        closeTime,
-      );
+      const managed = await manageOpenPositions(this.workerDeps(store, 'positions'), batch, closeTime);
       summary.closed = managed.closed;
     }
 
@@ -180,4 +168,10 @@ export class TradingEngine {
     }
     return summary;
   }
+}
+
+function addOutcomes(summary: BarSummary, outcomes: Record<ExecutionOutcome, number>): void {
+  summary.opened += outcomes.opened;
+  summary.rejected += outcomes.rejected;
+  summary.failed += outcomes.failed;
 }

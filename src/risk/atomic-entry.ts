@@ -6,7 +6,7 @@
 // entry holds it the symbol is skipped this cycle rather than waited for. SQLite: the write transaction
 // (BEGIN IMMEDIATE) serialises entries. Either way the partial unique index on open positions is the
 // last backstop, and its violation is an "already open" refusal, not a crash.
-import type { EpochMs } from '../domain/ids.ts';
+import type { EpochMs, VariantId } from '../domain/ids.ts';
 import type { NewPosition, Position } from '../domain/position.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { RejectedError } from '../domain/errors.ts';
@@ -26,6 +26,29 @@ export type EntryOutcome =
   | { kind: 'skipped'; code: 'entry_locked'; message: string }
   | { kind: 'refused'; code: string; message: string };
 
+/**
+ * Why (variant, symbol) may not enter now — its trading state, an open position, a lock in force — or
+ * null. The entry path asks under its lock; execution asks too before it sends an order, so that a
+ * refusal costs nothing rather than an unwind.
+ */
+export async function entryRefusal(
+  store: Pick<Store, 'tradingState' | 'openPositionOf' | 'activeProtections'>,
+  variantId: VariantId,
+  symbol: string,
+  now: EpochMs,
+): Promise<{ code: string; message: string } | null> {
+  const denial = entryDenial(await store.tradingState(variantId));
+  if (denial) return { code: denial.code, message: denial.message };
+  const open = await store.openPositionOf(variantId, symbol);
+  if (open) return { code: 'already_open', message: `position ${open.id} is already open` };
+  const [lock] = await store.activeProtections(variantId, symbol, now);
+  if (!lock) return null;
+  return {
+    code: `locked_${lock.kind}`,
+    message: `${lock.symbol === symbol ? symbol : 'the variant'} is locked (${lock.kind}) until ${new Date(lock.until).toISOString()}: ${lock.reason}`,
+  };
+}
+
 export async function enterAtomically(
   store: Store,
   attempt: EntryAttempt,
@@ -41,19 +64,8 @@ export async function enterAtomically(
           message: `another entry into ${symbol} is in progress`,
         };
       }
-      const denial = entryDenial(await tx.tradingState(variantId));
-      if (denial) return { kind: 'refused', code: denial.code, message: denial.message };
-
-      const open = await tx.openPositionOf(variantId, symbol);
-      if (open) return alreadyOpen(open.id);
-      const [lock] = await tx.activeProtections(variantId, symbol, now);
-      if (lock) {
-        return {
-          kind: 'refused',
-          code: `locked_${lock.kind}`,
-          message: `${lock.symbol === symbol ? symbol : 'the variant'} is locked (${lock.kind}) until ${new Date(lock.until).toISOString()}: ${lock.reason}`,
-        };
-      }
+      const refusal = await entryRefusal(tx, variantId, symbol, now);
+      if (refusal) return { kind: 'refused', ...refusal };
 
       const position = await tx.openPosition(attempt.position);
       if (attempt.cooldownHours > 0) {
@@ -72,15 +84,9 @@ export async function enterAtomically(
     });
   } catch (error) {
     // The backstop fired: a concurrent entry committed between our check and our insert.
-    if (error instanceof RejectedError && error.code === 'position_already_open') return alreadyOpen(null);
+    if (error instanceof RejectedError && error.code === 'position_already_open') {
+      return { kind: 'refused', code: 'already_open', message: 'a position is already open (unique index)' };
+    }
     throw error;
   }
-}
-
-function alreadyOpen(id: string | null): EntryOutcome {
-  return {
-    kind: 'refused',
-    code: 'already_open',
-    message: id ? `position ${id} is already open` : 'a position is already open (unique index)',
-  };
 }

@@ -17,6 +17,7 @@ import type { TransitionRequest } from '../domain/intent-transition.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { NewPosition } from '../domain/position.ts';
 import { IdempotencyConflictError, IntentNotFoundError, PositionAlreadyOpenError } from './store-errors.ts';
+import { longAt100 } from '../../test/support/position-fixture.ts';
 
 export interface ContractTarget {
   name: string;
@@ -416,23 +417,12 @@ export function describeStoreContract(target: ContractTarget): void {
     });
 
     describe('positions', () => {
-      const position = (overrides: Partial<NewPosition> = {}): NewPosition => ({
-        id: positionId(`p-${++counter}`),
-        intentId: null,
-        variantId: V,
-        symbol: 'BTCUSDT',
-        side: 'long',
-        qty: 0.01,
-        entryPrice: 100,
-        atrAtEntry: 2,
-        initialStop: 97,
-        currentStop: 97,
-        peakPrice: 100,
-        takeProfit: null,
-        openedAt: T0,
-        fees: 0.1,
-        ...overrides,
-      });
+      const position = (overrides: Partial<NewPosition> = {}): NewPosition =>
+        longAt100(
+          `p-${++counter}`,
+          { variant: V, symbol: 'BTCUSDT', openedAt: T0 },
+          { qty: 0.01, fees: 0.1, ...overrides },
+        );
 
       it('refuses a second open position of a variant in a symbol, by the partial unique index', async () => {
         const first = await store.openPosition(position());

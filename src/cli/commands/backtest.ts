@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { selectVariants } from '../../app/engine-for.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
 import { htmlReport } from '../../backtest/html-report.ts';
 import { runBacktest } from '../../backtest/run-backtest.ts';
@@ -59,17 +60,21 @@ export function registerBacktest(program: Command): void {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       const report = flags.onStore
         ? await withStore(context, async (store) => {
-            const wanted = flags.variants?.split(',') ?? context.config.variants.map((v) => v.id as string);
-            const closed = (await store.closedPositions()).filter((p) => wanted.includes(p.variantId));
-            const times = closed.flatMap((p) => [p.openedAt, p.closedAt ?? p.openedAt]);
+            const variants = selectVariants(context.config, flags.variants?.split(','));
+            const ids = new Set<string>(variants.map((v) => v.id));
+            const closed = (await store.closedPositions()).filter((p) => ids.has(p.variantId));
+            let from = context.clock.now();
+            let to = 0;
+            for (const p of closed) {
+              from = Math.min(from, p.openedAt);
+              to = Math.max(to, p.closedAt ?? p.openedAt);
+            }
             return buildReport({
-              from: Math.min(...times, context.clock.now()),
-              to: Math.max(...times, 0),
-              variants: wanted.map((id) => ({
-                id,
-                startingBalance:
-                  context.config.variants.find((v) => v.id === id)?.settings.account.starting_balance_usd ??
-                  0,
+              from,
+              to,
+              variants: variants.map((v) => ({
+                id: v.id,
+                startingBalance: v.settings.account.starting_balance_usd,
               })),
               closed,
             });

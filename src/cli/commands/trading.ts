@@ -1,9 +1,9 @@
 // The operator's switches: halt a variant (the kill switch, by hand), put it in reduce-only, reset it.
 import type { Command } from 'commander';
 import { appContext, withStore, type AppContext, type GlobalOptions } from '../../app/app-context.ts';
-import { variantId, type VariantId } from '../../domain/ids.ts';
+import type { VariantId } from '../../domain/ids.ts';
 import { resetTradingState, tripKillSwitch } from '../../risk/kill-switch.ts';
-import { UsageError } from '../cli-error.ts';
+import { selectVariants } from '../../app/engine-for.ts';
 
 const OPERATOR = 'operator:cli';
 
@@ -57,11 +57,7 @@ export function registerTrading(program: Command): void {
 
 /** A typo must not halt (or resume) a variant nobody runs. */
 export function configuredVariant(context: AppContext, name: string): VariantId {
-  const known = context.config.variants.map((v) => v.id);
-  if (!known.includes(variantId(name))) {
-    throw new UsageError(
-      `no variant "${name}" in ${context.config.file ?? 'the built-in configuration'} (variants: ${known.join(', ')})`,
-    );
-  }
-  return variantId(name);
+  const [variant] = selectVariants(context.config, [name]);
+  if (!variant) throw new Error(`selectVariants returned nothing for ${name}`);
+  return variant.id;
 }
