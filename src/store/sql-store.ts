@@ -39,6 +39,8 @@ import type { TradingState, TradingStateChange, TradingStateRecord } from '../do
 import { advisoryKey } from './migrator.ts';
 import * as jobRows from './job-rows.ts';
 import * as orderRows from './order-rows.ts';
+import * as llmRows from './llm-rows.ts';
+import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../domain/llm-usage.ts';
 import type { OrderRequest, OrderResult } from '../domain/order.ts';
 import type { JobRecord } from '../domain/job.ts';
 import {
@@ -652,6 +654,33 @@ export class SqlStore implements Store {
 
   findOrder(clientOrderId: string): Promise<OrderResult | null> {
     return orderRows.findOrder(this.db, clientOrderId);
+  }
+
+  // ── LLM cache and spend ────────────────────────────────────────────────────────────────────────
+
+  cachedLlmResponse(key: string): Promise<CachedLlmResponse | null> {
+    return llmRows.cachedLlmResponse(this.db, key);
+  }
+
+  cacheLlmResponse(entry: CachedLlmResponse): Promise<void> {
+    return llmRows.cacheLlmResponse(this.db, entry);
+  }
+
+  reserveLlmSpend(variantId: VariantId, day: string, amount: LlmAmount, limits: LlmLimits): Promise<boolean> {
+    return this.withTx((db) => llmRows.reserveLlmSpend(db, variantId, day, amount, limits));
+  }
+
+  settleLlmSpend(
+    variantId: VariantId,
+    day: string,
+    reserved: LlmAmount,
+    actual: LlmAmount & { calls: number },
+  ): Promise<void> {
+    return this.withTx((db) => llmRows.settleLlmSpend(db, variantId, day, reserved, actual));
+  }
+
+  llmSpend(variantId: VariantId, day: string): Promise<LlmSpend> {
+    return llmRows.llmSpend(this.db, variantId, day);
   }
 
   // ── Equity ─────────────────────────────────────────────────────────────────────────────────────

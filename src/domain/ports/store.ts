@@ -2,6 +2,7 @@
 // contract suite. Every method takes `now` as a value: the store never reads a clock.
 import type { DecisionRecord } from '../decision-record.ts';
 import type { JobRecord } from '../job.ts';
+import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../llm-usage.ts';
 import type { OrderRequest, OrderResult } from '../order.ts';
 import type { ScannerHeartbeat } from '../heartbeat.ts';
 import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../ids.ts';
@@ -159,6 +160,20 @@ export interface Store {
     result: OrderResult,
   ): Promise<OrderResult>;
   findOrder(clientOrderId: string): Promise<OrderResult | null>;
+
+  cachedLlmResponse(key: string): Promise<CachedLlmResponse | null>;
+  /** Keeps the first answer stored under a key. */
+  cacheLlmResponse(entry: CachedLlmResponse): Promise<void>;
+  /** Reserves a call's worst case against the variant's caps for the day; false when it does not fit. */
+  reserveLlmSpend(variantId: VariantId, day: string, amount: LlmAmount, limits: LlmLimits): Promise<boolean>;
+  /** Releases the reservation and books the call's real cost. */
+  settleLlmSpend(
+    variantId: VariantId,
+    day: string,
+    reserved: LlmAmount,
+    actual: LlmAmount & { calls: number },
+  ): Promise<void>;
+  llmSpend(variantId: VariantId, day: string): Promise<LlmSpend>;
 
   recordEquity(snapshot: EquitySnapshot): Promise<void>;
   equitySnapshots(variantId: VariantId, since?: EpochMs): Promise<EquitySnapshot[]>;
