@@ -1,11 +1,13 @@
 // Analyst workers in a process of their own (`sigil run --roles analyst --workers N`): N loops claim
-// pending intents under a lease (SKIP LOCKED on PostgreSQL, so processes on several hosts share the
+// pending intents one at a time under a lease (SKIP LOCKED on PostgreSQL, so processes on several hosts share the
 // queue) and decide them. Their `now` is the scanners' clock as the store shows it — the last scan's
 // time in the heartbeats — so a replay's simulated time and live time both work.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import { workerId, type EpochMs } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
+import type { MarketContext } from '../domain/ports/market-context.ts';
 import { decidePending } from '../engine/analyst-pool.ts';
+import { FileMarketContext } from '../marketdata/file-market-context.ts';
 import { variantRuntimes } from './engine-for.ts';
 
 export interface AnalystProcessOptions {
@@ -19,11 +21,25 @@ export interface AnalystProcessOptions {
   signal: AbortSignal;
   sleep: (ms: number) => Promise<void>;
   pollMs?: number;
+  /** Pause of a worker after its analyst chose to decide later (fallback: retry). */
+  retryPauseMs?: number;
+  /** What analysts read of the market; default the configured candle files (a replay's). */
+  market?: MarketContext;
 }
 
 export async function runAnalystWorkers(options: AnalystProcessOptions): Promise<{ decided: number }> {
   const { store, signal } = options;
-  const runtimes = new Map(variantRuntimes(options.config, options.variants).map((v) => [v.id as string, v]));
+  const { config } = options;
+  const market =
+    options.market ??
+    new FileMarketContext(
+      config.market.data,
+      config.market.timeframe,
+      config.market.symbols.length > 0 ? config.market.symbols : undefined,
+    );
+  const runtimes = new Map(
+    variantRuntimes(config, options.variants, { store, market }).map((v) => [v.id as string, v]),
+  );
   const mine = new Set(runtimes.keys());
   let decided = 0;
   let lastWork = performance.now();
@@ -38,7 +54,10 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
     while (!signal.aborted) {
       const now = await scannersNow();
       const done =
-        now === null ? null : await decidePending({ store, variants: runtimes, worker }, now, signal);
+        // One intent at a time per worker: N workers then decide N intents at once.
+        now === null
+          ? null
+          : await decidePending({ store, variants: runtimes, worker }, now, { signal, claimLimit: 1 });
       const count = done ? done.traded + done.held + done.failed : 0;
       if (count > 0) {
         decided += count;
@@ -46,7 +65,10 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
         continue;
       }
       if (options.idleExitMs !== null && performance.now() - lastWork > options.idleExitMs) return;
-      await options.sleep(options.pollMs ?? 20);
+      // An intent handed back to "decide later" is not asked about again at once.
+      await options.sleep(
+        done && done.released > 0 ? (options.retryPauseMs ?? 30_000) : (options.pollMs ?? 20),
+      );
     }
   };
   await Promise.all(Array.from({ length: options.workers }, (_, i) => loop(i + 1)));

@@ -80,7 +80,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   const barMs = timeframeMs(config.market.timeframe);
   const replay = a.mode === 'replay';
   const market = new MarketState(barMs);
-  const runtimes = variantRuntimes(config, a.variants);
+  const runtimes = variantRuntimes(config, a.variants, { store: a.store, market });
   const engine = new TradingEngine({
     store: a.store,
     brokerFor: (store) => paperBrokerFor(store, market, a.variants, replay ? 'bar_open' : 'last_price'),
@@ -92,6 +92,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     symbols: a.feed.symbols,
     timeframe: config.market.timeframe,
     processName: a.owner,
+    analystWorkers: config.engine.analyst_workers,
     ...(a.roles ? { roles: a.roles } : {}),
     ...(a.awaitDecisions ? { awaitDecisions: a.awaitDecisions } : {}),
   });

@@ -2,11 +2,11 @@
 // the paper broker. The backtester and `sigil run` both build the engine here.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import type { Store } from '../domain/ports/store.ts';
-import { RulesAnalyst } from '../analyst/rules-analyst.ts';
 import { PaperBroker } from '../brokers/paper-broker.ts';
 import type { MarketState } from '../engine/market-state.ts';
 import { VariantRuntime } from '../engine/variant-runtime.ts';
 import { FatalError } from '../domain/errors.ts';
+import { analystFor, type AnalystWiring } from './analyst-for.ts';
 import { riskRulesFor } from './risk-rules.ts';
 import { scannerFor } from './scanner-for.ts';
 
@@ -27,7 +27,11 @@ export function selectVariants(config: SigilConfig, names?: readonly string[]): 
   });
 }
 
-export function variantRuntimes(config: SigilConfig, variants: readonly Variant[]): VariantRuntime[] {
+export function variantRuntimes(
+  config: SigilConfig,
+  variants: readonly Variant[],
+  wiring: AnalystWiring,
+): VariantRuntime[] {
   return variants.map(
     (variant) =>
       new VariantRuntime(
@@ -35,7 +39,7 @@ export function variantRuntimes(config: SigilConfig, variants: readonly Variant[
         variant.settings,
         riskRulesFor(variant.settings),
         scannerFor(variant, config),
-        new RulesAnalyst(variant.settings.analyst.min_confidence),
+        analystFor(config, variant, wiring),
       ),
   );
 }

@@ -15,3 +15,8 @@ export function instrumentFor(market: Pick<MarketSettings, 'instruments'>, symbo
     contractSize: spec.contract_size,
   };
 }
+
+/** The price of one pip, where the config gives one: pips are an FX convention, not a property of the tick. */
+export function pipSizeFor(market: Pick<MarketSettings, 'instruments'>, symbol: string): number | null {
+  return market.instruments[symbol]?.pip_size ?? market.instruments[ALL_SYMBOLS]?.pip_size ?? null;
+}

@@ -1,7 +1,6 @@
-// The engine's sections: the paper account's fills and the analyst (per variant), and the scheduler's
+// The engine's sections: the paper account's fills (per variant) and the scheduler's
 // cadences (shared by every variant of a process).
 import { z } from 'zod';
-import { CONFIDENCES } from '../domain/intent.ts';
 
 export const PaperSchema = z.strictObject({
   fee_pct: z.number().min(0).max(10).default(0.1).describe('Paper fee per side, % of the fill value.'),
@@ -13,23 +12,18 @@ export const PaperSchema = z.strictObject({
     .describe('Adverse slippage on paper market entries, % of price (exits fill at the rule price).'),
 });
 
-export const AnalystSchema = z.strictObject({
-  kind: z
-    .enum(['rules'])
-    .default('rules')
-    .describe('rules: the deterministic analyst (LLM analysts follow).'),
-  min_confidence: z
-    .enum(CONFIDENCES)
-    .default('low')
-    .describe('Lowest scanner confidence the rules analyst trades; below it, HOLD.'),
-});
-
 const cadence = z
   .string()
   .min(1)
   .describe("An interval ('10m', '60s', '1h') or a cron expression in UTC ('*/5 * * * *').");
 
 export const EngineSchema = z.strictObject({
+  analyst_workers: z
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe('Intents decided at once in a bar (an LLM decision waits seconds on its provider).'),
   janitor_every: cadence.default('10m'),
   equity_every: cadence.default('1m'),
   missed_runs: z

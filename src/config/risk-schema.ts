@@ -130,6 +130,11 @@ export const InstrumentSchema = z.strictObject({
     .number()
     .positive()
     .describe('Units per quantity: 1 for crypto spot, 100000 for an FX lot.'),
+  pip_size: z
+    .number()
+    .positive()
+    .nullable()
+    .describe('Price of one pip (0.0001 EURUSD, 0.01 USDJPY); an analyst stop given in pips converts with it.'),
 });
 
 export type InstrumentConfig = z.infer<typeof InstrumentSchema>;
@@ -141,6 +146,7 @@ export const DEFAULT_INSTRUMENT = {
   min_qty: 0,
   min_notional: 0,
   contract_size: 1,
+  pip_size: null,
 } as const satisfies InstrumentConfig;
 
 /** Checks across keys, on a variant's merged settings (the floor may come from the base, the cap from an overlay). */

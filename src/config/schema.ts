@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 import { POSTURE_NAMES } from '../scanners/micro/postures.ts';
-import { AnalystSchema, EngineSchema, PaperSchema } from './engine-schema.ts';
+import { AnalystSchema, checkAnalyst } from './analyst-schema.ts';
+import { EngineSchema, PaperSchema } from './engine-schema.ts';
 import {
   AccountSchema,
   checkRiskBand,
@@ -103,7 +104,10 @@ const SECTIONS_WITH_DEFAULTS = {
 
 export const VariantSettingsSchema = z
   .strictObject(SECTIONS_WITH_DEFAULTS)
-  .superRefine((settings, context) => checkRiskBand(settings.risk, context));
+  .superRefine((settings, context) => {
+    checkRiskBand(settings.risk, context);
+    checkAnalyst(settings.analyst, context);
+  });
 export type VariantSettings = z.infer<typeof VariantSettingsSchema>;
 
 /**

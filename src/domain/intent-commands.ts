@@ -14,7 +14,7 @@ export function markReadyForExec(
   now: EpochMs,
 ): Promise<TradeIntent> {
   return store.transition(
-    { id, event: 'decide_trade', actor: worker, decision, reason: `analyst decided ${decision.side}` },
+    { id, event: 'decide_trade', actor: worker, decision, reason: decidedReason(decision) },
     now,
   );
 }
@@ -27,7 +27,7 @@ export function markHold(
   now: EpochMs,
 ) {
   return store.transition(
-    { id, event: 'decide_hold', actor: worker, decision, reason: 'analyst decided HOLD' },
+    { id, event: 'decide_hold', actor: worker, decision, reason: decidedReason(decision) },
     now,
   );
 }
@@ -77,10 +77,17 @@ export function markClosed(store: Transitioner, id: IntentId, actor: WorkerId, r
   return store.transition({ id, event: 'close', actor, reason }, now);
 }
 
-/** Graceful shutdown hands an unfinished claim back to the queue. */
-export function releaseClaim(store: Transitioner, id: IntentId, worker: WorkerId, now: EpochMs) {
-  return store.transition(
-    { id, event: 'release', actor: worker, reason: 'released by a stopping worker' },
-    now,
-  );
+/** Graceful shutdown, or an analyst that will decide later, hands an unfinished claim back to the queue. */
+export function releaseClaim(
+  store: Transitioner,
+  id: IntentId,
+  worker: WorkerId,
+  now: EpochMs,
+  reason = 'released by a stopping worker',
+) {
+  return store.transition({ id, event: 'release', actor: worker, reason }, now);
+}
+
+function decidedReason(decision: AnalystDecision): string {
+  return `analyst decided ${decision.side}${decision.note ? ` (${decision.note})` : ''}`;
 }

@@ -31,6 +31,8 @@ export interface AnalystDecision {
   riskReport: string;
   /** The analyst's full state (an LLM transcript, the rule that fired), kept for audit and replay. */
   agentState: unknown;
+  /** Added to the status reason, e.g. that a fallback decided because the LLM was unavailable. */
+  note?: string;
 }
 
 export interface TradeIntent {

@@ -1,8 +1,16 @@
 // An analyst worker: claims pending intents under a lease, asks its variant's analyst, and records the
-// decision (ready_for_exec or cancelled). An analyst that throws fails only that intent.
+// decision. Every claimed intent ends in a defined state with a reason: ready_for_exec, cancelled (HOLD),
+// failed (the analyst broke, or gave up retrying), or back to pending (shutdown, or "decide later").
+//
+// A decision may take minutes (an LLM debate): while it runs, the worker extends the intent's lease, so
+// the janitor never recycles an intent that is still being worked on. If the extension is refused the
+// lease was lost — the decision is abandoned, since the transition it would make is fenced anyway.
 import { describeError } from '../domain/errors.ts';
 import type { EpochMs, WorkerId } from '../domain/ids.ts';
-import { markFailed, markHold, markReadyForExec } from '../domain/intent-commands.ts';
+import type { TradeIntent } from '../domain/intent.ts';
+import { markFailed, markHold, markReadyForExec, releaseClaim } from '../domain/intent-commands.ts';
+import { FencedOutError } from '../domain/intent-lifecycle.ts';
+import { DecideLaterError } from '../domain/ports/analyst.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 
@@ -12,32 +20,110 @@ export interface AnalystDeps {
   worker: WorkerId;
 }
 
+export interface DecideOptions {
+  signal?: AbortSignal;
+  /** Intents claimed at a time (default 50): workers sharing a queue take 1 each, so none hoards. */
+  claimLimit?: number;
+  /** Decisions run at once from a claimed batch (default 1). */
+  concurrency?: number;
+  /** How often a running decision extends its lease; default a third of the intent's lease. */
+  leaseHeartbeatMs?: number;
+}
+
+export interface DecideCounts {
+  traded: number;
+  held: number;
+  failed: number;
+  /** Handed back to the queue (shutdown, or the analyst will decide later). */
+  released: number;
+  /** The lease was lost while deciding; the janitor owns the intent now. */
+  lost: number;
+}
+
 export async function decidePending(
   deps: AnalystDeps,
   now: EpochMs,
-  signal?: AbortSignal,
-): Promise<{ traded: number; held: number; failed: number }> {
-  const counts = { traded: 0, held: 0, failed: 0 };
+  options: DecideOptions = {},
+): Promise<DecideCounts> {
+  const counts: DecideCounts = { traded: 0, held: 0, failed: 0, released: 0, lost: 0 };
+  const { signal } = options;
   while (!signal?.aborted) {
-    const claimed = await deps.store.claimPending(deps.worker, now, { limit: 50 });
+    const claimed = await deps.store.claimPending(deps.worker, now, { limit: options.claimLimit ?? 50 });
     if (claimed.length === 0) break;
-    for (const intent of claimed) {
-      const runtime = deps.variants.get(intent.variantId);
-      try {
-        if (!runtime) throw new Error(`variant ${intent.variantId} is not configured in this process`);
-        const decision = await runtime.analyst.decide(intent, now, signal);
-        if (decision.side === 'HOLD') {
-          await markHold(deps.store, intent.id, deps.worker, decision, now);
-          counts.held++;
-        } else {
-          await markReadyForExec(deps.store, intent.id, deps.worker, decision, now);
-          counts.traded++;
-        }
-      } catch (error) {
-        await markFailed(deps.store, intent.id, deps.worker, `analyst: ${describeError(error)}`, now);
-        counts.failed++;
+    const queue = [...claimed];
+    const lane = async () => {
+      for (let intent = queue.shift(); intent; intent = queue.shift()) {
+        const outcome = await decideOne(deps, intent, now, options);
+        counts[outcome]++;
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, lane));
+    // An intent handed back would be claimed again at once: the rest wait for the next pass.
+    if (counts.released > 0) break;
   }
   return counts;
+}
+
+async function decideOne(
+  deps: AnalystDeps,
+  intent: TradeIntent,
+  now: EpochMs,
+  options: DecideOptions,
+): Promise<keyof DecideCounts> {
+  const { store, worker } = deps;
+  const runtime = deps.variants.get(intent.variantId);
+  const lost = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
+  const started = performance.now();
+  const heartbeatMs = options.leaseHeartbeatMs ?? (intent.claimTtlMinutes * 60_000) / 3;
+  const heartbeat = setInterval(() => {
+    // The lease runs from the decision's `now` plus the time spent on it: simulated time in a replay,
+    // the wall clock live.
+    store.extendLease(intent.id, worker, now + Math.round(performance.now() - started)).catch((error) => {
+      if (error instanceof FencedOutError) lost.abort(error);
+    });
+  }, heartbeatMs);
+  heartbeat.unref();
+  try {
+    if (!runtime) throw new Error(`variant ${intent.variantId} is not configured in this process`);
+    const decision = await runtime.analyst.decide(intent, now, signal);
+    if (lost.signal.aborted) return 'lost';
+    if (decision.side === 'HOLD') {
+      await markHold(store, intent.id, worker, decision, now);
+      return 'held';
+    }
+    await markReadyForExec(store, intent.id, worker, decision, now);
+    return 'traded';
+  } catch (error) {
+    if (lost.signal.aborted || error instanceof FencedOutError) return 'lost';
+    if (options.signal?.aborted) {
+      await releaseClaim(store, intent.id, worker, now);
+      return 'released';
+    }
+    if (error instanceof DecideLaterError) {
+      const limit = runtime?.settings.pipeline.max_claim_attempts ?? 1;
+      if (intent.attempts < limit) {
+        await releaseClaim(
+          store,
+          intent.id,
+          worker,
+          now,
+          `${error.reason} (attempt ${intent.attempts} of ${limit})`,
+        );
+        return 'released';
+      }
+      await markFailed(
+        store,
+        intent.id,
+        worker,
+        `${error.reason}; gave up after ${intent.attempts} attempts`,
+        now,
+      );
+      return 'failed';
+    }
+    await markFailed(store, intent.id, worker, `analyst: ${describeError(error)}`, now);
+    return 'failed';
+  } finally {
+    clearInterval(heartbeat);
+  }
 }

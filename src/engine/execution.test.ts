@@ -49,7 +49,9 @@ for (const target of STORE_TARGETS) {
         volume: 1,
       });
       market.openBar({ symbol: 'BTCUSDT', time: T0, open: 101, high: 101, low: 101, close: 101, volume: 1 });
-      const variants = new Map(variantRuntimes(config, config.variants).map((v) => [v.id as string, v]));
+      const variants = new Map(
+        variantRuntimes(config, config.variants, { store, market }).map((v) => [v.id as string, v]),
+      );
       deps = {
         store,
         broker: paperBrokerFor(store, market, config.variants, 'bar_open'),

@@ -1,14 +1,18 @@
 // What the engine knows of the market between batches, per symbol: the open of the bar being processed
 // (where paper entries fill in a replay), the last close (the price entries are planned from) and the
-// ATR(14) at that close (the trail's unit).
+// ATR(14) at that close (the trail's unit), and the last closed candles, which analysts read.
 //
 // A bar that does not follow the previous one (a gap in the data) has no tradable open: an entry decided
 // before the gap is not filled after it as if the market had been continuous. Exits still run on that
 // bar — a stop gapped through fills at the open, as it would have.
 import type { Candle } from '../domain/candle.ts';
+import type { EpochMs } from '../domain/ids.ts';
+import type { MarketContext } from '../domain/ports/market-context.ts';
 import { Atr } from '../indicators/atr.ts';
 
 const ATR_PERIOD = 14;
+/** Candles kept per symbol for analysts: the most an analyst is configured to read. */
+const HISTORY = 500;
 
 interface SymbolState {
   atr: Atr;
@@ -17,9 +21,10 @@ interface SymbolState {
   atrValue: number | null;
   lastClose: number | null;
   barOpen: number | null;
+  history: Candle[];
 }
 
-export class MarketState {
+export class MarketState implements MarketContext {
   private readonly symbols = new Map<string, SymbolState>();
 
   constructor(private readonly barMs: number) {}
@@ -40,6 +45,15 @@ export class MarketState {
     state.atrValue = Number.isFinite(atr) ? atr : null;
     state.lastClose = candle.close;
     state.barOpen = null;
+    state.history.push(candle);
+    // Trimmed in chunks, so a long replay does not shift the array on every bar.
+    if (state.history.length > 2 * HISTORY) state.history.splice(0, state.history.length - HISTORY);
+  }
+
+  async recentCandles(symbol: string, now: EpochMs, count: number): Promise<Candle[]> {
+    const history = this.symbols.get(symbol)?.history ?? [];
+    const closed = history.filter((c) => c.time + this.barMs <= now);
+    return closed.slice(-count);
   }
 
   barOpen(symbol: string): number | null {
@@ -57,7 +71,14 @@ export class MarketState {
   private stateOf(symbol: string): SymbolState {
     let state = this.symbols.get(symbol);
     if (!state) {
-      state = { atr: new Atr(ATR_PERIOD), nextBarAt: null, atrValue: null, lastClose: null, barOpen: null };
+      state = {
+        atr: new Atr(ATR_PERIOD),
+        nextBarAt: null,
+        atrValue: null,
+        lastClose: null,
+        barOpen: null,
+        history: [],
+      };
       this.symbols.set(symbol, state);
     }
     return state;

@@ -46,6 +46,8 @@ export interface EngineOptions {
    * next bar's open (which a replay knows and live trading would wait an hour for).
    */
   executeAfterDecisions?: boolean;
+  /** Decisions made at once in the bar step (an LLM chain waits seconds on each). Default 1. */
+  analystWorkers?: number;
   /** Without the analyst role: waits until other processes have decided the bar's intents. */
   awaitDecisions?: (variants: readonly VariantId[], now: EpochMs) => Promise<void>;
 }
@@ -83,6 +85,7 @@ export class TradingEngine {
         decidePending(
           { store, variants: this.variants, worker: workerId(`${this.options.processName}:analyst`) },
           closeTime,
+          { concurrency: this.options.analystWorkers ?? 1 },
         ),
       );
       summary.decided = decided.traded + decided.held;

@@ -5,6 +5,7 @@ import type { TradeIntent } from '../../domain/intent.ts';
 import { INTENT_STATUSES, type IntentStatus } from '../../domain/intent-lifecycle.ts';
 import { UsageError } from '../cli-error.ts';
 import { isoTime, renderTable } from '../table.ts';
+import { isAgentState, transcriptText } from '../transcript-text.ts';
 
 interface ListOptions {
   status?: IntentStatus[];
@@ -66,7 +67,8 @@ export function registerIntents(program: Command): void {
     .description('show one intent with every decision record of its life')
     .argument('<id>', 'the intent id (it_…)')
     .option('--json', 'print JSON')
-    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+    .option('--prompts', "with an LLM analysis, print each role's prompt too")
+    .action(async (id: string, options: { json?: boolean; prompts?: boolean }, command: Command) => {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       await withStore(context, async (store) => {
         const intent = await store.getIntent(intentId(id));
@@ -82,6 +84,9 @@ export function registerIntents(program: Command): void {
             records.map((r) => [r.seq, isoTime(r.at), r.from ?? '—', r.to, r.event, r.actor, r.reason]),
           ),
         );
+        if (isAgentState(intent.agentState)) {
+          console.log(`\n${transcriptText(intent.agentState, { prompts: options.prompts ?? false })}`);
+        }
       });
     });
 }

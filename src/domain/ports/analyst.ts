@@ -6,3 +6,14 @@ export interface Analyst {
   readonly name: string;
   decide(intent: TradeIntent, now: EpochMs, signal?: AbortSignal): Promise<AnalystDecision>;
 }
+
+/**
+ * The analyst cannot decide now and its policy is to try again later (fallback: retry): the worker hands
+ * the intent back to the queue, or fails it once its claims are used up.
+ */
+export class DecideLaterError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'DecideLaterError';
+  }
+}

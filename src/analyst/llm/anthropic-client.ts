@@ -1,0 +1,68 @@
+// Anthropic's Messages API through the official SDK. Its native structured output is a forced tool
+// call: the verdict comes back as the tool's input object, already parsed.
+import Anthropic from '@anthropic-ai/sdk';
+import {
+  unavailable,
+  type ClientOptions,
+  type LlmAnswer,
+  type LlmClient,
+  type LlmRequest,
+} from './llm-client.ts';
+
+export class AnthropicClient implements LlmClient {
+  readonly endpoint: string;
+  private readonly sdk: Anthropic;
+
+  constructor(private readonly options: ClientOptions) {
+    this.endpoint = `anthropic:${options.baseUrl ?? 'api.anthropic.com'}`;
+    this.sdk = new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: options.baseUrl ?? undefined,
+      timeout: options.callTimeoutMs,
+      maxRetries: options.maxRetries,
+    });
+  }
+
+  async complete(request: LlmRequest, signal: AbortSignal): Promise<LlmAnswer> {
+    const { structured } = request;
+    try {
+      const message = await this.sdk.messages.create(
+        {
+          model: request.model,
+          system: request.system,
+          messages: [{ role: 'user', content: request.prompt }],
+          max_tokens: request.maxOutputTokens,
+          ...(request.temperature === null ? {} : { temperature: request.temperature }),
+          ...(structured
+            ? {
+                tools: [
+                  {
+                    name: structured.name,
+                    description: structured.description,
+                    input_schema: structured.schema as Anthropic.Tool.InputSchema,
+                  },
+                ],
+                tool_choice: { type: 'tool' as const, name: structured.name },
+              }
+            : {}),
+        },
+        { signal },
+      );
+      let text = '';
+      let object: unknown = null;
+      for (const block of message.content) {
+        if (block.type === 'text') text += block.text;
+        if (block.type === 'tool_use' && block.name === structured?.name) object = block.input;
+      }
+      return {
+        text,
+        structured: object,
+        inputTokens: message.usage.input_tokens,
+        outputTokens: message.usage.output_tokens,
+        model: message.model,
+      };
+    } catch (error) {
+      throw unavailable('anthropic', error, this.options.maxRetries);
+    }
+  }
+}
