@@ -10,6 +10,7 @@ import { indicatorBench } from './indicators.ts';
 import { rankingBench } from './ranking.ts';
 import { atomicEntryBench, riskPureBench } from './risk.ts';
 import { backtestBench } from './backtest.ts';
+import { analystBench } from './analyst.ts';
 
 const SECONDS = Number(process.env.SIGIL_BENCH_SECONDS ?? 5);
 const BATCH = Number(process.env.SIGIL_BENCH_BATCH ?? 200);
@@ -90,7 +91,11 @@ async function lifecycleBench(
 const scannerFigures = [...indicatorBench(), ...rankingBench(), ...riskPureBench()];
 for (const figure of scannerFigures) console.log(JSON.stringify(figure));
 
-const entryFigures = [...(await atomicEntryBench(SECONDS)), ...(await backtestBench(2))];
+const entryFigures = [
+  ...(await atomicEntryBench(SECONDS)),
+  ...(await backtestBench(2)),
+  ...(await analystBench()),
+];
 for (const figure of entryFigures) console.log(JSON.stringify(figure));
 scannerFigures.push(...entryFigures);
 

@@ -34,6 +34,7 @@ export class UnreadableVerdictError extends Error {
 
 export abstract class RemoteAnalyst implements Analyst {
   abstract readonly name: 'llm' | 'http';
+  readonly instant = false;
   abstract readonly endpoint: string;
   /** The source of a verdict that came back; the LLM chain says 'cache' when no call went out. */
   protected abstract consult(

@@ -6,6 +6,7 @@ import type { Analyst } from '../domain/ports/analyst.ts';
 
 export class RulesAnalyst implements Analyst {
   readonly name = 'rules';
+  readonly instant = true;
 
   /** `minConfidence`: the lowest scanner confidence traded ('low' trades every signal). */
   constructor(private readonly minConfidence: Confidence = 'low') {}

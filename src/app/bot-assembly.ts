@@ -15,6 +15,7 @@ import { MarketState } from '../engine/market-state.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
 import type { VariantRuntime } from '../engine/variant-runtime.ts';
+import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import { paperBrokerFor, variantRuntimes } from './engine-for.ts';
 
 export interface ReplayData {
@@ -68,6 +69,8 @@ export interface BotAssembly {
   mode: 'replay' | 'live';
   roles?: ReadonlySet<EngineRole>;
   awaitDecisions?: (variants: readonly VariantId[], now: EpochMs) => Promise<void>;
+  /** Where LLM analysts keep their cache and spend ledger; default `store`. */
+  llmStore?: MeteredModelOptions['store'];
   onBar?: (summary: BarSummary) => void;
   onEvent?: (event: SchedulerEvent) => void;
 }
@@ -80,7 +83,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   const barMs = timeframeMs(config.market.timeframe);
   const replay = a.mode === 'replay';
   const market = new MarketState(barMs);
-  const runtimes = variantRuntimes(config, a.variants, { store: a.store, market });
+  const runtimes = variantRuntimes(config, a.variants, { store: a.llmStore ?? a.store, market });
   const engine = new TradingEngine({
     store: a.store,
     brokerFor: (store) => paperBrokerFor(store, market, a.variants, replay ? 'bar_open' : 'last_price'),

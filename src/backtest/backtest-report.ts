@@ -5,6 +5,7 @@ import type { CandleGap } from '../domain/candle.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { Position } from '../domain/position.ts';
 import { compareAll, type AbComparison } from './ab-test.ts';
+import type { DecisionCounts } from './decision-counts.ts';
 import { fingerprint, tradeRows, variantReport, type TradeRow, type VariantReport } from './metrics.ts';
 
 export interface Report {
@@ -15,6 +16,8 @@ export interface Report {
   gaps: number;
   fingerprint: string;
   trades: TradeRow[];
+  /** Where the decisions came from (rules, LLM, cache, fallback…); absent for a report from a store. */
+  decisions?: DecisionCounts[];
 }
 
 export function buildReport(input: {
@@ -23,6 +26,7 @@ export function buildReport(input: {
   variants: readonly { id: string; startingBalance: number }[];
   closed: readonly Position[];
   gaps?: readonly CandleGap[];
+  decisions?: DecisionCounts[];
 }): Report {
   const trades = tradeRows(input.closed);
   return {
@@ -44,5 +48,6 @@ export function buildReport(input: {
     gaps: input.gaps?.length ?? 0,
     fingerprint: fingerprint(trades),
     trades,
+    ...(input.decisions ? { decisions: input.decisions } : {}),
   };
 }

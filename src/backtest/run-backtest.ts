@@ -12,6 +12,8 @@ import { SimClock } from '../clock/sim-clock.ts';
 import { openStore } from '../store/open-store.ts';
 import { assembleBot, replayData } from '../app/bot-assembly.ts';
 import { selectVariants } from '../app/engine-for.ts';
+import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
+import { decisionCounts, type DecisionCounts } from './decision-counts.ts';
 import { tempDir } from './temp-store-dir.ts';
 
 export interface BacktestOptions {
@@ -19,6 +21,11 @@ export interface BacktestOptions {
   from?: EpochMs;
   to?: EpochMs;
   variants?: readonly string[];
+  /**
+   * Where LLM analysts keep their response cache and spend ledger: the user's store, so a rerun is
+   * answered from the cache (free, and the same decisions). Default: the throwaway store.
+   */
+  llmStore?: MeteredModelOptions['store'];
   /** Called after each bar with the bars done and the total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -36,6 +43,7 @@ export interface BacktestRun {
   gaps: readonly CandleGap[];
   candleSteps: number;
   seconds: number;
+  decisions: DecisionCounts[];
 }
 
 export async function runBacktest(options: BacktestOptions): Promise<BacktestRun> {
@@ -58,6 +66,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       clock,
       feed: data.feed,
       owner: 'backtest',
+      ...(options.llmStore ? { llmStore: options.llmStore } : {}),
       mode: 'replay',
       onBar: () => options.onProgress?.(++done, data.times.length),
       onEvent: (event) => {
@@ -86,6 +95,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       gaps: data.feed.gaps(),
       candleSteps: data.candles * runtimes.length,
       seconds: (performance.now() - started) / 1000,
+      decisions: await decisionCounts(store),
     };
   } finally {
     await store.close();

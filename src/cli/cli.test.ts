@@ -77,7 +77,10 @@ describe('sigil CLI', () => {
   it('migrates a PostgreSQL schema, then finds it up to date', () => {
     const first = sigil(['--db', pg.url, 'migrate'], dir.path);
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm; now at version 5/);
+    assert.match(
+      first.out,
+      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm; now at version 5/,
+    );
     assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 4\)/);
   });
 

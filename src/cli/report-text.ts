@@ -1,5 +1,6 @@
 // The report as a person reads it in a terminal: one table of variants, the exit breakdown, the verdict.
 import type { Report } from '../backtest/backtest-report.ts';
+import { decisionLines } from '../backtest/decision-counts.ts';
 import { renderTable } from './table.ts';
 
 export function reportText(report: Report): string {
@@ -51,6 +52,8 @@ export function reportText(report: Report): string {
       ),
     ),
   ];
+  const decisions = decisionLines(report.decisions ?? []);
+  if (decisions.length > 0) lines.push('', ...decisions);
   if (report.ab.length > 0) lines.push('', ...report.ab.map((c) => `A/B: ${c.summary}`));
   lines.push('', `trade list fingerprint: ${report.fingerprint}`);
   return lines.join('\n');

@@ -18,10 +18,21 @@ export function transcriptText(state: AgentState, options: { prompts?: boolean }
     lines.push('', heading(entry));
     if (options.prompts)
       lines.push(indent(`[system] ${entry.system}\n[prompt]\n${entry.prompt}`), '  [answer]');
-    const answer = entry.structured == null ? entry.text : JSON.stringify(entry.structured, null, 2);
-    lines.push(indent(answer.trim() || '(empty answer)'));
+    lines.push(indent(answerText(entry) || '(empty answer)'));
   }
   return lines.join('\n');
+}
+
+/** A JSON answer (a verdict) pretty-printed; prose as it came. */
+function answerText(entry: TranscriptEntry): string {
+  if (entry.structured != null) return JSON.stringify(entry.structured, null, 2);
+  const text = entry.text.trim();
+  if (!text.startsWith('{')) return text;
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
 }
 
 function heading(e: TranscriptEntry): string {

@@ -29,26 +29,40 @@ export const AnalystSchema = z.strictObject({
   provider: z
     .enum(LLM_PROVIDERS)
     .default('openai')
-    .describe('openai: any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, OpenRouter, LM Studio); anthropic.'),
+    .describe(
+      'openai: any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, OpenRouter, LM Studio); anthropic.',
+    ),
   base_url: z
     .url()
     .nullable()
     .default(null)
-    .describe("The provider's API URL, e.g. http://127.0.0.1:11434/v1 for Ollama; null = the provider's own."),
+    .describe(
+      "The provider's API URL, e.g. http://127.0.0.1:11434/v1 for Ollama; null = the provider's own.",
+    ),
   api_key_env: z
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name')
     .nullable()
     .default(null)
     .describe('Environment variable holding the API key; null = OPENAI_API_KEY or ANTHROPIC_API_KEY.'),
-  quick_model: z.string().min(1).default('gpt-4o-mini').describe('Model of the market, debate and trader roles.'),
-  deep_model: z.string().min(1).default('gpt-4o').describe('Model of the risk manager and the final verdict.'),
+  quick_model: z
+    .string()
+    .min(1)
+    .default('gpt-4o-mini')
+    .describe('Model of the market, debate and trader roles.'),
+  deep_model: z
+    .string()
+    .min(1)
+    .default('gpt-4o')
+    .describe('Model of the risk manager and the final verdict.'),
   temperature: z.number().min(0).max(2).nullable().default(0).describe('null = the provider default.'),
   max_output_tokens: z.int().min(16).max(32_000).default(800).describe('Cap on each answer.'),
   structured_output: z
     .boolean()
     .default(true)
-    .describe("Ask for the verdict with the provider's structured output (JSON schema, tool use); false = JSON in the prompt, repaired when needed."),
+    .describe(
+      "Ask for the verdict with the provider's structured output (JSON schema, tool use); false = JSON in the prompt, repaired when needed.",
+    ),
   roles: z
     .array(z.enum(CHAIN_ROLES))
     .default([...CHAIN_ROLES])
@@ -56,26 +70,56 @@ export const AnalystSchema = z.strictObject({
     .describe('Roles that speak before the final verdict (market, bull, bear, trader, risk_manager).'),
   debate_rounds: z.int().min(0).max(5).default(1).describe('Rounds of the bull and bear debate.'),
   candles: z.int().min(5).max(500).default(30).describe('Recent candles shown to the market analyst.'),
-  call_timeout_s: z.number().positive().default(60).describe('Per call (one model answer, or one HTTP request).'),
-  decision_timeout_s: z.number().positive().default(600).describe('Per decision, all calls and retries included.'),
-  max_retries: z.int().min(0).max(10).default(2).describe('Retries of a call on 429, 5xx and network errors, with backoff.'),
+  call_timeout_s: z
+    .number()
+    .positive()
+    .default(60)
+    .describe('Per call (one model answer, or one HTTP request).'),
+  decision_timeout_s: z
+    .number()
+    .positive()
+    .default(600)
+    .describe('Per decision, all calls and retries included.'),
+  max_retries: z
+    .int()
+    .min(0)
+    .max(10)
+    .default(2)
+    .describe('Retries of a call on 429, 5xx and network errors, with backoff.'),
   prices: z
     .record(z.string().min(1), ModelPriceSchema)
     .default({})
     .describe('Per model: USD per million input and output tokens, for cost figures and the cost budget.'),
-  daily_token_budget: z.int().positive().nullable().default(null).describe('Tokens a variant may spend per UTC day.'),
-  daily_cost_budget_usd: z.number().positive().nullable().default(null).describe('USD a variant may spend per UTC day.'),
+  daily_token_budget: z
+    .int()
+    .positive()
+    .nullable()
+    .default(null)
+    .describe('Tokens a variant may spend per UTC day.'),
+  daily_cost_budget_usd: z
+    .number()
+    .positive()
+    .nullable()
+    .default(null)
+    .describe('USD a variant may spend per UTC day.'),
   fallback: z
     .enum(FALLBACKS)
     .default('rules')
-    .describe('When the LLM or service cannot decide (budget, outage, unreadable verdict): rules, hold, or retry later.'),
-  cache: z.boolean().default(true).describe('Reuse stored answers to identical prompts: re-runs and backtests are free.'),
+    .describe(
+      'When the LLM or service cannot decide (budget, outage, unreadable verdict): rules, hold, or retry later.',
+    ),
+  cache: z
+    .boolean()
+    .default(true)
+    .describe('Reuse stored answers to identical prompts: re-runs and backtests are free.'),
   sample: z
     .number()
     .gt(0)
     .max(1)
     .default(1)
-    .describe('Fraction of intents the LLM or service decides (deterministic by intent); the rest go to the rules analyst.'),
+    .describe(
+      'Fraction of intents the LLM or service decides (deterministic by intent); the rest go to the rules analyst.',
+    ),
   url: z.url().nullable().default(null).describe('kind http: the decision service the intent is POSTed to.'),
 });
 export type AnalystSettings = z.infer<typeof AnalystSchema>;
@@ -84,7 +128,8 @@ export type AnalystSettings = z.infer<typeof AnalystSchema>;
 export function checkAnalyst(analyst: AnalystSettings, context: z.RefinementCtx): void {
   const problem = (key: keyof AnalystSettings, message: string) =>
     context.addIssue({ code: 'custom', message, input: analyst[key], path: ['analyst', key] });
-  if (analyst.kind === 'http' && analyst.url === null) problem('url', 'kind http needs the URL of the service');
+  if (analyst.kind === 'http' && analyst.url === null)
+    problem('url', 'kind http needs the URL of the service');
   if (analyst.kind === 'llm' && analyst.daily_cost_budget_usd !== null) {
     const unpriced = [analyst.quick_model, analyst.deep_model].filter((m) => !(m in analyst.prices));
     if (unpriced.length > 0) {

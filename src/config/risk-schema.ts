@@ -134,7 +134,9 @@ export const InstrumentSchema = z.strictObject({
     .number()
     .positive()
     .nullable()
-    .describe('Price of one pip (0.0001 EURUSD, 0.01 USDJPY); an analyst stop given in pips converts with it.'),
+    .describe(
+      'Price of one pip (0.0001 EURUSD, 0.01 USDJPY); an analyst stop given in pips converts with it.',
+    ),
 });
 
 export type InstrumentConfig = z.infer<typeof InstrumentSchema>;

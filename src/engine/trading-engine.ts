@@ -81,13 +81,16 @@ export class TradingEngine {
     const summary = await this.inBarTransaction((store) => this.process(store, batch));
     const closeTime = batch.time + this.barMs;
     if (this.roles.has('analyst')) {
-      const decided = await this.inBarTransaction((store) =>
+      // Analysts that wait on a provider decide outside the bar's transaction: each decision commits
+      // on its own instead of holding the writer lock for minutes.
+      const instant = this.options.variants.every((v) => v.analyst.instant);
+      const decide = (store: Store) =>
         decidePending(
           { store, variants: this.variants, worker: workerId(`${this.options.processName}:analyst`) },
           closeTime,
           { concurrency: this.options.analystWorkers ?? 1 },
-        ),
-      );
+        );
+      const decided = instant ? await this.inBarTransaction(decide) : await decide(this.options.store);
       summary.decided = decided.traded + decided.held;
       if (this.options.executeAfterDecisions && this.roles.has('execution') && decided.traded > 0) {
         const executed = await this.inBarTransaction((store) =>

@@ -37,8 +37,14 @@ export function describeLlmStoreContract(target: ContractTarget): void {
       const v = variantId('llm-a');
       const limits = { tokens: 1000, costUsd: 1 };
       assert.equal(await store.reserveLlmSpend(v, '2026-01-05', { tokens: 600, costUsd: 0.5 }, limits), true);
-      assert.equal(await store.reserveLlmSpend(v, '2026-01-05', { tokens: 600, costUsd: 0.1 }, limits), false);
-      assert.equal(await store.reserveLlmSpend(v, '2026-01-05', { tokens: 100, costUsd: 0.6 }, limits), false);
+      assert.equal(
+        await store.reserveLlmSpend(v, '2026-01-05', { tokens: 600, costUsd: 0.1 }, limits),
+        false,
+      );
+      assert.equal(
+        await store.reserveLlmSpend(v, '2026-01-05', { tokens: 100, costUsd: 0.6 }, limits),
+        false,
+      );
       await store.settleLlmSpend(
         v,
         '2026-01-05',
@@ -55,7 +61,10 @@ export function describeLlmStoreContract(target: ContractTarget): void {
       assert.equal(await store.reserveLlmSpend(v, '2026-01-05', { tokens: 700, costUsd: 0.1 }, limits), true);
       assert.equal((await store.llmSpend(v, '2026-01-06')).tokens, 0);
       const uncapped = { tokens: null, costUsd: null };
-      assert.equal(await store.reserveLlmSpend(v, '2026-01-06', { tokens: 1e9, costUsd: 1e6 }, uncapped), true);
+      assert.equal(
+        await store.reserveLlmSpend(v, '2026-01-06', { tokens: 1e9, costUsd: 1e6 }, uncapped),
+        true,
+      );
     });
 
     it('lets exactly as many concurrent reservations through as the cap holds', async () => {

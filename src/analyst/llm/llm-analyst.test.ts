@@ -476,3 +476,14 @@ describe('LLM analyst: cache, budget, lease', () => {
     }
   });
 });
+
+describe('LLM analyst: configuration', () => {
+  it('refuses to start against a hosted provider without its API key, naming the variable', () => {
+    const config = parseConfig('analyst:\n  kind: llm\n  provider: anthropic\n', 'keyless.yaml');
+    const market = new MarketState(HOUR);
+    assert.throws(
+      () => variantRuntimes(config, config.variants, { store: {} as Store, market, env: {} }),
+      /keyless\.yaml: variant baseline uses analyst\.provider anthropic, which needs an API key in \$ANTHROPIC_API_KEY/,
+    );
+  });
+});

@@ -16,10 +16,7 @@ export interface ModelPrice {
 export interface MeteredModelOptions {
   client: LlmClient;
   /** The cache and the spend ledger. */
-  store: Pick<
-    Store,
-    'cachedLlmResponse' | 'cacheLlmResponse' | 'reserveLlmSpend' | 'settleLlmSpend' | 'llmSpend'
-  >;
+  store: Pick<Store, 'cachedLlmResponse' | 'reserveLlmSpend' | 'settleLlmSpend' | 'llmSpend' | 'transaction'>;
   variantId: VariantId;
   limits: LlmLimits;
   prices: Readonly<Record<string, ModelPrice>>;
@@ -93,39 +90,44 @@ export class MeteredModel {
         );
     }
 
+    // Without a cap there is nothing to reserve against: the call is only booked, with its cache entry,
+    // in one commit — a commit costs an fsync.
+    const { limits, variantId } = this.options;
+    const capped = limits.tokens !== null || limits.costUsd !== null;
     const worst = worstCaseTokens(request);
-    const reserved: LlmAmount = {
-      tokens: worst.input + worst.output,
-      costUsd: this.cost(request.model, worst.input, worst.output),
-    };
+    const reserved: LlmAmount = capped
+      ? { tokens: worst.input + worst.output, costUsd: this.cost(request.model, worst.input, worst.output) }
+      : { tokens: 0, costUsd: 0 };
     const day = utcDay(now);
-    if (!(await store.reserveLlmSpend(this.options.variantId, day, reserved, this.options.limits))) {
+    if (capped && !(await store.reserveLlmSpend(variantId, day, reserved, limits))) {
       throw new BudgetExhaustedError(await this.exhaustion(day, reserved));
     }
-    let answer: LlmAnswer | null = null;
+    let answer: LlmAnswer;
     try {
       answer = await this.options.client.complete(request, signal);
-    } finally {
-      // A call that never answered books nothing; its reservation is released either way.
-      const spent = answer
-        ? {
-            tokens: answer.inputTokens + answer.outputTokens,
-            costUsd: this.cost(request.model, answer.inputTokens, answer.outputTokens),
-            calls: 1,
-          }
-        : { tokens: 0, costUsd: 0, calls: 0 };
-      await store.settleLlmSpend(this.options.variantId, day, reserved, spent);
+    } catch (error) {
+      // A call that never answered books nothing; its reservation is released.
+      if (capped) await store.settleLlmSpend(variantId, day, reserved, { tokens: 0, costUsd: 0, calls: 0 });
+      throw error;
     }
-    if (cache) {
-      await store.cacheLlmResponse({
-        key,
-        model: request.model,
-        response: { text: answer.text, structured: answer.structured },
-        inputTokens: answer.inputTokens,
-        outputTokens: answer.outputTokens,
-        createdAt: now,
-      });
-    }
+    const spent = {
+      tokens: answer.inputTokens + answer.outputTokens,
+      costUsd: this.cost(request.model, answer.inputTokens, answer.outputTokens),
+      calls: 1,
+    };
+    await store.transaction(async (tx) => {
+      await tx.settleLlmSpend(variantId, day, reserved, spent);
+      if (cache) {
+        await tx.cacheLlmResponse({
+          key,
+          model: request.model,
+          response: { text: answer.text, structured: answer.structured },
+          inputTokens: answer.inputTokens,
+          outputTokens: answer.outputTokens,
+          createdAt: now,
+        });
+      }
+    });
     return entry(answer, false);
   }
 

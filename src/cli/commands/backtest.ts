@@ -1,7 +1,8 @@
 // `sigil backtest` and `sigil ab`: the bot's own code over a replay, and the verdict between variants.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { appContext, withStore, type AppContext, type GlobalOptions } from '../../app/app-context.ts';
+import type { Store } from '../../domain/ports/store.ts';
 import { selectVariants } from '../../app/engine-for.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
 import { htmlReport } from '../../backtest/html-report.ts';
@@ -34,7 +35,7 @@ export function registerBacktest(program: Command): void {
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (flags: BacktestFlags, command: Command) => {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
-      const report = await backtestReport(context.config, flags);
+      const report = await backtestReport(context, flags);
       if (flags.out) writeFileSync(flags.out, JSON.stringify(report, null, 2));
       if (flags.html) {
         const startingBalances = Object.fromEntries(
@@ -79,7 +80,7 @@ export function registerBacktest(program: Command): void {
               closed,
             });
           })
-        : await backtestReport(context.config, flags);
+        : await backtestReport(context, flags);
       if (flags.json) {
         console.log(JSON.stringify({ variants: report.variants, ab: report.ab }, null, 2));
         return;
@@ -89,10 +90,20 @@ export function registerBacktest(program: Command): void {
     });
 }
 
-async function backtestReport(config: Parameters<typeof runBacktest>[0]['config'], flags: BacktestFlags) {
+async function backtestReport(context: AppContext, flags: BacktestFlags) {
+  const variants = selectVariants(context.config, flags.variants?.split(','));
+  // LLM analysts answer from the response cache in the user's store: a rerun is free and identical.
+  if (variants.some((v) => v.settings.analyst.kind === 'llm')) {
+    return withStore(context, (llmStore) => runAndReport(context, flags, llmStore));
+  }
+  return runAndReport(context, flags);
+}
+
+async function runAndReport(context: AppContext, flags: BacktestFlags, llmStore?: Store) {
   const showProgress = flags.progress !== false && process.stderr.isTTY;
   const run = await runBacktest({
-    config,
+    config: context.config,
+    ...(llmStore ? { llmStore } : {}),
     ...(flags.from ? { from: isoTime(flags.from, '--from') } : {}),
     ...(flags.to ? { to: isoTime(flags.to, '--to') } : {}),
     ...(flags.variants ? { variants: flags.variants.split(',') } : {}),

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
 import { selectVariants } from '../../app/engine-for.ts';
 import { runAnalystWorkers } from '../../app/analyst-process.ts';
+import { decisionCounts } from '../../backtest/decision-counts.ts';
 import { runReplay } from '../../app/replay-bot.ts';
 import { startLive } from '../../app/live-bot.ts';
 import { ENGINE_ROLES, type EngineRole } from '../../domain/engine-role.ts';
@@ -189,6 +190,7 @@ export function registerRun(program: Command): void {
               startingBalance: v.settings.account.starting_balance_usd,
             })),
             closed: await store.closedPositions(),
+            decisions: await decisionCounts(store),
           });
           console.log('');
           console.log(reportText({ ...report, trades: [] }));

@@ -4,6 +4,12 @@ import type { AnalystDecision, TradeIntent } from '../intent.ts';
 
 export interface Analyst {
   readonly name: string;
+  /**
+   * Decides without I/O (the rules analyst): it may run inside a replay bar's transaction. An analyst
+   * that waits on a provider must not hold that transaction open, nor write its own ledger through
+   * another connection while it is held.
+   */
+  readonly instant: boolean;
   decide(intent: TradeIntent, now: EpochMs, signal?: AbortSignal): Promise<AnalystDecision>;
 }
 
