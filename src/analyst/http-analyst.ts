@@ -81,12 +81,19 @@ export class HttpAnalyst extends RemoteAnalyst {
     for (let attempt = 0; ; attempt++) {
       let retryAfterMs: number | null = null;
       let problem: string;
+      // A timer we hold, not AbortSignal.timeout: a timeout signal referenced only from inside
+      // AbortSignal.any can be garbage-collected before it fires (nodejs/node#57736).
+      const callTimeout = new AbortController();
+      const timer = setTimeout(
+        () => callTimeout.abort(new DOMException('the call timed out', 'TimeoutError')),
+        this.http.callTimeoutMs,
+      );
       try {
         const response = await fetch(this.http.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body,
-          signal: AbortSignal.any([signal, AbortSignal.timeout(this.http.callTimeoutMs)]),
+          signal: AbortSignal.any([signal, callTimeout.signal]),
         });
         const text = await response.text();
         if (response.ok) return text;
@@ -100,6 +107,8 @@ export class HttpAnalyst extends RemoteAnalyst {
         problem = timedOut
           ? `timed out after ${this.http.callTimeoutMs / 1000} s`
           : `unreachable: ${causeOf(error)}`;
+      } finally {
+        clearTimeout(timer);
       }
       if (attempt >= maxRetries) {
         const after = maxRetries > 0 ? ` after ${maxRetries} retr${maxRetries === 1 ? 'y' : 'ies'}` : '';

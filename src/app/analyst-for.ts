@@ -28,7 +28,7 @@ export function analystFor(config: SigilConfig, variant: Variant, wiring: Analys
   const remote = {
     market: wiring.market,
     candles: settings.candles,
-    decisionTimeoutMs: settings.decision_timeout_s * 1000,
+    decisionTimeoutMs: toMs(settings.decision_timeout_s),
     fallback: settings.fallback,
     rules,
     sample: settings.sample,
@@ -38,7 +38,7 @@ export function analystFor(config: SigilConfig, variant: Variant, wiring: Analys
     // The schema refuses kind http without a URL.
     const url = settings.url as string;
     return new HttpAnalyst(
-      { url, callTimeoutMs: settings.call_timeout_s * 1000, maxRetries: settings.max_retries },
+      { url, callTimeoutMs: toMs(settings.call_timeout_s), maxRetries: settings.max_retries },
       remote,
     );
   }
@@ -72,8 +72,13 @@ function llmClient(
     baseUrl: settings.base_url,
     // Local servers (Ollama, vLLM, LM Studio) take no key, but the SDKs insist on one.
     apiKey: key || 'no-key',
-    callTimeoutMs: settings.call_timeout_s * 1000,
+    callTimeoutMs: toMs(settings.call_timeout_s),
     maxRetries: settings.max_retries,
   };
   return settings.provider === 'anthropic' ? new AnthropicClient(options) : new OpenAiClient(options);
+}
+
+/** Whole milliseconds: timers refuse 2009.9999999999998 (2.01 s × 1000). */
+function toMs(seconds: number): number {
+  return Math.max(1, Math.round(seconds * 1000));
 }

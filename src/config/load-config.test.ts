@@ -169,12 +169,18 @@ variants:
     );
     assert.equal(
       problemsOf(
-        "analyst:\n  kind: llm\n  daily_cost_budget_usd: 2\n  prices:\n    gpt-4o: { input_per_mtok: 2.5, output_per_mtok: 10 }\n",
+        'analyst:\n  kind: llm\n  daily_cost_budget_usd: 2\n  prices:\n    gpt-4o: { input_per_mtok: 2.5, output_per_mtok: 10 }\n',
       ),
       'sigil.yaml: variants.baseline.analyst.prices: a cost budget needs the price of gpt-4o-mini, got {"gpt-4o":{"input_per_mtok":2.5,"output_per_mtok":10}}',
     );
-    assert.match(problemsOf('analyst:\n  roles: [market, market]\n'), /analyst.roles: expected each role once/);
-    assert.match(problemsOf('analyst:\n  base_url: localhost\n'), /analyst.base_url: .*URL.*, got "localhost"/);
+    assert.match(
+      problemsOf('analyst:\n  roles: [market, market]\n'),
+      /analyst.roles: expected each role once/,
+    );
+    assert.match(
+      problemsOf('analyst:\n  base_url: localhost\n'),
+      /analyst.base_url: .*URL.*, got "localhost"/,
+    );
   });
 
   it('refuses risk settings that cannot make a stop: a cap below the floor, a zero step, a negative price', () => {
