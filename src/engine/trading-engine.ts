@@ -84,11 +84,14 @@ export class TradingEngine {
       // Analysts that wait on a provider decide outside the bar's transaction: each decision commits
       // on its own instead of holding the writer lock for minutes.
       const instant = this.options.variants.every((v) => v.analyst.instant);
+      const workers = this.options.analystWorkers ?? 1;
       const decide = (store: Store) =>
         decidePending(
           { store, variants: this.variants, worker: workerId(`${this.options.processName}:analyst`) },
           closeTime,
-          { concurrency: this.options.analystWorkers ?? 1 },
+          // Slow analysts claim only what they decide at once: an intent waiting its turn would not
+          // have its lease extended.
+          { concurrency: workers, claimLimit: instant ? 50 : workers },
         );
       const decided = instant ? await this.inBarTransaction(decide) : await decide(this.options.store);
       summary.decided = decided.traded + decided.held;
