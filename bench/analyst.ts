@@ -12,6 +12,7 @@ import { openStore } from '../src/store/open-store.ts';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { firstLine } from '../test/support/child.ts';
+import { closeHourlyBars } from '../test/support/market-fixture.ts';
 import { tempDir } from '../test/support/temp-dir.ts';
 import type { BenchFigure } from './indicators.ts';
 
@@ -42,18 +43,8 @@ async function decisionsPerSecond(
       'bench.yaml',
     );
     const market = new MarketState(HOUR);
-    for (let i = 60; i >= 1; i--) {
-      const close = 1.1 + Math.sin(i) * 0.001;
-      market.closeBar({
-        symbol: 'EURUSD',
-        time: T0 - i * HOUR,
-        open: close,
-        high: close + 0.0005,
-        low: close - 0.0005,
-        close,
-        volume: 1,
-      });
-    }
+    const closes = Array.from({ length: 60 }, (_, i) => 1.1 + Math.sin(60 - i) * 0.001);
+    closeHourlyBars(market, 'EURUSD', T0, closes);
     const runtimes = variantRuntimes(config, config.variants, { store, market, env: {} });
     const variants = new Map(runtimes.map((r) => [r.id as string, r]));
     const variant = config.variants[0];

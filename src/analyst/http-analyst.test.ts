@@ -18,6 +18,7 @@ import type { Store } from '../domain/ports/store.ts';
 import { decidePending, type DecideCounts } from '../engine/analyst-pool.ts';
 import { MarketState } from '../engine/market-state.ts';
 import { openStore } from '../store/open-store.ts';
+import { closeHourlyBars } from '../../test/support/market-fixture.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import type { AgentState } from './transcript.ts';
 
@@ -136,21 +137,10 @@ class DecisionService {
 
 /** 60 hourly EURUSD candles closing by T0, the last one at exactly 1.1: the reference price. */
 function feedMarket(market: MarketState): void {
-  let previous = 1.1;
-  for (let i = 0; i < 60; i++) {
-    const close = i === 59 ? 1.1 : Number((1.1 + 0.002 * Math.sin(i / 3)).toFixed(5));
-    const candle: Candle = {
-      symbol: SYMBOL,
-      time: T0 - (60 - i) * HOUR,
-      open: previous,
-      high: Math.max(previous, close) + 0.0004,
-      low: Math.min(previous, close) - 0.0004,
-      close,
-      volume: 1000 + i,
-    };
-    market.closeBar(candle);
-    previous = close;
-  }
+  const closes = Array.from({ length: 60 }, (_, i) =>
+    i === 59 ? 1.1 : Number((1.1 + 0.002 * Math.sin(i / 3)).toFixed(5)),
+  );
+  closeHourlyBars(market, SYMBOL, T0, closes, 0.0004);
 }
 
 type AnalystKeys = Record<string, string | number>;

@@ -52,8 +52,9 @@ export class MarketState implements MarketContext {
 
   async recentCandles(symbol: string, now: EpochMs, count: number): Promise<Candle[]> {
     const history = this.symbols.get(symbol)?.history ?? [];
-    const closed = history.filter((c) => c.time + this.barMs <= now);
-    return closed.slice(-count);
+    // In time order, so the candles closed by `now` are a prefix: no copy of the whole history.
+    const end = history.findLastIndex((c) => c.time + this.barMs <= now) + 1;
+    return history.slice(Math.max(0, end - count), end);
   }
 
   barOpen(symbol: string): number | null {

@@ -15,6 +15,7 @@ import { decidePending, type DecideOptions } from '../../engine/analyst-pool.ts'
 import { MarketState } from '../../engine/market-state.ts';
 import { openStore } from '../../store/open-store.ts';
 import { FakeLlmServer, type LlmReply, type RecordedLlmRequest } from '../../../test/support/fake-llm.ts';
+import { closeHourlyBars } from '../../../test/support/market-fixture.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import type { AgentState } from '../transcript.ts';
 
@@ -74,20 +75,9 @@ async function bench(analyst: string, extra = ''): Promise<Bench> {
     'llm.yaml',
   );
   const market = new MarketState(HOUR);
-  for (const symbol of ['EURUSD', 'GBPUSD']) {
-    for (let i = 60; i >= 1; i--) {
-      const close = 1.1 - i * 0.0001;
-      market.closeBar({
-        symbol,
-        time: T0 - i * HOUR,
-        open: close,
-        high: close + 0.0005,
-        low: close - 0.0005,
-        close,
-        volume: 10,
-      });
-    }
-  }
+  // Rising a pip an hour to a last close of 1.0999.
+  const closes = Array.from({ length: 60 }, (_, i) => 1.1 - (60 - i) * 0.0001);
+  for (const symbol of ['EURUSD', 'GBPUSD']) closeHourlyBars(market, symbol, T0, closes);
   const runtimes = variantRuntimes(config, config.variants, { store, market, env: {} });
   const variants = new Map(runtimes.map((r) => [r.id as string, r]));
   const variant = config.variants[0];
