@@ -218,13 +218,17 @@ export class SqlStore implements Store {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError(`claim limit must be a whole number ≥ 1, got ${limit}`);
     const variantFilter = options.variantId ? ' AND variant_id = ?' : '';
+    // A decision is never executed before it was made: a replay bar retried after a crash (its
+    // decisions committed, its run not yet recorded) must not fill at its own open what was decided at
+    // its close. A ready intent's updated_at is the time of its decision.
+    const decidedBy = event === 'pick' ? ' AND updated_at <= ?' : '';
     const lock = this.driver.dialect.skipLocked ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.withTx(async (db) => {
       const rows = await db.query(
         `UPDATE intents SET status = ?, status_reason = '', claim_worker_id = ?, claim_ts = ?,
            claim_expires_at = ${LEASE_END},
            attempts = attempts + ?, updated_at = ?
-         WHERE id IN (SELECT id FROM intents WHERE status = ${statusLiteral(from)} AND (expires_at IS NULL OR expires_at > ?)${variantFilter}
+         WHERE id IN (SELECT id FROM intents WHERE status = ${statusLiteral(from)} AND (expires_at IS NULL OR expires_at > ?)${decidedBy}${variantFilter}
                       ORDER BY created_at, id LIMIT ?${lock})
          RETURNING *`,
         [
@@ -235,6 +239,7 @@ export class SqlStore implements Store {
           event === 'claim' ? 1 : 0,
           now,
           now,
+          ...(event === 'pick' ? [now] : []),
           ...(options.variantId ? [options.variantId] : []),
           limit,
         ],

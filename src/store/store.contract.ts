@@ -331,6 +331,21 @@ export function describeStoreContract(target: ContractTarget): void {
         );
       });
 
+      it('never picks a decision made after the time it executes at', async () => {
+        const variant = variantId('pick-later');
+        const ready = await store.insertIntent(newIntent({ variantId: variant }), 'scanner', T0);
+        await store.transitionMany(
+          [requestFor(ready.intent.id, 'claim'), requestFor(ready.intent.id, 'decide_trade')],
+          T0 + 60 * MINUTE,
+        );
+        assert.deepEqual(await store.pickReady(B, T0, { variantId: variant }), []);
+        const picked = await store.pickReady(B, T0 + 60 * MINUTE, { variantId: variant });
+        assert.deepEqual(
+          picked.map((i) => i.id),
+          [ready.intent.id],
+        );
+      });
+
       it('recycles expired claims after the TTL, and only then', async () => {
         const variant = variantId('recycle');
         const { intent } = await store.insertIntent(newIntent({ variantId: variant }), 'scanner', T0);
