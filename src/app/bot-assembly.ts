@@ -16,7 +16,7 @@ import type { SchedulerEvent } from '../engine/scheduler.ts';
 import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
 import type { VariantRuntime } from '../engine/variant-runtime.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
-import { paperBrokerFor, variantRuntimes } from './engine-for.ts';
+import { paperBrokers, variantRuntimes } from './engine-for.ts';
 
 export interface ReplayData {
   feed: ReplayFeed;
@@ -86,7 +86,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   const runtimes = variantRuntimes(config, a.variants, { store: a.llmStore ?? a.store, market });
   const engine = new TradingEngine({
     store: a.store,
-    brokerFor: (store) => paperBrokerFor(store, market, a.variants, replay ? 'bar_open' : 'last_price'),
+    brokersFor: (store) => paperBrokers(store, market, a.variants, replay ? 'bar_open' : 'last_price'),
     barTransaction: replay,
     executeAfterDecisions: !replay,
     market,

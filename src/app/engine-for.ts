@@ -1,7 +1,8 @@
 // The engine's parts for a configuration: one runtime per variant (risk rules, scanner, analyst) and
-// the paper broker. The backtester and `sigil run` both build the engine here.
+// each variant's paper account. The backtester and `sigil run` both build the engine here.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import type { Store } from '../domain/ports/store.ts';
+import type { BrokerFor } from '../domain/ports/broker.ts';
 import { PaperBroker } from '../brokers/paper-broker.ts';
 import type { MarketState } from '../engine/market-state.ts';
 import { VariantRuntime } from '../engine/variant-runtime.ts';
@@ -45,28 +46,30 @@ export function variantRuntimes(
 }
 
 /**
- * Replays fill market entries at the open of the bar being processed (the bar after the signal);
- * live paper trading at the last price seen.
+ * Each variant's paper account. Replays fill market entries at the open of the bar being processed (the
+ * bar after the signal); live paper trading at the last price seen.
  */
-export function paperBrokerFor(
+export function paperBrokers(
   store: Store,
   market: MarketState,
   variants: readonly Variant[],
   fillAt: 'bar_open' | 'last_price',
-): PaperBroker {
-  const fees = new Map(
+): BrokerFor {
+  const price = (symbol: string) => (fillAt === 'bar_open' ? market.barOpen(symbol) : market.lastClose(symbol));
+  const accounts = new Map(
     variants.map((v) => [
       v.id as string,
-      { feePct: v.settings.paper.fee_pct, slippagePct: v.settings.paper.slippage_pct },
+      new PaperBroker(store, price, {
+        variantId: v.id,
+        startingBalance: v.settings.account.starting_balance_usd,
+        feePct: v.settings.paper.fee_pct,
+        slippagePct: v.settings.paper.slippage_pct,
+      }),
     ]),
   );
-  return new PaperBroker(
-    store,
-    (symbol) => (fillAt === 'bar_open' ? market.barOpen(symbol) : market.lastClose(symbol)),
-    (variantId) => {
-      const rules = fees.get(variantId);
-      if (!rules) throw new Error(`no paper account for variant ${variantId} in this process`);
-      return rules;
-    },
-  );
+  return (variantId) => {
+    const broker = accounts.get(variantId);
+    if (!broker) throw new Error(`no paper account for variant ${variantId} in this process`);
+    return broker;
+  };
 }

@@ -1,14 +1,25 @@
-// The paper broker: fills market orders against the market the engine sees, with a fee and slippage,
-// and keeps every order in the store under its client order id. Entries fill at the price the engine's
-// price source names — the open of the bar being processed in a replay (the next open after the
-// signal), the last price when polling live — and exits at the price the exit rules decided (a stop,
-// a gap's open, a target, a close), which is how a resting stop would fill.
-import type { EpochMs } from '../domain/ids.ts';
+// The paper broker: one variant's simulated account. Market orders fill against the market the engine
+// sees, with a fee and slippage, and every order is kept in the store under its client order id — the
+// account (balance, open and closed positions) is rebuilt from those orders, so it survives restarts
+// like a real one. Entries fill at the price the engine's price source names — the open of the bar
+// being processed in a replay (the next open after the signal), the last price when polling live — and
+// exits at the price the exit rules decided (a stop, a gap's open, a target, a close), which is how a
+// resting stop would fill. Stops are not native: the position manager watches them.
+import type { EpochMs, VariantId } from '../domain/ids.ts';
 import type { OrderRequest, OrderResult } from '../domain/order.ts';
-import type { Broker } from '../domain/ports/broker.ts';
-import type { Store } from '../domain/ports/store.ts';
+import type {
+  Broker,
+  BrokerAccount,
+  BrokerClosedPosition,
+  BrokerPosition,
+  StopLevels,
+} from '../domain/ports/broker.ts';
+import type { Store, StoredOrder } from '../domain/ports/store.ts';
+import { RejectedError } from '../domain/errors.ts';
 
-export interface PaperFillRules {
+export interface PaperAccount {
+  variantId: VariantId;
+  startingBalance: number;
   /** Fee per side, percent of the fill's value. */
   feePct: number;
   /** Adverse slippage, percent of price, on market entries (exits fill at the rule's price). */
@@ -18,15 +29,16 @@ export interface PaperFillRules {
 /** Where market orders fill: null when the symbol has no price yet (the order is rejected). */
 export type MarketPrice = (symbol: string) => number | null;
 
+type PaperStore = Pick<Store, 'recordOrder' | 'findOrder' | 'variantOrders' | 'setOrderStops'>;
+
 export class PaperBroker implements Broker {
   readonly name = 'paper';
-  readonly capabilities = { nativeStops: false };
+  readonly capabilities = { nativeStops: false, clientOrderIds: true };
 
   constructor(
-    private readonly store: Pick<Store, 'recordOrder' | 'findOrder'>,
+    private readonly store: PaperStore,
     private readonly price: MarketPrice,
-    /** Each variant's paper account has its own fee and slippage. */
-    private readonly rulesFor: (variantId: string) => PaperFillRules,
+    private readonly paper: PaperAccount,
   ) {}
 
   async submitMarketOrder(order: OrderRequest, now: EpochMs): Promise<OrderResult> {
@@ -39,9 +51,75 @@ export class PaperBroker implements Broker {
     return this.store.findOrder(clientOrderId);
   }
 
+  async modifyStops(position: BrokerPosition, stops: StopLevels): Promise<void> {
+    const entry = (await this.book()).open.get(position.brokerRef);
+    if (!entry) throw new RejectedError('no_position', `paper: no open position ${position.brokerRef}`);
+    await this.store.setOrderStops(entry.request.clientOrderId, stops);
+  }
+
+  async account(): Promise<BrokerAccount> {
+    const { open, closed } = await this.book();
+    const balance = this.paper.startingBalance + closed.reduce((sum, c) => sum + c.pnl, 0);
+    let floating = 0;
+    for (const entry of open.values()) {
+      const position = positionOf(entry);
+      const mark = this.price(position.symbol) ?? position.entryPrice;
+      floating += move(position.side, position.entryPrice, mark) * position.qty * entry.request.contractSize;
+      floating -= entry.result.fee;
+    }
+    return { balance, equity: balance + floating, currency: 'USD' };
+  }
+
+  async openPositions(): Promise<BrokerPosition[]> {
+    return [...(await this.book()).open.values()].map(positionOf);
+  }
+
+  async closedPositionsSince(since: EpochMs): Promise<BrokerClosedPosition[]> {
+    return (await this.book()).closed.filter((c) => c.closedAt >= since);
+  }
+
+  /** Entries still open (by position id) and closed round trips, from the variant's filled orders. */
+  private async book(): Promise<{ open: Map<string, StoredOrder>; closed: BrokerClosedPosition[] }> {
+    const open = new Map<string, StoredOrder>();
+    const closed: BrokerClosedPosition[] = [];
+    for (const order of await this.store.variantOrders(this.paper.variantId)) {
+      const ref = order.request.positionId;
+      if (order.result.status !== 'filled' || ref === null) continue;
+      if (order.request.purpose === 'entry') {
+        open.set(ref, order);
+        continue;
+      }
+      const entry = open.get(ref);
+      if (!entry) continue;
+      open.delete(ref);
+      const position = positionOf(entry);
+      const exitPrice = order.result.price ?? position.entryPrice;
+      const gross =
+        move(position.side, position.entryPrice, exitPrice) * position.qty * entry.request.contractSize;
+      closed.push({
+        brokerRef: ref,
+        symbol: position.symbol,
+        side: position.side,
+        qty: position.qty,
+        entryPrice: position.entryPrice,
+        openedAt: position.openedAt,
+        exitPrice,
+        closedAt: order.result.at,
+        pnl: gross - entry.result.fee - order.result.fee,
+        reason: 'closed',
+      });
+    }
+    return { open, closed };
+  }
+
   private fill(order: OrderRequest, now: EpochMs): OrderResult {
     const market = order.limitHint ?? this.price(order.symbol);
-    const base = { clientOrderId: order.clientOrderId, qty: order.qty, at: now };
+    const base = {
+      clientOrderId: order.clientOrderId,
+      qty: order.qty,
+      at: now,
+      brokerRef: order.positionId,
+    };
     if (market === null || !(market > 0)) {
       return {
         ...base,
@@ -51,10 +129,26 @@ export class PaperBroker implements Broker {
         reason: `no tradable price for ${order.symbol} now (no bar yet, or a gap in the data)`,
       };
     }
-    const rules = this.rulesFor(order.variantId);
-    const slip = order.limitHint === undefined ? rules.slippagePct / 100 : 0;
+    const slip = order.limitHint === undefined ? this.paper.slippagePct / 100 : 0;
     const price = market * (order.side === 'buy' ? 1 + slip : 1 - slip);
-    const fee = price * order.qty * order.contractSize * (rules.feePct / 100);
+    const fee = price * order.qty * order.contractSize * (this.paper.feePct / 100);
     return { ...base, status: 'filled', price, fee, reason: '' };
   }
+}
+
+function positionOf(entry: StoredOrder): BrokerPosition {
+  return {
+    brokerRef: entry.request.positionId ?? entry.request.clientOrderId,
+    symbol: entry.request.symbol,
+    side: entry.request.side === 'buy' ? 'long' : 'short',
+    qty: entry.result.qty,
+    entryPrice: entry.result.price ?? 0,
+    stopLoss: entry.request.stopLoss ?? null,
+    takeProfit: entry.request.takeProfit ?? null,
+    openedAt: entry.result.at,
+  };
+}
+
+function move(side: 'long' | 'short', entry: number, exit: number): number {
+  return side === 'long' ? exit - entry : entry - exit;
 }

@@ -18,6 +18,11 @@ export interface OrderRequest {
   positionId: PositionId | null;
   /** A price the exit rules decided (stop, target): paper fills there; real brokers ignore it. */
   limitHint?: number;
+  /** Entries: the stops to rest at the broker with the order, where it keeps them (null = none). */
+  stopLoss?: number | null;
+  takeProfit?: number | null;
+  /** Exits: the broker's id of the position to close (Match-Trader closes positions, not quantities). */
+  brokerRef?: string | null;
 }
 
 export interface OrderResult {
@@ -29,6 +34,8 @@ export interface OrderResult {
   fee: number;
   reason: string;
   at: EpochMs;
+  /** The broker's id of the position (or order) this opened or closed; null where it has none. */
+  brokerRef?: string | null;
 }
 
 export function entryOrderId(intentId: IntentId): string {

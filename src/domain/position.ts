@@ -14,6 +14,7 @@ export const EXIT_REASONS = [
   'broker_close',
   'liquidation',
   'manual',
+  'compliance',
 ] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
@@ -41,6 +42,8 @@ export interface Position {
   exitReason: ExitReason | null;
   fees: number;
   pnl: number | null;
+  /** The broker's id of the position, where the broker has one (Match-Trader); null on paper. */
+  brokerRef?: string | null;
 }
 
 export type NewPosition = Omit<Position, 'closedAt' | 'exitPrice' | 'exitReason' | 'pnl'>;

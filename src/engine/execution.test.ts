@@ -9,7 +9,7 @@ import { markReadyForExec } from '../domain/intent-commands.ts';
 import type { AnalystDecision } from '../domain/intent.ts';
 import { entryOrderId } from '../domain/order.ts';
 import type { Store } from '../domain/ports/store.ts';
-import { paperBrokerFor, variantRuntimes } from '../app/engine-for.ts';
+import { paperBrokers, variantRuntimes } from '../app/engine-for.ts';
 import { openStore } from '../store/open-store.ts';
 import { STORE_TARGETS } from '../../test/support/store-targets.ts';
 import { adoptAbandoned, executeReady, positionIdFor } from './execution.ts';
@@ -54,7 +54,7 @@ for (const target of STORE_TARGETS) {
       );
       deps = {
         store,
-        broker: paperBrokerFor(store, market, config.variants, 'bar_open'),
+        brokers: paperBrokers(store, market, config.variants, 'bar_open'),
         variants,
         market,
         instruments: config.market,
@@ -136,6 +136,7 @@ for (const target of STORE_TARGETS) {
           side: 'buy',
           purpose: 'entry',
           qty: 2.4,
+          contractSize: 1,
           intentId: intent.id,
           positionId: positionIdFor(intent.id),
         },

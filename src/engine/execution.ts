@@ -120,13 +120,14 @@ async function execute(
     );
   let plan = planFrom(reference);
   const orderId = entryOrderId(intent.id);
-  let fill: OrderResult | null = await deps.broker.findOrder(orderId);
+  const broker = deps.brokers(intent.variantId);
+  let fill: OrderResult | null = await broker.findOrder(orderId);
   if (!fill) {
     if (!plan.ok) return reject(`${plan.code}: ${plan.message}`, { plan });
     // Guard before the order: a refusal here costs nothing; after a fill it costs an unwind.
     const refusal = await entryRefusal(store, intent.variantId, intent.symbol, now);
     if (refusal) return reject(`${refusal.code}: ${refusal.message}`);
-    fill = await deps.broker.submitMarketOrder(
+    fill = await broker.submitMarketOrder(
       {
         clientOrderId: orderId,
         variantId: intent.variantId,
@@ -176,7 +177,7 @@ async function execute(
     return 'opened';
   }
   // A concurrent entry won between the guard and the insert: flatten what we bought.
-  const unwind = await deps.broker.submitMarketOrder(
+  const unwind = await broker.submitMarketOrder(
     {
       clientOrderId: exitOrderId(id),
       variantId: intent.variantId,

@@ -45,7 +45,8 @@ export async function manageOpenPositions(
         feeRate: 0,
         actor: deps.worker,
         exitFill: async (open, _reason, price, at) => {
-          const fill = await deps.broker.submitMarketOrder(
+          const broker = deps.brokers(open.variantId);
+          const fill = await broker.submitMarketOrder(
             {
               clientOrderId: exitOrderId(open.id),
               variantId: open.variantId,
@@ -61,7 +62,7 @@ export async function manageOpenPositions(
             at,
           );
           if (fill.status !== 'filled' || fill.price === null) {
-            throw new Error(`exit of ${open.id} rejected by ${deps.broker.name}: ${fill.reason}`);
+            throw new Error(`exit of ${open.id} rejected by ${broker.name}: ${fill.reason}`);
           }
           return { price: fill.price, fee: fill.fee };
         },

@@ -10,7 +10,7 @@ import type { MarketSettings } from '../config/load-config.ts';
 import { timeframeMs, type Timeframe } from '../domain/candle.ts';
 import { ENGINE_ROLES, type EngineRole } from '../domain/engine-role.ts';
 import { workerId, type EpochMs, type VariantId } from '../domain/ids.ts';
-import type { Broker } from '../domain/ports/broker.ts';
+import type { BrokerFor } from '../domain/ports/broker.ts';
 import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { Position } from '../domain/position.ts';
@@ -24,8 +24,8 @@ import type { VariantRuntime } from './variant-runtime.ts';
 
 export interface EngineOptions {
   store: Store;
-  /** The broker, bound to the store the step writes through (a transaction's, when the bar is one). */
-  brokerFor: (store: Store) => Broker;
+  /** Each variant's broker, bound to the store the step writes through (a transaction's, when the bar is one). */
+  brokersFor: (store: Store) => BrokerFor;
   /**
    * Runs each bar in one transaction: one commit (one fsync) per bar instead of one per write. For
    * replays and backtests, where the broker is the paper one; live trading with a remote broker keeps
@@ -115,7 +115,7 @@ export class TradingEngine {
   private workerDeps(store: Store, worker: 'execution' | 'positions'): TradingWorkerDeps {
     return {
       store,
-      broker: this.options.brokerFor(store),
+      brokers: this.options.brokersFor(store),
       variants: this.variants,
       market: this.options.market,
       instruments: this.options.marketSettings,

@@ -14,6 +14,7 @@ const PROTECTIVE_EXITS: ReadonlySet<ExitReason> = new Set<ExitReason>([
   'liquidation',
   'broker_close',
   'manual',
+  'compliance',
 ]);
 
 export function entryDenial(state: TradingStateRecord): Denial | null {

@@ -19,6 +19,7 @@ export const POSITION_INSERT_COLUMNS = [
   'take_profit',
   'opened_at',
   'fees',
+  'broker_ref',
 ];
 
 export function positionInsertValues(p: NewPosition): SqlValue[] {
@@ -38,6 +39,7 @@ export function positionInsertValues(p: NewPosition): SqlValue[] {
     p.takeProfit,
     p.openedAt,
     p.fees,
+    p.brokerRef ?? null,
   ];
 }
 
@@ -62,5 +64,6 @@ export function positionFromRow(row: Row): Position {
     exitReason: row.exit_reason as ExitReason | null,
     fees: row.fees as number,
     pnl: row.pnl as number | null,
+    brokerRef: (row.broker_ref as string | null) ?? null,
   };
 }

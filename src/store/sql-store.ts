@@ -32,6 +32,10 @@ import type {
   RecycleResult,
   StatusCount,
   Store,
+  StoredOrder,
+  OrderAttempt,
+  ApiCallCounts,
+  ApiCallLimits,
 } from '../domain/ports/store.ts';
 import type { NewPosition, Position, PositionClose } from '../domain/position.ts';
 import { ALL_SYMBOLS, type SymbolProtection } from '../domain/protection.ts';
@@ -40,6 +44,8 @@ import { advisoryKey } from './migrator.ts';
 import * as jobRows from './job-rows.ts';
 import * as orderRows from './order-rows.ts';
 import * as llmRows from './llm-rows.ts';
+import * as apiCallRows from './api-call-rows.ts';
+import type { StopLevels } from '../domain/ports/broker.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../domain/llm-usage.ts';
 import type { OrderRequest, OrderResult } from '../domain/order.ts';
 import type { JobRecord } from '../domain/job.ts';
@@ -650,15 +656,42 @@ export class SqlStore implements Store {
 
   // ── Orders ─────────────────────────────────────────────────────────────────────────────────────
 
-  recordOrder(
-    request: Omit<OrderRequest, 'contractSize' | 'limitHint'>,
-    result: OrderResult,
-  ): Promise<OrderResult> {
+  recordOrder(request: StoredOrder['request'], result: OrderResult): Promise<OrderResult> {
     return this.withTx((db) => orderRows.recordOrder(db, { request, result }));
   }
 
   findOrder(clientOrderId: string): Promise<OrderResult | null> {
     return orderRows.findOrder(this.db, clientOrderId);
+  }
+
+  findOrderByBrokerRef(brokerRef: string): Promise<StoredOrder | null> {
+    return orderRows.findOrderByBrokerRef(this.db, brokerRef);
+  }
+
+  variantOrders(variantId: VariantId): Promise<StoredOrder[]> {
+    return orderRows.variantOrders(this.db, variantId);
+  }
+
+  setOrderStops(clientOrderId: string, stops: StopLevels): Promise<void> {
+    return orderRows.setOrderStops(this.db, clientOrderId, stops);
+  }
+
+  recordOrderAttempt(attempt: OrderAttempt): Promise<OrderAttempt> {
+    return this.withTx((db) => orderRows.recordOrderAttempt(db, attempt));
+  }
+
+  orderAttempt(clientOrderId: string): Promise<OrderAttempt | null> {
+    return orderRows.orderAttempt(this.db, clientOrderId);
+  }
+
+  // ── Broker request budget ──────────────────────────────────────────────────────────────────────
+
+  spendApiCalls(account: string, day: string, calls: ApiCallCounts, limits: ApiCallLimits): Promise<boolean> {
+    return this.withTx((db) => apiCallRows.spendApiCalls(db, account, day, calls, limits));
+  }
+
+  apiCalls(account: string, day: string): Promise<ApiCallCounts> {
+    return apiCallRows.apiCalls(this.db, account, day);
   }
 
   // ── LLM cache and spend ────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,8 @@
 import type { DecisionRecord } from '../decision-record.ts';
 import type { JobRecord } from '../job.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../llm-usage.ts';
-import type { OrderRequest, OrderResult } from '../order.ts';
+import type { OrderRequest, OrderResult, OrderSide } from '../order.ts';
+import type { StopLevels } from './broker.ts';
 import type { ScannerHeartbeat } from '../heartbeat.ts';
 import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../ids.ts';
 import type { IntentNaturalKey, NewIntent, TradeIntent } from '../intent.ts';
@@ -78,6 +79,32 @@ export interface EquitySnapshot {
   equity: number;
   openPositions: number;
 }
+
+/** An order as stored: what was asked (without the paper-only limit hint) and what the broker answered. */
+export interface StoredOrder {
+  request: Omit<OrderRequest, 'limitHint' | 'brokerRef'>;
+  result: OrderResult;
+}
+
+/** An order written down before it is sent to a broker that keeps no client order id. */
+export interface OrderAttempt {
+  clientOrderId: string;
+  account: string;
+  variantId: VariantId;
+  symbol: string;
+  side: OrderSide;
+  qty: number;
+  sentAt: EpochMs;
+}
+
+/** A day's broker requests: every call, order / SL / TP modifications, positions opened. */
+export interface ApiCallCounts {
+  all: number;
+  modifications: number;
+  positions: number;
+}
+
+export type ApiCallLimits = { [K in keyof ApiCallCounts]: number | null };
 
 export interface Store {
   readonly dialect: DialectName;
@@ -155,11 +182,19 @@ export interface Store {
   tradingStateChanges(variantId: VariantId): Promise<TradingStateChange[]>;
 
   /** Records a broker's answer to an order, once per client order id; returns the stored answer. */
-  recordOrder(
-    request: Omit<OrderRequest, 'contractSize' | 'limitHint'>,
-    result: OrderResult,
-  ): Promise<OrderResult>;
+  recordOrder(request: StoredOrder['request'], result: OrderResult): Promise<OrderResult>;
   findOrder(clientOrderId: string): Promise<OrderResult | null>;
+  findOrderByBrokerRef(brokerRef: string): Promise<StoredOrder | null>;
+  /** A variant's orders, oldest first: the paper account is rebuilt from them. */
+  variantOrders(variantId: VariantId): Promise<StoredOrder[]>;
+  setOrderStops(clientOrderId: string, stops: StopLevels): Promise<void>;
+  /** Keeps the first attempt under a client order id; returns the stored one. */
+  recordOrderAttempt(attempt: OrderAttempt): Promise<OrderAttempt>;
+  orderAttempt(clientOrderId: string): Promise<OrderAttempt | null>;
+
+  /** Counts broker calls before they are sent if every counter stays within its limit; false if not. */
+  spendApiCalls(account: string, day: string, calls: ApiCallCounts, limits: ApiCallLimits): Promise<boolean>;
+  apiCalls(account: string, day: string): Promise<ApiCallCounts>;
 
   cachedLlmResponse(key: string): Promise<CachedLlmResponse | null>;
   /** Keeps the first answer stored under a key. */

@@ -1,5 +1,6 @@
 import { freshSchema } from '../../../test/support/postgres.ts';
 import { openStore } from '../open-store.ts';
+import { describeBrokerStoreContract } from '../broker-store.contract.ts';
 import { describeLlmStoreContract } from '../llm-store.contract.ts';
 import { describeRiskStoreContract } from '../risk-store.contract.ts';
 import { describeStoreContract, type ContractTarget } from '../store.contract.ts';
@@ -16,3 +17,4 @@ const target: ContractTarget = {
 describeStoreContract(target);
 describeRiskStoreContract(target);
 describeLlmStoreContract(target);
+describeBrokerStoreContract(target);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { openStore } from '../open-store.ts';
+import { describeBrokerStoreContract } from '../broker-store.contract.ts';
 import { describeLlmStoreContract } from '../llm-store.contract.ts';
 import { describeRiskStoreContract } from '../risk-store.contract.ts';
 import { describeStoreContract, type ContractTarget } from '../store.contract.ts';
@@ -19,3 +20,4 @@ const target: ContractTarget = {
 describeStoreContract(target);
 describeRiskStoreContract(target);
 describeLlmStoreContract(target);
+describeBrokerStoreContract(target);
