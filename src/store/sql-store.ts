@@ -47,7 +47,7 @@ import * as llmRows from './llm-rows.ts';
 import * as apiCallRows from './api-call-rows.ts';
 import type { StopLevels } from '../domain/ports/broker.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../domain/llm-usage.ts';
-import type { OrderRequest, OrderResult } from '../domain/order.ts';
+import type { OrderResult } from '../domain/order.ts';
 import type { JobRecord } from '../domain/job.ts';
 import {
   readTradingState,
