@@ -23,7 +23,7 @@ const COUNTERS: readonly Counter[] = [
 /** What entries may spend of a counter's daily limit. */
 export function entryBudget(limit: number, rules: FirmRules): number {
   const atMargin = Math.floor((limit * rules.safetyMarginPct) / 100);
-  return Math.min(atMargin, limit - rules.requests.reserve);
+  return Math.max(0, Math.min(atMargin, limit - rules.requests.reserve));
 }
 
 export const requestBudgetRule: ComplianceRule = {

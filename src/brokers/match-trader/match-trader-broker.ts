@@ -178,11 +178,12 @@ export class MatchTraderBroker implements Broker {
   ): Promise<OrderResult | null> {
     const match = await this.match(attempt, now);
     if (!match) return null;
+    const instrument = await this.instrument(order.symbol);
     return this.record(order, {
       clientOrderId: order.clientOrderId,
       status: 'filled',
       price: match.openPrice,
-      qty: order.qty,
+      qty: this.qty(attempt.symbol, attempt.qty, instrument),
       fee: 0,
       reason: '',
       at: now,
