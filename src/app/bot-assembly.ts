@@ -84,9 +84,11 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   const replay = a.mode === 'replay';
   const market = new MarketState(barMs);
   const runtimes = variantRuntimes(config, a.variants, { store: a.llmStore ?? a.store, market });
+  const brokersFor = (store: Store) =>
+    paperBrokers(store, market, a.variants, replay ? 'bar_open' : 'last_price');
   const engine = new TradingEngine({
     store: a.store,
-    brokersFor: (store) => paperBrokers(store, market, a.variants, replay ? 'bar_open' : 'last_price'),
+    brokersFor,
     barTransaction: replay,
     executeAfterDecisions: !replay,
     market,
@@ -111,6 +113,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     owner: a.owner,
     cadences: { janitor: cadence(config.engine.janitor_every), equity: cadence(config.engine.equity_every) },
     missed: replay ? 'skip' : config.engine.missed_runs,
+    brokersFor,
     ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
     ...(a.onBar ? { onBar: a.onBar } : {}),
     ...(a.onEvent ? { onEvent: a.onEvent } : {}),

@@ -9,6 +9,7 @@ import { VariantRuntime } from '../engine/variant-runtime.ts';
 import { FatalError } from '../domain/errors.ts';
 import { analystFor, type AnalystWiring } from './analyst-for.ts';
 import { riskRulesFor } from './risk-rules.ts';
+import { complianceFor } from './compliance-for.ts';
 import { scannerFor } from './scanner-for.ts';
 
 /** The named variants of the config (all of them without names); a typo is refused, never a new variant. */
@@ -41,6 +42,7 @@ export function variantRuntimes(
         riskRulesFor(variant.settings),
         scannerFor(variant, config),
         analystFor(config, variant, wiring),
+        complianceFor(variant.settings, config.file, variant.id),
       ),
   );
 }
@@ -55,7 +57,8 @@ export function paperBrokers(
   variants: readonly Variant[],
   fillAt: 'bar_open' | 'last_price',
 ): BrokerFor {
-  const price = (symbol: string) => (fillAt === 'bar_open' ? market.barOpen(symbol) : market.lastClose(symbol));
+  const price = (symbol: string) =>
+    fillAt === 'bar_open' ? market.barOpen(symbol) : market.lastClose(symbol);
   const accounts = new Map(
     variants.map((v) => [
       v.id as string,

@@ -14,8 +14,9 @@ import type {
   BrokerPosition,
   StopLevels,
 } from '../domain/ports/broker.ts';
-import type { Store, StoredOrder } from '../domain/ports/store.ts';
+import type { Store } from '../domain/ports/store.ts';
 import { RejectedError } from '../domain/errors.ts';
+import { bookOf, closedSince, move, positionOf, type OrderBook } from './order-book.ts';
 
 export interface PaperAccount {
   variantId: VariantId;
@@ -75,41 +76,12 @@ export class PaperBroker implements Broker {
   }
 
   async closedPositionsSince(since: EpochMs): Promise<BrokerClosedPosition[]> {
-    return (await this.book()).closed.filter((c) => c.closedAt >= since);
+    return closedSince(await this.book(), since);
   }
 
   /** Entries still open (by position id) and closed round trips, from the variant's filled orders. */
-  private async book(): Promise<{ open: Map<string, StoredOrder>; closed: BrokerClosedPosition[] }> {
-    const open = new Map<string, StoredOrder>();
-    const closed: BrokerClosedPosition[] = [];
-    for (const order of await this.store.variantOrders(this.paper.variantId)) {
-      const ref = order.request.positionId;
-      if (order.result.status !== 'filled' || ref === null) continue;
-      if (order.request.purpose === 'entry') {
-        open.set(ref, order);
-        continue;
-      }
-      const entry = open.get(ref);
-      if (!entry) continue;
-      open.delete(ref);
-      const position = positionOf(entry);
-      const exitPrice = order.result.price ?? position.entryPrice;
-      const gross =
-        move(position.side, position.entryPrice, exitPrice) * position.qty * entry.request.contractSize;
-      closed.push({
-        brokerRef: ref,
-        symbol: position.symbol,
-        side: position.side,
-        qty: position.qty,
-        entryPrice: position.entryPrice,
-        openedAt: position.openedAt,
-        exitPrice,
-        closedAt: order.result.at,
-        pnl: gross - entry.result.fee - order.result.fee,
-        reason: 'closed',
-      });
-    }
-    return { open, closed };
+  private async book(): Promise<OrderBook> {
+    return bookOf(await this.store.variantOrders(this.paper.variantId));
   }
 
   private fill(order: OrderRequest, now: EpochMs): OrderResult {
@@ -134,21 +106,4 @@ export class PaperBroker implements Broker {
     const fee = price * order.qty * order.contractSize * (this.paper.feePct / 100);
     return { ...base, status: 'filled', price, fee, reason: '' };
   }
-}
-
-function positionOf(entry: StoredOrder): BrokerPosition {
-  return {
-    brokerRef: entry.request.positionId ?? entry.request.clientOrderId,
-    symbol: entry.request.symbol,
-    side: entry.request.side === 'buy' ? 'long' : 'short',
-    qty: entry.result.qty,
-    entryPrice: entry.result.price ?? 0,
-    stopLoss: entry.request.stopLoss ?? null,
-    takeProfit: entry.request.takeProfit ?? null,
-    openedAt: entry.result.at,
-  };
-}
-
-function move(side: 'long' | 'short', entry: number, exit: number): number {
-  return side === 'long' ? exit - entry : entry - exit;
 }

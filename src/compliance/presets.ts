@@ -95,3 +95,8 @@ export function presetRules(name: PresetName, initialBalance: number): FirmRules
   const preset = structuredClone(PRESETS[name]);
   return { name, initialBalance, ...preset, jitter: { ...NO_JITTER } };
 }
+
+/** Every rule off (UTC days, the 85 % margin): the start of a custom rule set. */
+export function customRules(initialBalance: number): FirmRules {
+  return { name: 'custom', initialBalance, ...structuredClone(NOTHING), jitter: { ...NO_JITTER } };
+}

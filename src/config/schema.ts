@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 import { POSTURE_NAMES } from '../scanners/micro/postures.ts';
 import { AnalystSchema, checkAnalyst } from './analyst-schema.ts';
+import { BrokerSchema } from './broker-schema.ts';
+import { ComplianceSchema } from './compliance-schema.ts';
 import { EngineSchema, PaperSchema } from './engine-schema.ts';
 import {
   AccountSchema,
@@ -89,6 +91,8 @@ export const VARIANT_SECTIONS = {
   account: AccountSchema,
   paper: PaperSchema,
   analyst: AnalystSchema,
+  compliance: ComplianceSchema,
+  broker: BrokerSchema,
 } as const;
 
 /** The same sections, each filled with its defaults when absent: the base file and a resolved variant. */
@@ -100,6 +104,8 @@ const SECTIONS_WITH_DEFAULTS = {
   account: AccountSchema.prefault({}),
   paper: PaperSchema.prefault({}),
   analyst: AnalystSchema.prefault({}),
+  compliance: ComplianceSchema.prefault({}),
+  broker: BrokerSchema.prefault({}),
 } satisfies Record<keyof typeof VARIANT_SECTIONS, z.ZodType>;
 
 export const VariantSettingsSchema = z

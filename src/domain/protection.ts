@@ -7,6 +7,7 @@ export const PROTECTION_KINDS = [
   'max_drawdown',
   'low_profit',
   'manual',
+  'compliance',
 ] as const;
 export type ProtectionKind = (typeof PROTECTION_KINDS)[number];
 

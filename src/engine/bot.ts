@@ -7,8 +7,10 @@ import type { EpochMs } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { CandleBatch, MarketData } from '../domain/ports/market-data.ts';
 import type { Store } from '../domain/ports/store.ts';
-import { instrumentFor } from '../app/instrument-for.ts';
-import { positionPnl } from '../risk/close-trade.ts';
+import type { BrokerFor } from '../domain/ports/broker.ts';
+import { workerId } from '../domain/ids.ts';
+import { monitorEquity, type EquityReport } from './equity-monitor.ts';
+import type { TradingWorkerDeps } from './worker-deps.ts';
 import { parseCadence, type Cadence } from './cadence.ts';
 import type { MarketState } from './market-state.ts';
 import { Scheduler, type JobSpec, type MissedRunPolicy, type SchedulerEvent } from './scheduler.ts';
@@ -34,8 +36,14 @@ export interface BotOptions {
    * indicators and scanners, so nothing trades on a stale bar.
    */
   warmUpFirstFetch?: boolean;
+  /** Each variant's broker, bound to a store (the equity monitor reads and closes through it). */
+  brokersFor: (store: Store) => BrokerFor;
+  /** Some variant trades at a remote broker: the equity job holds no transaction across its calls. */
+  remoteBrokers?: boolean;
+  requestsToday?: TradingWorkerDeps['requestsToday'];
   onBar?: (summary: BarSummary) => void;
   onEvent?: (event: SchedulerEvent) => void;
+  onEquity?: (reports: EquityReport[]) => void;
 }
 
 export const MARKET_JOB = 'market';
@@ -125,28 +133,28 @@ export class Bot {
     await store.cleanupOldIntents(retention, now);
   }
 
-  private snapshotEquity(now: EpochMs): Promise<void> {
-    return this.options.store.transaction((store) => this.snapshot(store, now));
-  }
-
-  private async snapshot(store: Store, now: EpochMs): Promise<void> {
-    const { market, variants, marketSettings } = this.options;
-    const open = await store.openPositions();
-    for (const variant of variants) {
-      const balance = variant.rules.close.startingBalanceUsd + (await store.realizedTotal(variant.id));
-      const mine = open.filter((p) => p.variantId === variant.id);
-      const unrealized = mine.reduce((sum, p) => {
-        const price = market.lastClose(p.symbol) ?? p.entryPrice;
-        return sum + positionPnl(p, price, instrumentFor(marketSettings, p.symbol).contractSize, p.fees);
-      }, 0);
-      await store.recordEquity({
-        variantId: variant.id,
-        at: now,
-        balance: balance - mine.reduce((sum, p) => sum + p.fees, 0),
-        equity: balance + unrealized,
-        openPositions: mine.length,
-      });
-    }
+  /**
+   * Paper accounts snapshot in one transaction (one commit per run); an account at a remote broker is
+   * read outside any transaction, so no database lock is held across a network call.
+   */
+  private async snapshotEquity(now: EpochMs): Promise<void> {
+    const { store, brokersFor, remoteBrokers } = this.options;
+    const run = async (tx: Store) => {
+      const reports = await monitorEquity(
+        {
+          store: tx,
+          brokers: brokersFor(tx),
+          variants: this.options.variants,
+          market: this.options.market,
+          instruments: this.options.marketSettings,
+          worker: workerId(`${this.options.owner}:equity`),
+          ...(this.options.requestsToday ? { requestsToday: this.options.requestsToday } : {}),
+        },
+        now,
+      );
+      this.options.onEquity?.(reports);
+    };
+    await (remoteBrokers ? run(store) : store.transaction(run));
   }
 }
 

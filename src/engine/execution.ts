@@ -12,6 +12,8 @@ import { instrumentFor } from '../app/instrument-for.ts';
 import { enterAtomically, entryRefusal } from '../risk/atomic-entry.ts';
 import { planEntry, type EntryPlan } from '../risk/entry-plan.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
+import { complianceGate } from './compliance-gate.ts';
+import type { ComplianceReport } from '../compliance/guard.ts';
 
 export type ExecutionOutcome = 'opened' | 'rejected' | 'failed';
 
@@ -120,6 +122,7 @@ async function execute(
     );
   let plan = planFrom(reference);
   const orderId = entryOrderId(intent.id);
+  let compliance: ComplianceReport | null = null;
   const broker = deps.brokers(intent.variantId);
   let fill: OrderResult | null = await broker.findOrder(orderId);
   if (!fill) {
@@ -127,6 +130,26 @@ async function execute(
     // Guard before the order: a refusal here costs nothing; after a fill it costs an unwind.
     const refusal = await entryRefusal(store, intent.variantId, intent.symbol, now);
     if (refusal) return reject(`${refusal.code}: ${refusal.message}`);
+    let qty = plan.qty;
+    if (runtime.compliance) {
+      const gate = await complianceGate(
+        deps,
+        {
+          intent,
+          rules: runtime.compliance,
+          startingBalance: runtime.rules.close.startingBalanceUsd,
+          plan,
+          side: side === 'long' ? 'buy' : 'sell',
+          instrument,
+          broker,
+        },
+        now,
+      );
+      if (!gate.passed) return reject(gate.reason, { plan, compliance: gate.report });
+      qty = gate.qty;
+      compliance = gate.report;
+      if (gate.delayMs > 0 && deps.pause) await deps.pause(gate.delayMs);
+    }
     fill = await broker.submitMarketOrder(
       {
         clientOrderId: orderId,
@@ -134,10 +157,13 @@ async function execute(
         symbol: intent.symbol,
         side: side === 'long' ? 'buy' : 'sell',
         purpose: 'entry',
-        qty: plan.qty,
+        qty,
         contractSize: instrument.contractSize,
         intentId: intent.id,
         positionId: id,
+        // Where the broker keeps stops, they rest there from the first moment, in case Sigil dies.
+        stopLoss: plan.initialStop,
+        takeProfit: plan.takeProfit,
       },
       now,
     );
@@ -167,13 +193,14 @@ async function execute(
         takeProfit: plan.takeProfit,
         openedAt: now,
         fees: fill.fee,
+        brokerRef: fill.brokerRef ?? null,
       },
       cooldownHours: runtime.rules.cooldownHours,
     },
     now,
   );
   if (outcome.kind === 'opened') {
-    await markOpened(store, intent.id, worker, id, { plan, order: fill }, now);
+    await markOpened(store, intent.id, worker, id, { plan, order: fill, compliance }, now);
     return 'opened';
   }
   // A concurrent entry won between the guard and the insert: flatten what we bought.
@@ -189,6 +216,7 @@ async function execute(
       intentId: intent.id,
       positionId: id,
       limitHint: fill.price,
+      brokerRef: fill.brokerRef ?? null,
     },
     now,
   );

@@ -58,6 +58,7 @@ export async function manageOpenPositions(
               intentId: open.intentId,
               positionId: open.id,
               limitHint: price,
+              brokerRef: open.brokerRef ?? null,
             },
             at,
           );

@@ -1,6 +1,6 @@
 // Everything one variant runs with, built once from its settings: its risk rules, its scanner, its
-// analyst, and its signal-exit detectors (one per symbol, fed every candle so they are warm when a
-// position opens).
+// analyst, its prop-firm rules, and its signal-exit detectors (one per symbol, fed every candle so they
+// are warm when a position opens).
 import type { Candle } from '../domain/candle.ts';
 import type { VariantId } from '../domain/ids.ts';
 import type { Analyst } from '../domain/ports/analyst.ts';
@@ -9,6 +9,7 @@ import type { VariantSettings } from '../config/schema.ts';
 import type { RiskRules } from '../app/risk-rules.ts';
 import type { CycleScanner } from '../scanners/cycle-scanner.ts';
 import type { Signal } from '../domain/signal.ts';
+import type { FirmRules } from '../compliance/firm-rules.ts';
 import { signalExitDetector, type ExitSignalDetector } from '../risk/exit-signals.ts';
 
 export class VariantRuntime {
@@ -24,6 +25,8 @@ export class VariantRuntime {
     readonly rules: RiskRules,
     scanner: CycleScanner,
     readonly analyst: Analyst,
+    /** The prop-firm rules the variant's account trades under; null = no compliance guard. */
+    readonly compliance: FirmRules | null = null,
   ) {
     // Scanners keep streaming state; feeding one bar twice would corrupt it. The retry gets the first
     // pass's signals again, minus the symbols blocked now.

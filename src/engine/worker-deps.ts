@@ -1,9 +1,9 @@
 // What the workers that trade — execution and the position manager — work with: the store, the broker
 // bound to it, the variants, the market as last seen, the instrument grids, and who they are.
 import type { MarketSettings } from '../config/load-config.ts';
-import type { WorkerId } from '../domain/ids.ts';
+import type { EpochMs, VariantId, WorkerId } from '../domain/ids.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
-import type { Store } from '../domain/ports/store.ts';
+import type { ApiCallCounts, Store } from '../domain/ports/store.ts';
 import type { MarketState } from './market-state.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 
@@ -14,4 +14,8 @@ export interface TradingWorkerDeps {
   market: MarketState;
   instruments: Pick<MarketSettings, 'instruments'>;
   worker: WorkerId;
+  /** Today's broker requests of a variant's account, for the compliance guard; absent = none counted (paper). */
+  requestsToday?: (variantId: VariantId, now: EpochMs) => Promise<ApiCallCounts>;
+  /** Waits before an entry (the compliance rules' random delay); absent = no wait (replays and backtests). */
+  pause?: (ms: number) => Promise<void>;
 }

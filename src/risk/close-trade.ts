@@ -23,6 +23,8 @@ export interface TradeExit {
   exitFees: number;
   /** Units per quantity (FX lot: 100 000), to turn a price move into money. */
   contractSize: number;
+  /** The broker's own figure for a position it closed (swaps and commissions included); default: computed. */
+  pnl?: number;
 }
 
 export interface CloseResult {
@@ -58,7 +60,7 @@ export async function closeTrade(
       exitReason: exit.reason,
       closedAt: now,
       fees,
-      pnl: positionPnl(position, exit.exitPrice, exit.contractSize, fees),
+      pnl: exit.pnl ?? positionPnl(position, exit.exitPrice, exit.contractSize, fees),
     });
 
     const p = rules.protections;
