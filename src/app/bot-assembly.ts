@@ -114,6 +114,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     cadences: { janitor: cadence(config.engine.janitor_every), equity: cadence(config.engine.equity_every) },
     missed: replay ? 'skip' : config.engine.missed_runs,
     brokersFor,
+    equityEachBar: replay,
     ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
     ...(a.onBar ? { onBar: a.onBar } : {}),
     ...(a.onEvent ? { onEvent: a.onEvent } : {}),

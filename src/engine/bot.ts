@@ -38,6 +38,11 @@ export interface BotOptions {
   warmUpFirstFetch?: boolean;
   /** Each variant's broker, bound to a store (the equity monitor reads and closes through it). */
   brokersFor: (store: Store) => BrokerFor;
+  /**
+   * Replays: the equity monitor runs at every bar's close, right after the bar's step, so a breach is
+   * acted on at the close of the bar that caused it (a separate job could run before the bar's step).
+   */
+  equityEachBar?: boolean;
   /** Some variant trades at a remote broker: the equity job holds no transaction across its calls. */
   remoteBrokers?: boolean;
   requestsToday?: TradingWorkerDeps['requestsToday'];
@@ -85,13 +90,15 @@ export class Bot {
         missed: options.missed,
         run: (now) => this.janitor(now),
       },
-      {
+    ];
+    if (!options.equityEachBar) {
+      jobs.push({
         name: 'equity',
         cadence: parseCadence(options.cadences.equity),
         missed: options.missed,
         run: (now) => this.snapshotEquity(now),
-      },
-    ];
+      });
+    }
     this.scheduler = new Scheduler({
       store: options.store,
       clock: options.clock,
@@ -116,6 +123,7 @@ export class Bot {
 
   private async onBatch(batch: CandleBatch): Promise<void> {
     const summary = await this.options.engine.onBatch(batch);
+    if (this.options.equityEachBar) await this.snapshotEquity(summary.at);
     this.options.onBar?.(summary);
   }
 
