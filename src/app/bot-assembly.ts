@@ -17,6 +17,9 @@ import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
 import type { VariantRuntime } from '../engine/variant-runtime.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import { paperBrokers, variantRuntimes } from './engine-for.ts';
+import { remoteVariants, type RemoteAccounts } from './broker-for.ts';
+import { ConfigError } from '../config/config-error.ts';
+import type { BrokerFor } from '../domain/ports/broker.ts';
 
 export interface ReplayData {
   feed: ReplayFeed;
@@ -69,6 +72,8 @@ export interface BotAssembly {
   mode: 'replay' | 'live';
   roles?: ReadonlySet<EngineRole>;
   awaitDecisions?: (variants: readonly VariantId[], now: EpochMs) => Promise<void>;
+  /** The variants' accounts at real brokers (live only); the others trade their paper account. */
+  remote?: RemoteAccounts;
   /** Where LLM analysts keep their cache and spend ledger; default `store`. */
   llmStore?: MeteredModelOptions['store'];
   onBar?: (summary: BarSummary) => void;
@@ -84,11 +89,24 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   const replay = a.mode === 'replay';
   const market = new MarketState(barMs);
   const runtimes = variantRuntimes(config, a.variants, { store: a.llmStore ?? a.store, market });
-  const brokersFor = (store: Store) =>
-    paperBrokers(store, market, a.variants, replay ? 'bar_open' : 'last_price');
+  const live = remoteVariants(a.variants);
+  if (replay && live.length > 0) {
+    throw new ConfigError(config.file ?? 'built-in defaults', [
+      `variants.${live[0]?.id}.broker.kind: ${live[0]?.settings.broker.kind} trades a real account; replays and backtests run on paper (use sigil run --live, or broker.kind: paper)`,
+    ]);
+  }
+  const remote = a.remote;
+  const brokersFor = (store: Store): BrokerFor => {
+    const paper = paperBrokers(store, market, a.variants, replay ? 'bar_open' : 'last_price');
+    return (variantId) => remote?.byVariant.get(variantId)?.broker ?? paper(variantId);
+  };
+  const requestsToday = remote ? { requestsToday: remote.requestsToday } : {};
   const engine = new TradingEngine({
     store: a.store,
     brokersFor,
+    ...requestsToday,
+    // Live: the compliance rules' random delay before an entry is really waited.
+    ...(replay ? {} : { pause: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) }),
     barTransaction: replay,
     executeAfterDecisions: !replay,
     market,
@@ -114,6 +132,8 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     cadences: { janitor: cadence(config.engine.janitor_every), equity: cadence(config.engine.equity_every) },
     missed: replay ? 'skip' : config.engine.missed_runs,
     brokersFor,
+    ...requestsToday,
+    remoteBrokers: live.length > 0,
     equityEachBar: replay,
     ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
     ...(a.onBar ? { onBar: a.onBar } : {}),

@@ -13,6 +13,7 @@ import type { Store } from '../domain/ports/store.ts';
 import { openStore } from '../store/open-store.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { runReplay } from './replay-bot.ts';
+import { sigil } from '../../test/support/sigil-cli.ts';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -155,5 +156,28 @@ describe('a paper run under the E8 preset', () => {
     assert.equal(trades.length, 2);
     const balance = 50_000 + trades.reduce((sum, t) => sum + (t.pnl ?? 0), 0);
     assert.ok(Math.abs(balance - 45_890) < 1e-6, `balance ${balance}`);
+  });
+
+  it('sigil compliance shows the levels and the halt, as of a time in the replay', () => {
+    const run = sigil(
+      ['--config', 'sigil.yaml', '--db', url, 'compliance', '--json', '--at', '2026-01-06T05:00:00Z'],
+      dir.path,
+    );
+    assert.equal(run.code, 0, run.err);
+    const [e8] = JSON.parse(run.out) as {
+      variant: string;
+      state: string;
+      maxLossLevel: number;
+      maxActLevel: number;
+      dailyActLevel: number;
+      balance: number;
+    }[];
+    assert.equal(e8?.variant, 'e8');
+    assert.equal(e8?.state, 'halted');
+    assert.equal(e8?.maxLossLevel, 46_000);
+    assert.equal(e8?.maxActLevel, 46_600);
+    assert.ok(Math.abs((e8?.balance ?? 0) - 45_890) < 1e-6);
+    // Day 2 started (22:00 UTC) at 47 750: 5 % = 2 387.50, acted on at 85 % of it.
+    assert.ok(Math.abs((e8?.dailyActLevel ?? 0) - (47_750 - 0.85 * 2_387.5)) < 1e-6);
   });
 });

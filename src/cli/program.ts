@@ -9,6 +9,7 @@ import { registerRun } from './commands/run.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerCompliance } from './commands/compliance.ts';
 import { registerTrading } from './commands/trading.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerMigrate(program);
   registerStatus(program);
+  registerCompliance(program);
   registerIntents(program);
   registerConfig(program);
   registerData(program);

@@ -20,12 +20,15 @@ import type { TradingWorkerDeps } from './worker-deps.ts';
 import type { MarketState } from './market-state.ts';
 import { manageOpenPositions } from './position-manager.ts';
 import { runScanCycle } from './scan-cycle.ts';
+import { syncNativeStops } from './stop-sync.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 
 export interface EngineOptions {
   store: Store;
   /** Each variant's broker, bound to the store the step writes through (a transaction's, when the bar is one). */
   brokersFor: (store: Store) => BrokerFor;
+  requestsToday?: TradingWorkerDeps['requestsToday'];
+  pause?: TradingWorkerDeps['pause'];
   /**
    * Runs each bar in one transaction: one commit (one fsync) per bar instead of one per write. For
    * replays and backtests, where the broker is the paper one; live trading with a remote broker keeps
@@ -62,6 +65,9 @@ export interface BarSummary {
   closed: Position[];
   signals: number;
   decided: number;
+  /** Stops moved at the broker (native stops only), and the edits it refused. */
+  stopsMoved: number;
+  stopEditsFailed: string[];
 }
 
 export class TradingEngine {
@@ -120,6 +126,8 @@ export class TradingEngine {
       market: this.options.market,
       instruments: this.options.marketSettings,
       worker: workerId(`${this.options.processName}:${worker}`),
+      ...(this.options.requestsToday ? { requestsToday: this.options.requestsToday } : {}),
+      ...(this.options.pause ? { pause: this.options.pause } : {}),
     };
   }
 
@@ -139,6 +147,8 @@ export class TradingEngine {
       closed: [],
       signals: 0,
       decided: 0,
+      stopsMoved: 0,
+      stopEditsFailed: [],
     };
 
     for (const candle of batch.candles) market.openBar(candle);
@@ -156,8 +166,12 @@ export class TradingEngine {
       for (const variant of this.options.variants) variant.onCandle(candle);
     }
     if (this.roles.has('execution')) {
-      const managed = await manageOpenPositions(this.workerDeps(store, 'positions'), batch, closeTime);
+      const positions = this.workerDeps(store, 'positions');
+      const managed = await manageOpenPositions(positions, batch, closeTime);
       summary.closed = managed.closed;
+      const stops = await syncNativeStops(positions, this.options.variants, closeTime);
+      summary.stopsMoved = stops.moved;
+      summary.stopEditsFailed = stops.failed;
     }
 
     if (this.roles.has('scanner')) {

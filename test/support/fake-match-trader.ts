@@ -23,7 +23,23 @@ export type FakeMtRoute =
   | 'open'
   | 'edit'
   | 'close'
-  | 'closed-positions';
+  | 'closed-positions'
+  | 'candles';
+
+/** One bar loaded with loadCandles: `time` is its open time, epoch ms. */
+export interface FakeMtBar {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** The intervals the candles route accepts (the Platform API's names); anything else is a 400. */
+export const FAKE_MT_INTERVALS: readonly string[] = ['M1', 'M5', 'M15', 'M30', 'H1', 'H4', 'D1'];
+/** Bars per candles answer at most; a longer range is cut after the oldest ones, so callers must page. */
+export const FAKE_MT_CANDLES_MAX = 1000;
 
 /**
  * What the next answer(s) on a route are instead of the real one:
@@ -75,6 +91,8 @@ export interface FakeMtRequest {
   route: FakeMtRoute | 'unknown';
   method: string;
   path: string;
+  /** The query string's parameters (the candles route takes its arguments there). */
+  query: Record<string, string>;
   /** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
   body: unknown;
   /** The status answered; 0 while unanswered (a held timeout). */
@@ -153,6 +171,8 @@ export class FakeMatchTrader {
   private readonly quotes = new Map<string, Quote>();
   private readonly open = new Map<string, Omit<FakeMtPosition, 'profit'>>();
   private readonly closed: FakeMtClosed[] = [];
+  /** Bars per instrument symbol, by open time; served whatever interval is asked. */
+  private readonly bars = new Map<string, FakeMtBar[]>();
   private readonly faults = new Map<FakeMtRoute, FakeMtFault[]>();
   private readonly held = new Set<ServerResponse>();
   private counter = 0;
@@ -221,6 +241,20 @@ export class FakeMatchTrader {
     this.settle(positionId, position.volume, this.exitPrice(position), reason);
   }
 
+  /**
+   * Adds bars to an instrument's history (replacing any with the same open time). They are served as they
+   * are for every interval: the test loads bars of the timeframe its feed asks for.
+   */
+  loadCandles(symbol: string, bars: readonly FakeMtBar[]): void {
+    this.instrument(symbol);
+    const byTime = new Map((this.bars.get(symbol) ?? []).map((bar) => [bar.time, bar]));
+    for (const bar of bars) byTime.set(bar.time, { ...bar });
+    this.bars.set(
+      symbol,
+      [...byTime.values()].sort((a, b) => a.time - b.time),
+    );
+  }
+
   /** Every session token issued so far becomes invalid: the next call with one gets a 401. */
   expireSessions(): void {
     this.sessions.clear();
@@ -265,6 +299,7 @@ export class FakeMatchTrader {
       route: route ?? 'unknown',
       method,
       path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
       body: parseBody(text),
       status: 0,
       headers: flattenHeaders(request),
@@ -333,6 +368,8 @@ export class FakeMatchTrader {
         return this.closePosition(fields);
       case 'closed-positions':
         return { status: 200, body: { operations: this.closedBetween(fields.from, fields.to) } };
+      case 'candles':
+        return this.candles(new URL(request.url ?? '/', this.url).searchParams);
     }
   }
 
@@ -487,6 +524,40 @@ export class FakeMatchTrader {
     };
   }
 
+  private candles(query: URLSearchParams): Answer {
+    const symbol = query.get('symbol') ?? '';
+    const interval = query.get('interval') ?? '';
+    if (!this.instrumentList.some((i) => i.symbol === symbol)) {
+      return { status: 400, body: { errorMessage: `Unknown instrument ${symbol}` } };
+    }
+    if (!FAKE_MT_INTERVALS.includes(interval)) {
+      return { status: 400, body: { errorMessage: `Invalid interval ${interval}` } };
+    }
+    const from = toTime(query.get('from') ?? undefined);
+    const to = toTime(query.get('to') ?? undefined);
+    if (from === undefined || to === undefined) {
+      return { status: 400, body: { errorMessage: 'from and to must be ISO-8601 times' } };
+    }
+    const candles = (this.bars.get(symbol) ?? [])
+      .filter((bar) => bar.time >= from && bar.time <= to)
+      .slice(0, FAKE_MT_CANDLES_MAX)
+      // Alternate the encodings, as answers differ between deployments: prices and time as strings on
+      // every other bar (time then as ISO), so a client must accept both.
+      .map((bar, i) =>
+        i % 2 === 0
+          ? { ...bar }
+          : {
+              time: new Date(bar.time).toISOString(),
+              open: String(bar.open),
+              high: String(bar.high),
+              low: String(bar.low),
+              close: String(bar.close),
+              volume: String(bar.volume),
+            },
+      );
+    return { status: 200, body: { symbol, interval, candles } };
+  }
+
   private closedBetween(from: unknown, to: unknown): object[] {
     const start = toTime(from) ?? -Infinity;
     const end = toTime(to) ?? Infinity;
@@ -561,6 +632,7 @@ const TRADING_ROUTES: Record<string, FakeMtRoute | undefined> = {
   'POST position/edit': 'edit',
   'POST position/close': 'close',
   'POST closed-positions': 'closed-positions',
+  'GET candles': 'candles',
 };
 
 function instrumentAnswer(i: FakeMtInstrument): object {

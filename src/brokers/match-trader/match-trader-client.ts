@@ -11,6 +11,7 @@ import {
 } from '../../domain/errors.ts';
 import {
   balanceAnswer,
+  candlesAnswer,
   closedPositionsAnswer,
   instrumentsAnswer,
   loginAnswer,
@@ -19,6 +20,7 @@ import {
   refreshAnswer,
   tradeAnswer,
   type MtBalance,
+  type MtCandle,
   type MtClosedPosition,
   type MtCloseRequest,
   type MtClosedPositionsRequest,
@@ -30,7 +32,7 @@ import {
   type MtTradeAnswer,
 } from './match-trader-wire.ts';
 
-export type { MtBalance, MtClosedPosition, MtInstrument, MtPosition, MtTradeAnswer };
+export type { MtBalance, MtCandle, MtClosedPosition, MtInstrument, MtPosition, MtTradeAnswer };
 
 export type MtCallKind = 'auth' | 'read' | 'open' | 'modify' | 'close';
 
@@ -228,6 +230,20 @@ export class MatchTraderClient {
       to: new Date(to).toISOString(),
     };
     return this.trading('read', 'POST', 'closed-positions', closedPositionsAnswer, body);
+  }
+
+  /**
+   * Bars of one instrument (the broker's symbol) opening between `from` and `to` (epoch ms), oldest first,
+   * at `interval` (M1, M5, M15, M30, H1, H4, D1). The server may cap how many it sends: callers page on.
+   */
+  candles(symbol: string, interval: string, from: number, to: number): Promise<MtCandle[]> {
+    const query = new URLSearchParams({
+      symbol,
+      interval,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+    });
+    return this.trading('read', 'GET', `candles?${query.toString()}`, candlesAnswer);
   }
 
   /**

@@ -47,6 +47,16 @@ export interface MtClosedPosition {
   closeReason: string;
 }
 
+/** One bar as the candles endpoint sends it: `time` is the bar's open time, epoch ms. */
+export interface MtCandle {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
 /** The status object every trading call answers; REJECTED is a business refusal delivered with HTTP 200. */
 export interface MtTradeAnswer {
   status: 'OK' | 'REJECTED' | 'PARTIAL_SUCCESS';
@@ -220,6 +230,18 @@ export const closedPositionsAnswer: z.ZodType<MtClosedPosition[], unknown> = lis
   closedPosition,
   'operations',
 );
+
+// The candles answer is known only from one third-party fixture (domain reference §1.3), so it gets the same
+// tolerance as the rest: numbers as strings, time as ms or ISO, the list bare or under `candles`.
+const candle = z.object({
+  time: wireTime,
+  open: wireNumber,
+  high: wireNumber,
+  low: wireNumber,
+  close: wireNumber,
+  volume: wireNumber,
+});
+export const candlesAnswer: z.ZodType<MtCandle[], unknown> = listOf(candle, 'candles');
 
 export const tradeAnswer = z
   .object({
