@@ -16,6 +16,7 @@ import { MatchTraderClient } from '../brokers/match-trader/match-trader-client.t
 import { RequestBudget } from '../brokers/request-budget.ts';
 import { complianceFor } from './compliance-for.ts';
 import { instrumentFor } from './instrument-for.ts';
+import { parseCadence } from '../engine/cadence.ts';
 
 export interface RemoteAccount {
   broker: Broker;
@@ -102,6 +103,7 @@ async function remoteAccount(
       `variants.${variant.id}.broker.url: a Match-Trader account needs the broker's web origin, e.g. https://mtr.e8markets.com`,
     ]);
   }
+  checkPollingBudget(config, variant, rules?.requests.allPerDay ?? 0);
   const account = accountKey(settings) ?? 'match_trader';
   const budget = new RequestBudget(wiring.store, account, rules);
   const client = new MatchTraderClient({
@@ -125,4 +127,26 @@ async function remoteAccount(
     budget,
     matchTrader: client,
   };
+}
+
+/** Share of the daily request budget the equity monitor's polling may take; the rest trades and closes. */
+const POLLING_SHARE = 0.5;
+/** Requests of one equity poll: the balance, and the open positions (broker-side closes). */
+const REQUESTS_PER_POLL = 2;
+
+/**
+ * A firm counting every request (E8: 2 000 a day) is exhausted by polling once a minute (2 880 calls): the
+ * start is refused with the slowest cadence that fits, instead of running out of requests mid-day.
+ */
+function checkPollingBudget(config: SigilConfig, variant: Variant, allPerDay: number): void {
+  if (allPerDay <= 0) return;
+  const cadence = parseCadence(config.engine.equity_every);
+  if (!('everyMs' in cadence)) return;
+  const perDay = (REQUESTS_PER_POLL * 86_400_000) / cadence.everyMs;
+  if (perDay <= allPerDay * POLLING_SHARE) return;
+  const minutes = Math.ceil((REQUESTS_PER_POLL * 86_400_000) / (allPerDay * POLLING_SHARE) / 60_000);
+  throw new ConfigError(config.file ?? 'built-in defaults', [
+    `engine.equity_every: ${config.engine.equity_every} polls variant ${variant.id}'s Match-Trader account ` +
+      `${Math.round(perDay)} times a day, more than half of its ${allPerDay} daily requests; use ${minutes}m or slower`,
+  ]);
 }

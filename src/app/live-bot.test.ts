@@ -13,6 +13,7 @@ import { createCcxtExchange } from '../marketdata/ccxt-feed.ts';
 import { openStore } from '../store/open-store.ts';
 import { FakeBinance, type FakeBar } from '../../test/support/fake-exchange.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
+import { advanceLive, until } from '../../test/support/live-loop.ts';
 import { startLive } from './live-bot.ts';
 
 const HOUR = 3_600_000;
@@ -26,32 +27,6 @@ const HISTORY: FakeBar[] = Array.from({ length: 151 }, (_, i) => ({
   close: i === 150 ? 104 : 100,
   volume: 1,
 }));
-
-/** Waits until the scheduler's live loop is asleep on the simulated clock again. */
-async function settle(clock: SimClock): Promise<void> {
-  for (let i = 0; i < 4_000; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    if (clock.pendingTimers() > 0) return;
-  }
-  assert.fail('the live loop never went back to sleep');
-}
-
-/** Moves the clock in small steps, letting the live loop wake, work and sleep at each. */
-async function advanceLive(clock: SimClock, target: number, stepMs = 10_000): Promise<void> {
-  while (clock.now() < target) {
-    await settle(clock);
-    clock.advanceTo(Math.min(target, clock.now() + stepMs));
-  }
-  await settle(clock);
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('sigil run --live on a fake exchange', () => {
   const dir = tempDir('sigil-live-bot-');

@@ -1,7 +1,9 @@
-// `sigil run --live`: paper trading on real market data. Closed candles are polled from an exchange
-// through ccxt (public data, no keys), the scheduler runs on the given clock (the system clock in
-// production), orders fill on the paper broker at the last price, and the store is the configured one.
-// The first fetch brings `market.warmup_bars` of history that only warms the indicators.
+// `sigil run --live`: trading on real market data. Closed candles are polled from an exchange through
+// ccxt (public data, no keys) or from the Match-Trader account the variants trade; the scheduler runs on
+// the given clock (the system clock in production); each variant's orders go to its broker — its paper
+// account at the last price, or the exchange or prop-firm account of its `broker` section — and the
+// store is the configured one. The first fetch brings `market.warmup_bars` of history that only warms
+// the indicators.
 import type { Exchange } from 'ccxt';
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -12,6 +14,9 @@ import { CcxtCandleFeed, createCcxtExchange } from '../marketdata/ccxt-feed.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import { assembleBot } from './bot-assembly.ts';
+import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
+import { MatchTraderCandleFeed } from '../marketdata/match-trader-feed.ts';
+import type { MarketData } from '../domain/ports/market-data.ts';
 
 export interface LiveRunOptions {
   store: Store;
@@ -20,6 +25,8 @@ export interface LiveRunOptions {
   /** Default: a public ccxt client of `market.exchange`, at `market.exchange_url` if set. */
   exchange?: Exchange;
   clock: Clock;
+  /** Where broker credentials are read from; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
   onBar?: (summary: BarSummary) => void;
   onEvent?: (event: SchedulerEvent) => void;
 }
@@ -34,22 +41,15 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
   const { store, config, variants, clock } = options;
   if (config.market.symbols.length === 0) {
     throw new ConfigError(config.file ?? 'built-in defaults', [
-      'market.symbols: sigil run --live needs the exchange symbols to trade, e.g. [BTC/USDT, ETH/USDT]',
+      'market.symbols: sigil run --live needs the symbols to trade, e.g. [BTC/USDT, ETH/USDT] or [EURUSD]',
     ]);
   }
-  const barMs = timeframeMs(config.market.timeframe);
-  const exchange =
-    options.exchange ??
-    (await createCcxtExchange(config.market.exchange, {
-      ...(config.market.exchange_url ? { apiUrl: config.market.exchange_url } : {}),
-    }));
-  const feed = new CcxtCandleFeed({
-    exchange,
-    symbols: config.market.symbols,
-    timeframe: config.market.timeframe,
+  const remote = await remoteAccounts(config, variants, {
+    store,
     clock,
-    since: Math.floor(clock.now() / barMs) * barMs - config.market.warmup_bars * barMs,
+    ...(options.env ? { env: options.env } : {}),
   });
+  const feed = await liveFeed(options, remote);
   const { bot } = assembleBot({
     store,
     config,
@@ -58,10 +58,46 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     feed,
     owner: 'live',
     mode: 'live',
+    remote,
     ...(options.onBar ? { onBar: options.onBar } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   await bot.scheduler.start();
   const done = bot.scheduler.run();
   return { done, stop: () => bot.scheduler.stop() };
+}
+
+/** Closed candles from the exchange's public API, or from the Match-Trader account the variants trade. */
+async function liveFeed(options: LiveRunOptions, remote: RemoteAccounts): Promise<MarketData> {
+  const { config, clock } = options;
+  const barMs = timeframeMs(config.market.timeframe);
+  const since = Math.floor(clock.now() / barMs) * barMs - config.market.warmup_bars * barMs;
+  if (config.market.feed === 'match_trader') {
+    const client = [...remote.byVariant.values()].find((account) => account.matchTrader)?.matchTrader;
+    if (!client) {
+      throw new ConfigError(config.file ?? 'built-in defaults', [
+        'market.feed: match_trader reads candles through a Match-Trader account; no variant has broker.kind: match_trader',
+      ]);
+    }
+    return new MatchTraderCandleFeed({
+      client,
+      symbols: config.market.symbols,
+      timeframe: config.market.timeframe,
+      clock,
+      since,
+      calendar: config.market.calendar,
+    });
+  }
+  const exchange =
+    options.exchange ??
+    (await createCcxtExchange(config.market.exchange, {
+      ...(config.market.exchange_url ? { apiUrl: config.market.exchange_url } : {}),
+    }));
+  return new CcxtCandleFeed({
+    exchange,
+    symbols: config.market.symbols,
+    timeframe: config.market.timeframe,
+    clock,
+    since,
+  });
 }

@@ -160,6 +160,7 @@ variants:
         symbols: [],
         calendar: 'continuous',
         instruments: {},
+        feed: 'ccxt',
         exchange: 'binance',
         warmup_bars: 100,
       },

@@ -31,6 +31,8 @@ export interface MarketSettings {
   calendar: MarketCalendar;
   /** Per-symbol grids; '*' is the default (see instrumentFor in app/). */
   instruments: Record<string, Partial<InstrumentConfig>>;
+  /** sigil run --live: where closed candles come from. */
+  feed: 'ccxt' | 'match_trader';
   exchange: string;
   exchange_url?: string | undefined;
   warmup_bars: number;

@@ -179,6 +179,12 @@ const MarketSchema = z.strictObject({
     .record(z.string().min(1), InstrumentSchema.partial())
     .default({})
     .describe("Price and quantity grids per symbol; '*' sets the default for every symbol (docs/risk.md)."),
+  feed: z
+    .enum(['ccxt', 'match_trader'])
+    .default('ccxt')
+    .describe(
+      "sigil run --live: candles from a ccxt exchange's public API, or from the variants' Match-Trader account (FX).",
+    ),
   exchange: z
     .string()
     .min(1)
