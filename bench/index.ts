@@ -11,6 +11,7 @@ import { rankingBench } from './ranking.ts';
 import { atomicEntryBench, riskPureBench } from './risk.ts';
 import { backtestBench } from './backtest.ts';
 import { analystBench } from './analyst.ts';
+import { brokerBench, guardBench } from './compliance.ts';
 
 const SECONDS = Number(process.env.SIGIL_BENCH_SECONDS ?? 5);
 const BATCH = Number(process.env.SIGIL_BENCH_BATCH ?? 200);
@@ -88,13 +89,14 @@ async function lifecycleBench(
 }
 
 // Market data and scanners first: they are quick and need the machine to themselves.
-const scannerFigures = [...indicatorBench(), ...rankingBench(), ...riskPureBench()];
+const scannerFigures = [...indicatorBench(), ...rankingBench(), ...riskPureBench(), ...guardBench(2)];
 for (const figure of scannerFigures) console.log(JSON.stringify(figure));
 
 const entryFigures = [
   ...(await atomicEntryBench(SECONDS)),
   ...(await backtestBench(2)),
   ...(await analystBench()),
+  ...(await brokerBench(200)),
 ];
 for (const figure of entryFigures) console.log(JSON.stringify(figure));
 scannerFigures.push(...entryFigures);

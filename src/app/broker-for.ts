@@ -20,7 +20,8 @@ import { parseCadence } from '../engine/cadence.ts';
 
 export interface RemoteAccount {
   broker: Broker;
-  /** Counts the account's requests; every call of a Match-Trader account goes through it. */
+  /** Counts the account's requests: every call of a Match-Trader account goes through it; a ccxt account's
+   *  calls are paced by ccxt's rate limiter instead (exchanges limit per minute, not per day). */
   budget: RequestBudget;
   /** The Match-Trader connection, when it is one: the live feed reads its candles through it. */
   matchTrader: MatchTraderClient | null;

@@ -259,7 +259,7 @@ describe('Match-Trader request budget', () => {
     const r = await rig({ allPerDay: 20 });
     try {
       const fills = [];
-      for (let i = 0; i < 6; i++) fills.push(await r.broker.submitMarketOrder(buy(), r.clock.now));
+      for (let i = 0; i < 10; i++) fills.push(await r.broker.submitMarketOrder(buy(), r.clock.now));
       const refused = fills.filter((f) => f.status === 'rejected');
       assert.ok(refused.length > 0, 'the budget ran out');
       assert.match(refused[0]?.reason ?? '', /request budget/);

@@ -206,17 +206,20 @@ export class MatchTraderBroker implements Broker {
       p.side === side &&
       Math.abs(p.volume - attempt.qty) < 1e-9 &&
       p.openTime >= from;
-    const open = (await this.options.client.openPositions()).filter(fits);
+    const unclaimed = async (candidates: { id: string; openPrice: number; openTime: number }[]) => {
+      for (const candidate of [...candidates].sort((a, b) => a.openTime - b.openTime)) {
+        if (!(await this.options.store.findOrderByBrokerRef(candidate.id))) return candidate;
+      }
+      return null;
+    };
+    const open = await unclaimed((await this.options.client.openPositions()).filter(fits));
+    if (open) return { id: open.id, openPrice: open.openPrice, openTime: open.openTime };
+    // Only when it is not open: its stop may have closed it already. Every request counts against the
+    // firm's daily budget, so the closed list is not read on the usual path.
     const closed = (await this.options.client.closedPositions(from, now + this.skew))
       .filter(fits)
       .map((c) => ({ id: c.positionId, openPrice: c.openPrice, openTime: c.openTime }));
-    const candidates = [...open, ...closed].sort((a, b) => a.openTime - b.openTime);
-    for (const candidate of candidates) {
-      if (!(await this.options.store.findOrderByBrokerRef(candidate.id))) {
-        return { id: candidate.id, openPrice: candidate.openPrice, openTime: candidate.openTime };
-      }
-    }
-    return null;
+    return unclaimed(closed);
   }
 
   // ── Exits ──────────────────────────────────────────────────────────────────────────────────────
