@@ -1,6 +1,7 @@
 // An order as Sigil sends it and a broker answers it. The client order id is derived, never random:
 // `<intent id>:entry` or `<position id>:exit`, so a retry after a crash asks for the same order again.
 import type { EpochMs, IntentId, PositionId, VariantId } from './ids.ts';
+import type { Position } from './position.ts';
 
 export type OrderSide = 'buy' | 'sell';
 export type OrderPurpose = 'entry' | 'exit';
@@ -44,4 +45,41 @@ export function entryOrderId(intentId: IntentId): string {
 
 export function exitOrderId(positionId: PositionId): string {
   return `${positionId}:exit`;
+}
+
+/** A broker's refusal of an order, as recorded: no fill, no fee. */
+export function rejectedOrder(
+  order: Pick<OrderRequest, 'clientOrderId' | 'qty'>,
+  now: EpochMs,
+  reason: string,
+): OrderResult {
+  return {
+    clientOrderId: order.clientOrderId,
+    status: 'rejected',
+    price: null,
+    qty: order.qty,
+    fee: 0,
+    reason,
+    at: now,
+  };
+}
+
+/**
+ * The market order that closes a position, under its derived client order id and naming the broker's
+ * position. `limitHint` is the price the exit rules decided (paper fills there; real brokers ignore it).
+ */
+export function exitOrderFor(position: Position, contractSize: number, limitHint?: number): OrderRequest {
+  return {
+    clientOrderId: exitOrderId(position.id),
+    variantId: position.variantId,
+    symbol: position.symbol,
+    side: position.side === 'long' ? 'sell' : 'buy',
+    purpose: 'exit',
+    qty: position.qty,
+    contractSize,
+    intentId: position.intentId,
+    positionId: position.id,
+    brokerRef: position.brokerRef ?? null,
+    ...(limitHint === undefined ? {} : { limitHint }),
+  };
 }

@@ -5,7 +5,7 @@
 // trading-state audit trail, and each closed position with the reason `compliance`.
 import type { EpochMs } from '../domain/ids.ts';
 import { markClosed } from '../domain/intent-commands.ts';
-import { exitOrderId } from '../domain/order.ts';
+import { exitOrderFor } from '../domain/order.ts';
 import type { Broker } from '../domain/ports/broker.ts';
 import { ALL_SYMBOLS } from '../domain/protection.ts';
 import type { Position } from '../domain/position.ts';
@@ -73,21 +73,11 @@ async function flatten(
   for (const position of await deps.store.openPositions(runtime.id)) {
     const instrument = instrumentFor(deps.instruments, position.symbol);
     const fill = await broker.submitMarketOrder(
-      {
-        clientOrderId: exitOrderId(position.id),
-        variantId: position.variantId,
-        symbol: position.symbol,
-        side: position.side === 'long' ? 'sell' : 'buy',
-        purpose: 'exit',
-        qty: position.qty,
-        contractSize: instrument.contractSize,
-        intentId: position.intentId,
-        positionId: position.id,
-        brokerRef: position.brokerRef ?? null,
-        ...(broker.name === 'paper'
-          ? { limitHint: deps.market.lastClose(position.symbol) ?? position.entryPrice }
-          : {}),
-      },
+      exitOrderFor(
+        position,
+        instrument.contractSize,
+        broker.name === 'paper' ? (deps.market.lastClose(position.symbol) ?? position.entryPrice) : undefined,
+      ),
       now,
     );
     if (fill.status !== 'filled' || fill.price === null) {

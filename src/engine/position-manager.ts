@@ -4,7 +4,7 @@
 import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import { markClosed } from '../domain/intent-commands.ts';
-import { exitOrderId } from '../domain/order.ts';
+import { exitOrderFor } from '../domain/order.ts';
 import type { Position } from '../domain/position.ts';
 import { instrumentFor } from '../app/instrument-for.ts';
 import { exitRulesFor } from '../app/risk-rules.ts';
@@ -46,22 +46,7 @@ export async function manageOpenPositions(
         actor: deps.worker,
         exitFill: async (open, _reason, price, at) => {
           const broker = deps.brokers(open.variantId);
-          const fill = await broker.submitMarketOrder(
-            {
-              clientOrderId: exitOrderId(open.id),
-              variantId: open.variantId,
-              symbol: open.symbol,
-              side: open.side === 'long' ? 'sell' : 'buy',
-              purpose: 'exit',
-              qty: open.qty,
-              contractSize: instrument.contractSize,
-              intentId: open.intentId,
-              positionId: open.id,
-              limitHint: price,
-              brokerRef: open.brokerRef ?? null,
-            },
-            at,
-          );
+          const fill = await broker.submitMarketOrder(exitOrderFor(open, instrument.contractSize, price), at);
           if (fill.status !== 'filled' || fill.price === null) {
             throw new Error(`exit of ${open.id} rejected by ${broker.name}: ${fill.reason}`);
           }

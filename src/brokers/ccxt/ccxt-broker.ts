@@ -11,7 +11,7 @@ import {
   type SigilError,
 } from '../../domain/errors.ts';
 import { intentId, positionId, type EpochMs, type VariantId } from '../../domain/ids.ts';
-import type { OrderRequest, OrderResult } from '../../domain/order.ts';
+import { rejectedOrder, type OrderRequest, type OrderResult } from '../../domain/order.ts';
 import type {
   Broker,
   BrokerAccount,
@@ -86,10 +86,10 @@ export class CcxtBroker implements Broker {
     } catch (error) {
       // An unknown symbol, an amount under the lot step: ccxt refuses before anything is sent.
       if (!(await isExchangeRefusal(error))) throw await this.readFailure(error, 'market');
-      return this.record(order, rejected(order, now, `${this.name}: ${this.redact.message(error)}`));
+      return this.record(order, rejectedOrder(order, now, `${this.name}: ${this.redact.message(error)}`));
     }
     if (!(amount > 0)) {
-      return this.record(order, rejected(order, now, `${this.name}: ${order.qty} rounds to no amount`));
+      return this.record(order, rejectedOrder(order, now, `${this.name}: ${order.qty} rounds to no amount`));
     }
     // Written before the request: if the answer is lost, findOrder knows where to look.
     await this.store.recordOrderAttempt({
@@ -196,7 +196,7 @@ export class CcxtBroker implements Broker {
     const cause = this.redact.error(error);
     const id = order.clientOrderId;
     if (failure === 'rejected') {
-      return this.record(order, rejected(order, now, `${this.name} refused ${id}: ${message}`));
+      return this.record(order, rejectedOrder(order, now, `${this.name} refused ${id}: ${message}`));
     }
     if (failure === 'fatal') {
       throw new FatalError('exchange_access_denied', `${this.name} refused ${id}: ${message}`, { cause });
@@ -220,7 +220,7 @@ export class CcxtBroker implements Broker {
       );
     }
     if (failure === 'refused_unlisted') {
-      return this.record(order, rejected(order, now, `${this.name} refused ${id}: ${message}`));
+      return this.record(order, rejectedOrder(order, now, `${this.name} refused ${id}: ${message}`));
     }
     throw new UnknownOutcomeError(
       'not_found_on_read_back',
@@ -253,7 +253,11 @@ export class CcxtBroker implements Broker {
     if (state === 'unfilled') {
       return this.record(
         request,
-        rejected(request, at, `${this.name} ${placed.status ?? 'closed'} ${request.clientOrderId} unfilled`),
+        rejectedOrder(
+          request,
+          at,
+          `${this.name} ${placed.status ?? 'closed'} ${request.clientOrderId} unfilled`,
+        ),
       );
     }
     const qty = placed.filled ?? 0;
@@ -409,18 +413,6 @@ function feeList(x: { fee?: Fee; fees?: Fee[] }): { currency?: string; cost: num
 
 function positive(value: number | undefined | null): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
-}
-
-function rejected(order: OrderRequest, now: EpochMs, reason: string): OrderResult {
-  return {
-    clientOrderId: order.clientOrderId,
-    status: 'rejected',
-    price: null,
-    qty: order.qty,
-    fee: 0,
-    reason,
-    at: now,
-  };
 }
 
 /**

@@ -5,7 +5,7 @@
 // Nothing is sent again before that read-back says the first one did not arrive.
 import { RejectedError, UnknownOutcomeError } from '../../domain/errors.ts';
 import type { EpochMs } from '../../domain/ids.ts';
-import type { OrderRequest, OrderResult } from '../../domain/order.ts';
+import { rejectedOrder, type OrderRequest, type OrderResult } from '../../domain/order.ts';
 import type {
   Broker,
   BrokerAccount,
@@ -104,7 +104,7 @@ export class MatchTraderBroker implements Broker {
     const instrument = await this.instrument(order.symbol);
     const volume = this.lots(order.symbol, order.qty, instrument);
     if (volume < instrument.volumeMin || volume > instrument.volumeMax) {
-      return this.record(order, rejected(order, now, volumeRefusal(order, volume, instrument)));
+      return this.record(order, rejectedOrder(order, now, volumeRefusal(order, volume, instrument)));
     }
     // Written before the request: if the answer is lost, this is what the read-back matches.
     const attempt = await this.options.store.recordOrderAttempt({
@@ -127,7 +127,7 @@ export class MatchTraderBroker implements Broker {
       });
     } catch (error) {
       // Refused before it was sent (the request budget): the intent is rejected, not failed.
-      if (error instanceof RejectedError) return this.record(order, rejected(order, now, error.message));
+      if (error instanceof RejectedError) return this.record(order, rejectedOrder(order, now, error.message));
       if (!(error instanceof UnknownOutcomeError)) throw error;
       const found = await this.readBack(order, attempt, now);
       if (found) return found;
@@ -139,7 +139,7 @@ export class MatchTraderBroker implements Broker {
     }
     if (answer.status === 'REJECTED') {
       const why = answer.errorMessage ?? answer.nativeCode ?? 'no reason given';
-      return this.record(order, rejected(order, now, `Match-Trader rejected the order: ${why}`));
+      return this.record(order, rejectedOrder(order, now, `Match-Trader rejected the order: ${why}`));
     }
     const found = await this.readBack(order, attempt, now);
     if (found) return found;
@@ -229,7 +229,7 @@ export class MatchTraderBroker implements Broker {
     if (!ref) {
       return this.record(
         order,
-        rejected(order, now, 'an exit on Match-Trader must name the broker position'),
+        rejectedOrder(order, now, 'an exit on Match-Trader must name the broker position'),
       );
     }
     const instrument = await this.instrument(order.symbol);
@@ -254,7 +254,7 @@ export class MatchTraderBroker implements Broker {
     if (closed) return this.record(order, closedResult(order, closed, now));
     const why = answer.errorMessage ?? answer.nativeCode ?? 'no close listed';
     if (answer.status === 'REJECTED') {
-      return this.record(order, rejected(order, now, `Match-Trader refused to close ${ref}: ${why}`));
+      return this.record(order, rejectedOrder(order, now, `Match-Trader refused to close ${ref}: ${why}`));
     }
     throw new UnknownOutcomeError(
       'close_not_listed',
@@ -354,18 +354,6 @@ function closeReason(reason: string): BrokerCloseReason {
   if (r.includes('STOP_OUT') || r.includes('LIQUIDATION') || r.includes('MARGIN')) return 'liquidation';
   if (r.includes('MANUAL') || r.includes('CLIENT')) return 'manual';
   return 'closed';
-}
-
-function rejected(order: OrderRequest, now: EpochMs, reason: string): OrderResult {
-  return {
-    clientOrderId: order.clientOrderId,
-    status: 'rejected',
-    price: null,
-    qty: order.qty,
-    fee: 0,
-    reason,
-    at: now,
-  };
 }
 
 function closedResult(order: OrderRequest, closed: MtClosedPosition, now: EpochMs): OrderResult {
