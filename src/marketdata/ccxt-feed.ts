@@ -1,25 +1,24 @@
-// Live candles from an exchange, polled through ccxt. Each call to `closedSince(now)` pages forward from
-// the last delivered bar of every symbol, checks every row, and hands over only bars that have closed —
-// the same contract as the replay feed, so scanners cannot tell live from backtest.
+// Live candles from an exchange, polled through ccxt: how a page is asked for and read, and which ccxt
+// errors are retried. Paging from each symbol's last delivered bar, the row checks and the handing over of
+// closed bars only are polled-feed.ts's — the same contract as the replay feed, so scanners cannot tell
+// live from backtest.
 import type * as Ccxt from 'ccxt';
 import type { Exchange, OHLCV } from 'ccxt';
-import type { Candle, CandleGap, Timeframe } from '../domain/candle.ts';
-import { timeframeMs } from '../domain/candle.ts';
+import type { CandleGap, Timeframe } from '../domain/candle.ts';
 import { describeError, FatalError, isSigilError, RejectedError, RetryableError } from '../domain/errors.ts';
 import type { SigilError } from '../domain/errors.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { CandleBatch, MarketData } from '../domain/ports/market-data.ts';
-import { barProblem, byTimeThenSymbol } from './candle-checks.ts';
 import { CandleDataError } from './candle-data-error.ts';
-import { findGaps } from './gaps.ts';
-
-export interface RetryPolicy {
-  /** Tries per request, the first included. */
-  attempts: number;
-  /** Wait before the second try; doubled before each further one. */
-  baseDelayMs: number;
-}
+import {
+  DEFAULT_RETRY,
+  PolledCandles,
+  withRetry,
+  type Page,
+  type RawBar,
+  type RetryPolicy,
+} from './polled-feed.ts';
 
 export interface CcxtCandleFeedOptions {
   exchange: Exchange;
@@ -34,7 +33,6 @@ export interface CcxtCandleFeedOptions {
   pageSize?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1_000 };
 const DEFAULT_PAGE_SIZE = 500;
 
 export class CcxtCandleFeed implements MarketData {
@@ -42,13 +40,9 @@ export class CcxtCandleFeed implements MarketData {
   readonly symbols: readonly string[];
   private readonly exchange: Exchange;
   private readonly clock: Clock;
-  private readonly since: EpochMs;
   private readonly retry: RetryPolicy;
   private readonly pageSize: number;
-  private readonly barMs: number;
-  /** The newest bar delivered per symbol: the cursor the next fetch starts after. */
-  private readonly lastDelivered = new Map<string, Candle>();
-  private readonly found: CandleGap[] = [];
+  private readonly polled: PolledCandles;
 
   constructor(options: CcxtCandleFeedOptions) {
     const { exchange, timeframe } = options;
@@ -66,44 +60,39 @@ export class CcxtCandleFeed implements MarketData {
     this.timeframe = timeframe;
     this.symbols = [...options.symbols];
     this.clock = options.clock;
-    this.since = options.since;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    this.barMs = timeframeMs(timeframe);
+    // Crypto trades around the clock, so every missing bar is a gap.
+    this.polled = new PolledCandles({
+      symbols: this.symbols,
+      timeframe,
+      since: options.since,
+      calendar: 'continuous',
+    });
   }
 
-  async closedSince(now: EpochMs): Promise<CandleBatch[]> {
-    const fresh: Candle[][] = [];
-    for (const symbol of this.symbols) fresh.push(await this.fetchClosed(symbol, now));
-    // Cursors move only once every symbol has been fetched: if one fails, the next call fetches the
-    // others' bars again instead of losing them, and nothing was handed over twice.
-    for (const candles of fresh) this.commit(candles);
-    return toBatches(fresh.flat());
+  closedSince(now: EpochMs): Promise<CandleBatch[]> {
+    return this.polled.closedSince(now, (symbol, from) => this.page(symbol, from));
   }
 
   gaps(): readonly CandleGap[] {
-    return this.found;
+    return this.polled.gaps();
   }
 
-  /** Closed bars of one symbol after its cursor, following `since` page by page until caught up. */
-  private async fetchClosed(symbol: string, now: EpochMs): Promise<Candle[]> {
-    const closed: Candle[] = [];
-    let previous = this.lastDelivered.get(symbol);
-    let from = previous ? previous.time + this.barMs : this.since;
-    // Stop before asking for a bar that cannot have closed yet.
-    while (from + this.barMs <= now) {
-      const page = await this.withRetry(symbol, () => this.fetchPage(symbol, from));
-      const candles = checkedCandles(page, symbol, previous, this.source(symbol));
-      const last = candles.at(-1);
-      if (last === undefined) break;
-      const done = candles.filter((candle) => candle.time + this.barMs <= now);
-      closed.push(...done);
-      // A bar still open (or opening after `now`) means the exchange has nothing closed beyond it.
-      if (done.length < candles.length) break;
-      previous = last;
-      from = last.time + this.barMs;
-    }
-    return closed;
+  /**
+   * One page of `symbol` from `from` on; an empty one means the exchange is caught up. Failures are retried
+   * on the injected clock; the spacing of the requests themselves is left to ccxt's own rate limiter
+   * (enableRateLimit).
+   */
+  private async page(symbol: string, from: EpochMs): Promise<Page> {
+    const source = this.source(symbol);
+    const rows = await withRetry(() => this.fetchPage(symbol, from), {
+      retry: this.retry,
+      clock: this.clock,
+      classify: (error) => fromCcxtError(error, source),
+      gaveUp: `${source}: no candles`,
+    });
+    return { bars: rows.map(rawBar), source };
   }
 
   private async fetchPage(symbol: string, from: EpochMs): Promise<OHLCV[]> {
@@ -136,105 +125,14 @@ export class CcxtCandleFeed implements MarketData {
     }
   }
 
-  private async withRetry<T>(symbol: string, request: () => Promise<T>): Promise<T> {
-    const { attempts, baseDelayMs } = this.retry;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await request();
-      } catch (error) {
-        const failure = await fromCcxtError(error, this.source(symbol));
-        if (failure.kind !== 'retryable') throw failure;
-        if (attempt >= attempts) {
-          throw new RetryableError(
-            'market_data_unavailable',
-            `${this.source(symbol)}: no candles after ${attempts} attempts: ${describeError(error)}`,
-            { cause: error },
-          );
-        }
-        // Backoff runs on the injected clock so tests and simulations do not wait in real time; the spacing
-        // of the requests themselves is left to ccxt's own rate limiter (enableRateLimit).
-        await this.clock.sleep(baseDelayMs * 2 ** (attempt - 1));
-      }
-    }
-  }
-
-  private commit(candles: readonly Candle[]): void {
-    const first = candles[0];
-    const last = candles.at(-1);
-    if (first === undefined || last === undefined) return;
-    const previous = this.lastDelivered.get(first.symbol);
-    this.found.push(...findGaps(previous ? [previous, ...candles] : candles, this.barMs, 'continuous'));
-    this.lastDelivered.set(first.symbol, last);
-  }
-
   private source(symbol: string): string {
     return `ccxt:${this.exchange.id} ${symbol}`;
   }
 }
 
-/**
- * Turns one page of ccxt rows into candles, refusing the first bad row with the symbol and its time:
- * nothing trades on bad data. Times must rise strictly, across pages too.
- */
-function checkedCandles(
-  rows: readonly OHLCV[],
-  symbol: string,
-  previous: Candle | undefined,
-  source: string,
-): Candle[] {
-  const candles: Candle[] = [];
-  let before = previous;
-  for (const row of rows) {
-    const candle = checkedCandle(row, symbol, before, source);
-    candles.push(candle);
-    before = candle;
-  }
-  return candles;
-}
-
-function checkedCandle(row: OHLCV, symbol: string, previous: Candle | undefined, source: string): Candle {
-  const [time, open, high, low, close, volume] = row;
-  if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0) {
-    const where = previous ? `after ${new Date(previous.time).toISOString()}` : null;
-    throw new CandleDataError(source, where, `open time ${String(time)} is not a timestamp in milliseconds`);
-  }
-  const at = new Date(time).toISOString();
-  const finite = (name: string, value: number | undefined): number => {
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-    throw new CandleDataError(source, at, `${name} ${String(value)} is not a finite number`);
-  };
-  const candle: Candle = {
-    symbol,
-    time,
-    open: finite('open', open),
-    high: finite('high', high),
-    low: finite('low', low),
-    close: finite('close', close),
-    volume: finite('volume', volume),
-  };
-  const problem = barProblem(candle);
-  if (problem) throw new CandleDataError(source, at, problem);
-  if (previous && time <= previous.time) {
-    const problem = time === previous.time ? 'repeats' : 'comes before';
-    throw new CandleDataError(
-      source,
-      at,
-      `the bar ${problem} the previous bar's open time ${new Date(previous.time).toISOString()}`,
-    );
-  }
-  return candle;
-}
-
-/** Groups by open time, oldest first; within a time, by symbol — the replay feed's order. */
-function toBatches(candles: readonly Candle[]): CandleBatch[] {
-  const sorted = [...candles].sort(byTimeThenSymbol);
-  const batches: CandleBatch[] = [];
-  for (const candle of sorted) {
-    const last = batches.at(-1);
-    if (last && last.time === candle.time) last.candles.push(candle);
-    else batches.push({ time: candle.time, candles: [candle] });
-  }
-  return batches;
+/** A ccxt row `[time, open, high, low, close, volume]`, each field possibly missing, named for the checks. */
+function rawBar([time, open, high, low, close, volume]: OHLCV): RawBar {
+  return { time, open, high, low, close, volume };
 }
 
 /**
