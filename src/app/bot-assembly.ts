@@ -108,6 +108,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     // Live: the compliance rules' random delay before an entry is really waited.
     ...(replay ? {} : { pause: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) }),
     barTransaction: replay,
+    equityEachBar: replay,
     executeAfterDecisions: !replay,
     market,
     variants: runtimes,

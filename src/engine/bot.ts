@@ -38,10 +38,7 @@ export interface BotOptions {
   warmUpFirstFetch?: boolean;
   /** Each variant's broker, bound to a store (the equity monitor reads and closes through it). */
   brokersFor: (store: Store) => BrokerFor;
-  /**
-   * Replays: the equity monitor runs at every bar's close, right after the bar's step, so a breach is
-   * acted on at the close of the bar that caused it (a separate job could run before the bar's step).
-   */
+  /** Replays: the engine runs the equity monitor at every bar's close, so there is no equity job. */
   equityEachBar?: boolean;
   /** Some variant trades at a remote broker: the equity job holds no transaction across its calls. */
   remoteBrokers?: boolean;
@@ -123,7 +120,7 @@ export class Bot {
 
   private async onBatch(batch: CandleBatch): Promise<void> {
     const summary = await this.options.engine.onBatch(batch);
-    if (this.options.equityEachBar) await this.snapshotEquity(summary.at);
+    if (this.options.equityEachBar) this.options.onEquity?.(summary.equity);
     this.options.onBar?.(summary);
   }
 

@@ -21,6 +21,7 @@ import type { MarketState } from './market-state.ts';
 import { manageOpenPositions } from './position-manager.ts';
 import { runScanCycle } from './scan-cycle.ts';
 import { syncNativeStops } from './stop-sync.ts';
+import { monitorEquity, type EquityReport } from './equity-monitor.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 
 export interface EngineOptions {
@@ -29,6 +30,11 @@ export interface EngineOptions {
   brokersFor: (store: Store) => BrokerFor;
   requestsToday?: TradingWorkerDeps['requestsToday'];
   pause?: TradingWorkerDeps['pause'];
+  /**
+   * Replays: the equity monitor runs at the end of each bar's step, inside its transaction — a breach is
+   * acted on at the close of the bar that caused it, and the bar costs no extra commit.
+   */
+  equityEachBar?: boolean;
   /**
    * Runs each bar in one transaction: one commit (one fsync) per bar instead of one per write. For
    * replays and backtests, where the broker is the paper one; live trading with a remote broker keeps
@@ -68,6 +74,8 @@ export interface BarSummary {
   /** Stops moved at the broker (native stops only), and the edits it refused. */
   stopsMoved: number;
   stopEditsFailed: string[];
+  /** The equity monitor's look at the bar's close (replays only). */
+  equity: EquityReport[];
 }
 
 export class TradingEngine {
@@ -118,7 +126,7 @@ export class TradingEngine {
     return summary;
   }
 
-  private workerDeps(store: Store, worker: 'execution' | 'positions'): TradingWorkerDeps {
+  private workerDeps(store: Store, worker: 'execution' | 'positions' | 'equity'): TradingWorkerDeps {
     return {
       store,
       brokers: this.options.brokersFor(store),
@@ -149,6 +157,7 @@ export class TradingEngine {
       decided: 0,
       stopsMoved: 0,
       stopEditsFailed: [],
+      equity: [],
     };
 
     for (const candle of batch.candles) market.openBar(candle);
@@ -188,6 +197,12 @@ export class TradingEngine {
         });
         summary.signals += scan.signals.length;
       }
+    }
+    if (this.options.equityEachBar) {
+      summary.equity = await monitorEquity(
+        { ...this.workerDeps(store, 'equity'), variants: this.options.variants },
+        closeTime,
+      );
     }
     return summary;
   }
