@@ -15,6 +15,7 @@ import type { SchedulerEvent } from '../engine/scheduler.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import { assembleBot } from './bot-assembly.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
+import { checkQuantityGrids } from './quantity-grids.ts';
 import { MatchTraderCandleFeed } from '../marketdata/match-trader-feed.ts';
 import type { MarketData } from '../domain/ports/market-data.ts';
 
@@ -49,6 +50,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     clock,
     ...(options.env ? { env: options.env } : {}),
   });
+  await checkQuantityGrids(config, remote, clock.now());
   const feed = await liveFeed(options, remote);
   const { bot } = assembleBot({
     store,

@@ -41,14 +41,14 @@ describe('sigil run --live on a Match-Trader account (fake)', () => {
   let fake: FakeMatchTrader;
   let store: Store;
   let config: SigilConfig;
+  let configText: string;
   const clock = new SimClock(BREAKOUT_CLOSE - 10 * 60_000);
   before(async () => {
     fake = await FakeMatchTrader.start({ password: PASSWORD, now: () => clock.now() });
     fake.loadCandles('EURUSD.', HISTORY);
     fake.setPrice('EURUSD.', 1.104);
     ({ store } = await openStore(`sqlite:${join(dir.path, 'live.db')}`, { now: '2024-01-01T00:00:00Z' }));
-    config = parseConfig(
-      `market:
+    configText = `market:
   symbols: [EURUSD]
   timeframe: 1h
   feed: match_trader
@@ -75,9 +75,8 @@ broker:
   url: ${fake.url}
 variants:
   e8:
-`,
-      'e8-live.yaml',
-    );
+`;
+    config = parseConfig(configText, 'e8-live.yaml');
   });
   after(async () => {
     await store.close();
@@ -164,5 +163,22 @@ variants:
       const bytes = readFileSync(join(dir.path, file)).toString('latin1');
       for (const secret of secrets) assert.equal(bytes.includes(secret), false, `${file} holds a secret`);
     }
+  });
+
+  it("refuses to start when the configured quantity grid is finer than the broker's", async () => {
+    const finer = parseConfig(
+      configText.replace('qty_step: 0.01, min_qty: 0.01', 'qty_step: 0.001, min_qty: 0.001'),
+      'finer.yaml',
+    );
+    await assert.rejects(
+      startLive({ store, config: finer, variants: finer.variants, clock, env: ENV }),
+      (error: Error) =>
+        /finer\.yaml: market\.instruments\.EURUSD\.qty_step: 0\.001 is not a multiple of match_trader's step 0\.01/.test(
+          error.message,
+        ) &&
+        /market\.instruments\.EURUSD\.min_qty: 0\.001 is under match_trader's minimum 0\.01/.test(
+          error.message,
+        ),
+    );
   });
 });

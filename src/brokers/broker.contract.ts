@@ -187,6 +187,20 @@ export function describeBrokerContract(name: string, open: () => Promise<BrokerU
       await under.setPrice(start);
     });
 
+    it('declares its quantity grid, which the test quantity fits and the refused one does not', async () => {
+      const grid = await broker.quantityGrid(under.symbol, under.now());
+      if (under.invalidQty === null) {
+        assert.equal(grid, null, 'a broker that accepts any quantity declares no grid');
+        return;
+      }
+      assert.ok(grid, 'a broker that refuses quantities declares its grid');
+      assert.ok(grid.minQty > 0 && grid.qtyStep > 0, JSON.stringify(grid));
+      assert.ok(under.qty >= grid.minQty);
+      const steps = under.qty / grid.qtyStep;
+      assert.ok(Math.abs(steps - Math.round(steps)) < 1e-6, `${under.qty} is on the step ${grid.qtyStep}`);
+      assert.ok(under.invalidQty < grid.minQty, `${under.invalidQty} is under the minimum ${grid.minQty}`);
+    });
+
     it('refuses a quantity off its grid as a rejected order, not a throw', async (t) => {
       if (under.invalidQty === null) {
         t.skip('this broker accepts any quantity (the paper account has no grid)');

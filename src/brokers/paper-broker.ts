@@ -58,6 +58,11 @@ export class PaperBroker implements Broker {
     await this.store.setOrderStops(entry.request.clientOrderId, stops);
   }
 
+  /** The paper account fills any quantity: the grid is the configured instrument's, applied by the sizing. */
+  async quantityGrid(): Promise<null> {
+    return null;
+  }
+
   async account(): Promise<BrokerAccount> {
     const { open, closed } = await this.book();
     const balance = this.paper.startingBalance + closed.reduce((sum, c) => sum + c.pnl, 0);

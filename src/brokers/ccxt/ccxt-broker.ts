@@ -17,6 +17,7 @@ import type {
   BrokerAccount,
   BrokerClosedPosition,
   BrokerPosition,
+  QuantityGrid,
   StopLevels,
 } from '../../domain/ports/broker.ts';
 import type { OrderAttempt, Store, StoredOrder } from '../../domain/ports/store.ts';
@@ -29,6 +30,9 @@ import {
   redactor,
   type Redactor,
 } from './ccxt-errors.ts';
+
+/** ccxt's precisionMode TICK_SIZE (base/functions/number.js): a literal, so trading does not load ccxt early. */
+const CCXT_TICK_SIZE = 4;
 
 export interface CcxtBrokerOptions {
   /** An authenticated ccxt instance (createTradingExchange), one per account: its rate limiter is per instance. */
@@ -130,6 +134,20 @@ export class CcxtBroker implements Broker {
       throw new RejectedError('no_position', `${this.name}: no open position ${position.brokerRef}`);
     // Emulated: the position manager reads the stops from the entry's record.
     await this.store.setOrderStops(entry.request.clientOrderId, stops);
+  }
+
+  /** The market's amount limits; ccxt gives the step as the amount precision (a tick size or decimals). */
+  async quantityGrid(symbol: string): Promise<QuantityGrid> {
+    await this.loadMarkets();
+    const market = this.exchange.market(symbol);
+    const precision = market.precision.amount;
+    const step =
+      precision === undefined
+        ? 0
+        : this.exchange.precisionMode === CCXT_TICK_SIZE
+          ? precision
+          : 10 ** -precision;
+    return { minQty: market.limits.amount?.min ?? step, qtyStep: step };
   }
 
   async account(): Promise<BrokerAccount> {

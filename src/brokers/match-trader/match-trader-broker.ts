@@ -12,6 +12,7 @@ import type {
   BrokerCloseReason,
   BrokerClosedPosition,
   BrokerPosition,
+  QuantityGrid,
   StopLevels,
 } from '../../domain/ports/broker.ts';
 import type { OrderAttempt, Store } from '../../domain/ports/store.ts';
@@ -78,6 +79,14 @@ export class MatchTraderBroker implements Broker {
         `Match-Trader refused the stops of ${position.brokerRef}: ${answer.errorMessage ?? answer.nativeCode ?? 'no reason given'}`,
       );
     }
+  }
+
+  async quantityGrid(symbol: string): Promise<QuantityGrid> {
+    const instrument = await this.instrument(symbol);
+    return {
+      minQty: this.qty(instrument.symbol, instrument.volumeMin, instrument),
+      qtyStep: this.qty(instrument.symbol, instrument.volumeStep, instrument),
+    };
   }
 
   async account(): Promise<BrokerAccount> {

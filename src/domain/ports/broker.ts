@@ -48,6 +48,12 @@ export interface BrokerClosedPosition extends Omit<BrokerPosition, 'stopLoss' | 
   reason: BrokerCloseReason;
 }
 
+/** What the broker accepts as a quantity of a symbol, in Sigil's units (its contract size). */
+export interface QuantityGrid {
+  minQty: number;
+  qtyStep: number;
+}
+
 export interface StopLevels {
   stopLoss: number | null;
   takeProfit: number | null;
@@ -66,6 +72,8 @@ export interface Broker {
   findOrder(clientOrderId: string): Promise<OrderResult | null>;
   /** Moves the resting stops of an open position (native stops only); a refusal throws RejectedError. */
   modifyStops(position: BrokerPosition, stops: StopLevels, now: EpochMs): Promise<void>;
+  /** The broker's minimum and step for a symbol; null where any quantity is accepted (paper). */
+  quantityGrid(symbol: string, now: EpochMs): Promise<QuantityGrid | null>;
   account(now: EpochMs): Promise<BrokerAccount>;
   openPositions(now: EpochMs): Promise<BrokerPosition[]>;
   /** Positions closed at or after `since`, oldest first. */
