@@ -34,7 +34,7 @@ type PaperStore = Pick<Store, 'recordOrder' | 'findOrder' | 'variantOrders' | 's
 
 export class PaperBroker implements Broker {
   readonly name = 'paper';
-  readonly capabilities = { nativeStops: false, clientOrderIds: true };
+  readonly capabilities = { nativeStops: false, clientOrderIds: true, shorts: true };
 
   constructor(
     private readonly store: PaperStore,

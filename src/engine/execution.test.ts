@@ -1,6 +1,6 @@
 // The execution worker on both stores: a normal entry, a refusal that sends nothing, and the recovery of
 // an intent a dead process left in `executing` after its order had filled — reconciled by client order
-// id, never sent twice.
+// id, never sent twice; and a SELL entry on a spot account, refused before anything is sent.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../config/load-config.ts';
@@ -15,6 +15,11 @@ import { STORE_TARGETS } from '../../test/support/store-targets.ts';
 import { adoptAbandoned, executeReady, positionIdFor } from './execution.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 import { MarketState } from './market-state.ts';
+import { join } from 'node:path';
+import ccxt from 'ccxt';
+import { CcxtBroker } from '../brokers/ccxt/ccxt-broker.ts';
+import { FakeBinance, pointAt } from '../../test/support/fake-exchange.ts';
+import { tempDir } from '../../test/support/temp-dir.ts';
 
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
 const HOUR = 3_600_000;
@@ -166,3 +171,59 @@ for (const target of STORE_TARGETS) {
     });
   });
 }
+
+describe('execution on a spot account', () => {
+  it('refuses a SELL entry before anything is sent: spot cannot sell short', async () => {
+    const fake = await FakeBinance.start();
+    const dir = tempDir();
+    const { store } = await openStore(`sqlite:${join(dir.path, 'spot.db')}`, { now: '2026-01-05T00:00:00Z' });
+    try {
+      const exchange = new ccxt.binance({ apiKey: 'k', secret: 's', timeout: 1_000, rateLimit: 1 });
+      pointAt(exchange, fake.baseUrl);
+      const market = new MarketState(HOUR);
+      market.closeBar({
+        symbol: 'BTC/USDT',
+        time: T0 - HOUR,
+        open: 99,
+        high: 101,
+        low: 98,
+        close: 100,
+        volume: 1,
+      });
+      const runtimes = variantRuntimes(config, config.variants, { store, market });
+      const variant = config.variants[0]!.id;
+      const spot = new CcxtBroker({ exchange, store, variantId: variant, account: 'ccxt:binance' });
+      const { intent } = await store.insertIntent(
+        {
+          variantId: variant,
+          symbol: 'BTC/USDT',
+          tradeDate: '2026-01-05T11',
+          atrAtSignal: 2,
+          claimTtlMinutes: 5,
+        },
+        'scanner:test',
+        T0 - 1,
+      );
+      await store.claimPending(workerId('analyst'), T0 - 1);
+      await markReadyForExec(store, intent.id, workerId('analyst'), { ...BUY, side: 'SELL' }, T0 - 1);
+      const outcome = await executeReady(
+        {
+          store,
+          brokers: () => spot,
+          variants: new Map(runtimes.map((v) => [v.id as string, v])),
+          market,
+          instruments: config.market,
+          worker: workerId('exec-test'),
+        },
+        T0,
+      );
+      assert.deepEqual(outcome, { opened: 0, rejected: 1, failed: 0 });
+      assert.match((await store.getIntent(intent.id))?.executionError ?? '', /cannot sell short/);
+      assert.equal(fake.orders().length, 0, 'no order reached the exchange');
+    } finally {
+      await store.close();
+      await fake.close();
+      dir.remove();
+    }
+  });
+});

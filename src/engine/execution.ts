@@ -124,6 +124,9 @@ async function execute(
   const orderId = entryOrderId(intent.id);
   let compliance: ComplianceReport | null = null;
   const broker = deps.brokers(intent.variantId);
+  if (side === 'short' && !broker.capabilities.shorts) {
+    return reject(`${broker.name} cannot sell short (a spot account): SELL entries are refused`);
+  }
   let fill: OrderResult | null = await broker.findOrder(orderId);
   if (!fill) {
     if (!plan.ok) return reject(`${plan.code}: ${plan.message}`, { plan });

@@ -62,7 +62,7 @@ type Fee = { currency?: string; cost?: number } | undefined;
 
 export class CcxtBroker implements Broker {
   readonly name: string;
-  readonly capabilities = { nativeStops: false, clientOrderIds: true };
+  readonly capabilities = { nativeStops: false, clientOrderIds: true, shorts: false };
   private readonly exchange: Exchange;
   private readonly store: CcxtBrokerOptions['store'];
   private readonly redact: Redactor;

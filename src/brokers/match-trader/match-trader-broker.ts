@@ -46,7 +46,7 @@ const CLOSE_LOOKBACK_MS = 7 * 24 * 3_600_000;
 
 export class MatchTraderBroker implements Broker {
   readonly name = 'match_trader';
-  readonly capabilities = { nativeStops: true, clientOrderIds: false };
+  readonly capabilities = { nativeStops: true, clientOrderIds: false, shorts: true };
   private readonly skew: number;
 
   constructor(private readonly options: MatchTraderBrokerOptions) {

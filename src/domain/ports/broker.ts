@@ -15,6 +15,8 @@ export interface BrokerCapabilities {
    * attempt locally before sending and matches it on read-back (Match-Trader's Platform API).
    */
   clientOrderIds: boolean;
+  /** Sells what it does not hold (FX, CFDs, derivatives); spot cannot, and a SELL entry is refused. */
+  shorts: boolean;
 }
 
 export interface BrokerAccount {
