@@ -6,7 +6,7 @@
 // exits at the price the exit rules decided (a stop, a gap's open, a target, a close), which is how a
 // resting stop would fill. Stops are not native: the position manager watches them.
 import type { EpochMs, VariantId } from '../domain/ids.ts';
-import type { OrderRequest, OrderResult } from '../domain/order.ts';
+import { settlesOrder, type OrderRequest, type OrderResult } from '../domain/order.ts';
 import type {
   Broker,
   BrokerAccount,
@@ -44,7 +44,7 @@ export class PaperBroker implements Broker {
 
   async submitMarketOrder(order: OrderRequest, now: EpochMs): Promise<OrderResult> {
     const existing = await this.store.findOrder(order.clientOrderId);
-    if (existing) return existing;
+    if (existing && settlesOrder(existing, order.purpose)) return existing;
     return this.store.recordOrder(order, this.fill(order, now));
   }
 

@@ -47,6 +47,14 @@ export function exitOrderId(positionId: PositionId): string {
   return `${positionId}:exit`;
 }
 
+/**
+ * Whether a recorded answer ends the order: a fill does, and so does a refused entry (its intent is
+ * rejected). A refused exit does not: the position is still open, and its exit must be sent again.
+ */
+export function settlesOrder(result: OrderResult, purpose: OrderPurpose): boolean {
+  return result.status === 'filled' || purpose === 'entry';
+}
+
 /** A broker's refusal of an order, as recorded: no fill, no fee. */
 export function rejectedOrder(
   order: Pick<OrderRequest, 'clientOrderId' | 'qty'>,

@@ -115,5 +115,41 @@ export function describeBrokerStoreContract(target: ContractTarget): void {
       assert.equal(listed?.request.takeProfit, null);
       assert.deepEqual(await store.variantOrders(variantId('nobody')), []);
     });
+
+    it('replaces a refusal with a later fill under the same id, and never a fill', async () => {
+      const request = {
+        clientOrderId: 'p-3:exit',
+        variantId: variantId('brk'),
+        symbol: 'EURUSD.',
+        side: 'sell' as const,
+        purpose: 'exit' as const,
+        qty: 0.5,
+        contractSize: 100_000,
+        intentId: null,
+        positionId: null,
+      };
+      const refused = {
+        clientOrderId: 'p-3:exit',
+        status: 'rejected' as const,
+        price: null,
+        qty: 0.5,
+        fee: 0,
+        reason: 'Market closed',
+        at: 1_000,
+        brokerRef: null,
+      };
+      const filled = {
+        ...refused,
+        status: 'filled' as const,
+        price: 1.1,
+        reason: '',
+        at: 2_000,
+        brokerRef: 'P9',
+      };
+      assert.deepEqual(await store.recordOrder(request, refused), refused);
+      assert.deepEqual(await store.recordOrder(request, filled), filled);
+      assert.deepEqual(await store.recordOrder(request, { ...refused, at: 3_000 }), filled);
+      assert.deepEqual(await store.findOrder('p-3:exit'), filled);
+    });
   });
 }

@@ -6,13 +6,20 @@ import type { OrderPurpose, OrderResult, OrderSide } from '../domain/order.ts';
 import type { StopLevels } from '../domain/ports/broker.ts';
 import type { Row, SqlExecutor } from './sql-driver.ts';
 
-/** Inserts the order unless its client order id exists; returns the stored result either way. */
+/**
+ * Inserts the order unless its client order id exists — then only a refusal is replaced (an exit sent
+ * again after the broker refused it); a fill is never overwritten. Returns the stored result.
+ */
 export async function recordOrder(db: SqlExecutor, order: StoredOrder): Promise<OrderResult> {
   const { request: q, result: r } = order;
   await db.execute(
     `INSERT INTO orders (client_order_id, variant_id, symbol, side, purpose, qty, status, fill_price, fee, reason,
        intent_id, position_id, created_at, contract_size, stop_loss, take_profit, broker_ref)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_order_id) DO NOTHING`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (client_order_id) DO UPDATE SET qty = excluded.qty, status = excluded.status,
+       fill_price = excluded.fill_price, fee = excluded.fee, reason = excluded.reason,
+       created_at = excluded.created_at, broker_ref = excluded.broker_ref
+     WHERE orders.status = 'rejected'`,
     [
       q.clientOrderId,
       q.variantId,

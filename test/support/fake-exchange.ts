@@ -459,6 +459,13 @@ export class FakeBinance {
     const type = ORDER_TYPES.find((known) => known === params.type);
     if (type === undefined) return refuse(-1116, 'Invalid orderType.');
     const clientOrderId = params.newClientOrderId ?? `fake-${this.nextOrderId}`;
+    // Binance's own pattern for client order ids: at most 36 characters of these.
+    if (!/^[.A-Z:/a-z0-9_-]{1,36}$/.test(clientOrderId)) {
+      return refuse(
+        -1100,
+        "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.",
+      );
+    }
     // Stricter than Binance, whose docs promise uniqueness only among open orders: a retried placement
     // must never fill twice in a test, whatever became of the first one.
     if (this.ordersByClientId.has(clientOrderId)) return refuse(-2010, 'Duplicate order sent.');

@@ -14,7 +14,7 @@ import type { Broker } from '../../domain/ports/broker.ts';
 import type { Store } from '../../domain/ports/store.ts';
 import { openStore } from '../../store/open-store.ts';
 import { describeBrokerContract } from '../broker.contract.ts';
-import { CcxtBroker } from './ccxt-broker.ts';
+import { CcxtBroker, exchangeOrderId } from './ccxt-broker.ts';
 import { redactor } from './ccxt-errors.ts';
 import { createTradingExchange } from './trading-exchange.ts';
 
@@ -127,7 +127,8 @@ describe('ccxt broker: faults on an order', () => {
   });
 
   function entry(overrides: Partial<OrderRequest> = {}): OrderRequest {
-    const stem = `f${process.pid}-${++sequence}`;
+    // As long as the engine's ids (`it_` + 28 hex digits + `:entry`): more than Binance takes.
+    const stem = `it_${String(process.pid).padStart(8, '0')}${String(++sequence).padStart(20, '0')}`;
     return {
       clientOrderId: `${stem}:entry`,
       variantId: VARIANT,
@@ -223,7 +224,7 @@ describe('ccxt broker: faults on an order', () => {
   it('an id the exchange already holds (Duplicate order sent): the held order is read back, not a second one', async () => {
     const order = entry();
     await exchange.createOrder('BTC/USDT', 'market', 'buy', 1, undefined, {
-      clientOrderId: order.clientOrderId,
+      clientOrderId: exchangeOrderId(order.clientOrderId),
     });
 
     const fill = await broker.submitMarketOrder(order, now());
@@ -237,7 +238,7 @@ describe('ccxt broker: faults on an order', () => {
     const order = entry();
     const sentAt = now();
     await exchange.createOrder('BTC/USDT', 'market', 'buy', 1, undefined, {
-      clientOrderId: order.clientOrderId,
+      clientOrderId: exchangeOrderId(order.clientOrderId),
     });
     await store.recordOrderAttempt({
       clientOrderId: order.clientOrderId,
@@ -372,5 +373,14 @@ describe('createTradingExchange', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('exchange order ids', () => {
+  it('fit every exchange (≤ 32 letters and digits) and are the same for every retry', () => {
+    const id = exchangeOrderId('it_0123456789abcdef0123456789ab:entry');
+    assert.match(id, /^[a-z0-9]{32}$/);
+    assert.equal(exchangeOrderId('it_0123456789abcdef0123456789ab:entry'), id);
+    assert.notEqual(exchangeOrderId('it_0123456789abcdef0123456789ab:exit'), id);
   });
 });

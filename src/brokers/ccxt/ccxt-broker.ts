@@ -2,6 +2,7 @@
 // on the entry's record, watched by Sigil's position manager; SL/TP attached to derivatives orders are out
 // of scope) and the book is rebuilt from the variant's orders, like the paper account's. Orders carry
 // Sigil's client order id, are written down as attempts first, and a lost answer is read back by that id.
+import { createHash } from 'node:crypto';
 import type { Exchange, MarketInterface as Market, Order } from 'ccxt';
 import {
   FatalError,
@@ -11,7 +12,7 @@ import {
   type SigilError,
 } from '../../domain/errors.ts';
 import { intentId, positionId, type EpochMs, type VariantId } from '../../domain/ids.ts';
-import { rejectedOrder, type OrderRequest, type OrderResult } from '../../domain/order.ts';
+import { rejectedOrder, settlesOrder, type OrderRequest, type OrderResult } from '../../domain/order.ts';
 import type {
   Broker,
   BrokerAccount,
@@ -30,6 +31,15 @@ import {
   redactor,
   type Redactor,
 } from './ccxt-errors.ts';
+
+/**
+ * The id the exchange gets for Sigil's client order id: Sigil's ids (`<intent>:entry`, 37 characters
+ * and more) are longer than exchanges accept — Binance 36 characters, OKX 32 letters and digits — so
+ * the exchange is sent a hash of it, the same for every retry, and Sigil keeps its own id.
+ */
+export function exchangeOrderId(clientOrderId: string): string {
+  return `sg${createHash('sha256').update(clientOrderId).digest('hex').slice(0, 30)}`;
+}
 
 /** ccxt's precisionMode TICK_SIZE (base/functions/number.js): a literal, so trading does not load ccxt early. */
 const CCXT_TICK_SIZE = 4;
@@ -108,7 +118,7 @@ export class CcxtBroker implements Broker {
     let placed: Order;
     try {
       placed = await this.exchange.createOrder(order.symbol, 'market', order.side, amount, undefined, {
-        clientOrderId: order.clientOrderId,
+        clientOrderId: exchangeOrderId(order.clientOrderId),
       });
     } catch (error) {
       return this.failed(order, error, now);
@@ -192,9 +202,10 @@ export class CcxtBroker implements Broker {
     now?: EpochMs,
   ): Promise<OrderResult | null> {
     const recorded = await this.store.findOrder(clientOrderId);
-    if (recorded) return recorded;
+    if (recorded && (!request || settlesOrder(recorded, request.purpose))) return recorded;
     const attempt = await this.store.orderAttempt(clientOrderId);
-    if (!attempt) return null;
+    // A refused exit is sent again: the exchange kept nothing of it.
+    if (!attempt || recorded) return null;
     await this.loadMarkets();
     let found: Order | null;
     try {
@@ -251,7 +262,7 @@ export class CcxtBroker implements Broker {
   /** The order the exchange holds under a client order id, or null. */
   private async fetchByClientId(symbol: string, clientOrderId: string): Promise<Order | null> {
     try {
-      return await this.exchange.fetchOrder('', symbol, { clientOrderId });
+      return await this.exchange.fetchOrder('', symbol, { clientOrderId: exchangeOrderId(clientOrderId) });
     } catch (error) {
       if (await isOrderNotFound(error)) return null;
       throw error;

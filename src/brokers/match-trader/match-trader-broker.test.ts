@@ -243,6 +243,35 @@ describe('Match-Trader adapter under faults', () => {
     await assertCountsExact();
   });
 
+  it('a refused close is sent again on the next try, and closes the position then', async () => {
+    const entry = buy();
+    const fill = await r.broker.submitMarketOrder(entry, r.clock.now);
+    assert.ok(fill.brokerRef);
+    const exit: OrderRequest = {
+      ...entry,
+      clientOrderId: `${entry.positionId}:exit`,
+      side: 'sell',
+      purpose: 'exit',
+      brokerRef: fill.brokerRef,
+    };
+    r.fake.fault('close', { kind: 'rejected', message: 'Market closed' });
+    const refused = await r.broker.submitMarketOrder(exit, r.clock.now);
+    assert.equal(refused.status, 'rejected');
+    assert.ok(
+      r.fake.openPositions().some((p) => p.id === fill.brokerRef),
+      'still open',
+    );
+    r.clock.now += 600_000;
+    const closed = await r.broker.submitMarketOrder(exit, r.clock.now);
+    assert.equal(closed.status, 'filled');
+    assert.equal(
+      r.fake.openPositions().some((p) => p.id === fill.brokerRef),
+      false,
+    );
+    assert.deepEqual(await r.store.findOrder(exit.clientOrderId), closed, 'the fill replaced the refusal');
+    await assertCountsExact();
+  });
+
   it('a quantity is sent in lots of the broker contract size, rounded down to its step', async () => {
     const order = buy({ qty: 0.537 });
     const fill = await r.broker.submitMarketOrder(order, r.clock.now);

@@ -5,7 +5,7 @@
 // Nothing is sent again before that read-back says the first one did not arrive.
 import { RejectedError, UnknownOutcomeError } from '../../domain/errors.ts';
 import type { EpochMs } from '../../domain/ids.ts';
-import { rejectedOrder, type OrderRequest, type OrderResult } from '../../domain/order.ts';
+import { rejectedOrder, settlesOrder, type OrderRequest, type OrderResult } from '../../domain/order.ts';
 import type {
   Broker,
   BrokerAccount,
@@ -55,7 +55,8 @@ export class MatchTraderBroker implements Broker {
 
   async submitMarketOrder(order: OrderRequest, now: EpochMs): Promise<OrderResult> {
     const known = await this.findOrder(order.clientOrderId, now);
-    if (known) return known;
+    // A refused exit is sent again (the position is still open); anything else recorded is the answer.
+    if (known && settlesOrder(known, order.purpose)) return known;
     return order.purpose === 'entry' ? this.enter(order, now) : this.exit(order, now);
   }
 
