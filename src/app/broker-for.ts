@@ -124,6 +124,7 @@ async function remoteAccount(
       store: wiring.store,
       account,
       contractSizeOf: (symbol) => instrumentFor(config.market, symbol).contractSize,
+      answerWithinMs: settings.timeout_s * 1000,
     }),
     budget,
     matchTrader: client,

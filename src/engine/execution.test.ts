@@ -86,7 +86,7 @@ for (const target of STORE_TARGETS) {
     it('fills at the bar open, plans the stop from the last close, and opens the position', async () => {
       const intent = await readyIntent('BTCUSDT', '2026-01-05T12');
       const counts = await executeReady(deps, T0);
-      assert.deepEqual(counts, { opened: 1, rejected: 0, failed: 0 });
+      assert.deepEqual(counts, { opened: 1, rejected: 0, failed: 0, unresolved: 0 });
       const position = await store.getPosition(positionIdFor(intent.id));
       // stop: max(1.5 × 2 / 100, 3 %) = 3 % of the last close 100 → 97; qty = min(5 / 3, 50 / 100) = 0.5
       assert.deepEqual(
@@ -110,7 +110,7 @@ for (const target of STORE_TARGETS) {
         close: 10,
         volume: 1,
       });
-      assert.deepEqual(await executeReady(deps, T0), { opened: 0, rejected: 1, failed: 0 });
+      assert.deepEqual(await executeReady(deps, T0), { opened: 0, rejected: 1, failed: 0, unresolved: 0 });
       const stored = await store.getIntent(intent.id);
       assert.equal(stored?.status, 'rejected');
       assert.match(stored?.statusReason ?? '', /^trading_halted/);
@@ -157,11 +157,16 @@ for (const target of STORE_TARGETS) {
       );
       assert.deepEqual(
         await adoptAbandoned(deps, T0 + 60_000),
-        { opened: 0, rejected: 0, failed: 0 },
+        { opened: 0, rejected: 0, failed: 0, unresolved: 0 },
         'lease still live',
       );
       const later = T0 + 6 * 60_000;
-      assert.deepEqual(await adoptAbandoned(deps, later), { opened: 1, rejected: 0, failed: 0 });
+      assert.deepEqual(await adoptAbandoned(deps, later), {
+        opened: 1,
+        rejected: 0,
+        failed: 0,
+        unresolved: 0,
+      });
       const position = await store.getPosition(positionIdFor(intent.id));
       assert.deepEqual([position?.entryPrice, position?.qty, position?.fees], [20.5, 2.4, 0.05]);
       const order = await store.findOrder(entryOrderId(intent.id));
@@ -217,7 +222,7 @@ describe('execution on a spot account', () => {
         },
         T0,
       );
-      assert.deepEqual(outcome, { opened: 0, rejected: 1, failed: 0 });
+      assert.deepEqual(outcome, { opened: 0, rejected: 1, failed: 0, unresolved: 0 });
       assert.match((await store.getIntent(intent.id))?.executionError ?? '', /cannot sell short/);
       assert.equal(fake.orders().length, 0, 'no order reached the exchange');
     } finally {

@@ -2,7 +2,7 @@
 // rejected or failed. The broker's order carries a client order id derived from the intent, and the
 // position's id derives from it too, so an intent left in `executing` by a crash is reconciled — the
 // order found, the position found or entered — and no order is ever sent twice.
-import { describeError } from '../domain/errors.ts';
+import { describeError, errorKindOf, UnknownOutcomeError } from '../domain/errors.ts';
 import { positionId, type EpochMs, type IntentId, type PositionId } from '../domain/ids.ts';
 import { markFailed, markOpened, markRejected } from '../domain/intent-commands.ts';
 import type { TradeIntent } from '../domain/intent.ts';
@@ -15,7 +15,8 @@ import type { TradingWorkerDeps } from './worker-deps.ts';
 import { complianceGate } from './compliance-gate.ts';
 import type { ComplianceReport } from '../compliance/guard.ts';
 
-export type ExecutionOutcome = 'opened' | 'rejected' | 'failed';
+/** `unresolved`: the broker's answer was lost and its read-back inconclusive; the intent stays `executing`. */
+export type ExecutionOutcome = 'opened' | 'rejected' | 'failed' | 'unresolved';
 
 export function positionIdFor(intentId: IntentId): PositionId {
   return positionId(`${intentId}:position`);
@@ -30,7 +31,7 @@ export async function adoptAbandoned(
   deps: TradingWorkerDeps,
   now: EpochMs,
 ): Promise<Record<ExecutionOutcome, number>> {
-  const counts = { opened: 0, rejected: 0, failed: 0 };
+  const counts = { opened: 0, rejected: 0, failed: 0, unresolved: 0 };
   const stale = (await deps.store.listIntents({ statuses: ['executing'], limit: 100 })).filter(
     (intent) => intent.claimExpiresAt !== null && intent.claimExpiresAt <= now,
   );
@@ -54,7 +55,7 @@ export async function executeReady(
   deps: TradingWorkerDeps,
   now: EpochMs,
 ): Promise<Record<ExecutionOutcome, number>> {
-  const counts = { opened: 0, rejected: 0, failed: 0 };
+  const counts = { opened: 0, rejected: 0, failed: 0, unresolved: 0 };
   for (;;) {
     const picked = await deps.store.pickReady(deps.worker, now, { limit: 50 });
     if (picked.length === 0) return counts;
@@ -71,6 +72,10 @@ export async function executeIntent(
   try {
     return await execute(deps, intent, now);
   } catch (error) {
+    // The order may exist at the broker: failing the intent would orphan it. Left `executing`, the
+    // intent is adopted once its lease runs out and reconciled — the broker read again — before
+    // anything is sent again.
+    if (errorKindOf(error) === 'unknown_outcome') return 'unresolved';
     await markFailed(deps.store, intent.id, deps.worker, describeError(error), now);
     return 'failed';
   }
@@ -127,7 +132,20 @@ async function execute(
   if (side === 'short' && !broker.capabilities.shorts) {
     return reject(`${broker.name} cannot sell short (a spot account): SELL entries are refused`);
   }
-  let fill: OrderResult | null = await broker.findOrder(orderId);
+  let fill: OrderResult | null;
+  try {
+    fill = await broker.findOrder(orderId);
+  } catch (error) {
+    // Whether an earlier attempt reached the broker cannot be told now: reconcile later, send nothing.
+    if (errorKindOf(error) === 'fatal') throw error;
+    throw new UnknownOutcomeError(
+      'reconcile_failed',
+      `looking up ${orderId} failed: ${describeError(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
   if (!fill) {
     if (!plan.ok) return reject(`${plan.code}: ${plan.message}`, { plan });
     // Guard before the order: a refusal here costs nothing; after a fill it costs an unwind.
@@ -172,7 +190,7 @@ async function execute(
     );
   }
   if (fill.status !== 'filled' || fill.price === null)
-    return reject(`broker rejected the entry: ${fill.reason}`);
+    return reject(`broker rejected the entry: ${fill.reason}`, { plan, compliance, order: fill });
   // Filled before a crash, and the market has moved since: the stop is planned from the fill instead.
   if (!plan.ok) plan = planFrom(fill.price);
   if (!plan.ok)

@@ -68,6 +68,8 @@ export interface BarSummary {
   opened: number;
   rejected: number;
   failed: number;
+  /** Entries whose broker answer was lost and not found on read-back: reconciled after their lease. */
+  unresolved: number;
   closed: Position[];
   signals: number;
   decided: number;
@@ -152,6 +154,7 @@ export class TradingEngine {
       opened: 0,
       rejected: 0,
       failed: 0,
+      unresolved: 0,
       closed: [],
       signals: 0,
       decided: 0,
@@ -212,4 +215,5 @@ function addOutcomes(summary: BarSummary, outcomes: Record<ExecutionOutcome, num
   summary.opened += outcomes.opened;
   summary.rejected += outcomes.rejected;
   summary.failed += outcomes.failed;
+  summary.unresolved += outcomes.unresolved;
 }

@@ -65,7 +65,7 @@ export function describeBrokerStoreContract(target: ContractTarget): void {
       assert.equal((await store.apiCalls('mt:race', 'd1')).all, 10);
     });
 
-    it('keeps the first attempt under a client order id', async () => {
+    it('writes down each send under a client order id, the latest replacing the earlier', async () => {
       const attempt = {
         clientOrderId: 'i-1:entry',
         account: 'mt:1',
@@ -77,8 +77,9 @@ export function describeBrokerStoreContract(target: ContractTarget): void {
       };
       assert.equal(await store.orderAttempt('i-1:entry'), null);
       assert.deepEqual(await store.recordOrderAttempt(attempt), attempt);
-      assert.deepEqual(await store.recordOrderAttempt({ ...attempt, sentAt: 9_000 }), attempt);
-      assert.deepEqual(await store.orderAttempt('i-1:entry'), attempt);
+      const resent = { ...attempt, qty: 0.6, sentAt: 9_000 };
+      assert.deepEqual(await store.recordOrderAttempt(resent), resent);
+      assert.deepEqual(await store.orderAttempt('i-1:entry'), resent);
     });
 
     it("stores an order's broker id and stops, finds it by that id, and lists a variant's orders", async () => {

@@ -78,11 +78,16 @@ export async function setOrderStops(
   ]);
 }
 
-/** The first attempt under a client order id stays: its time is what the read-back matches from. */
+/**
+ * The latest send under a client order id replaces the attempt: a read-back matches the broker's
+ * positions against the last request sent (its size and time), the earlier ones having been read back
+ * as not placed before it was sent.
+ */
 export async function recordOrderAttempt(db: SqlExecutor, attempt: OrderAttempt): Promise<OrderAttempt> {
   await db.execute(
     `INSERT INTO order_attempts (client_order_id, account, variant_id, symbol, side, qty, sent_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_order_id) DO NOTHING`,
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (client_order_id) DO UPDATE SET qty = excluded.qty, sent_at = excluded.sent_at`,
     [
       attempt.clientOrderId,
       attempt.account,

@@ -39,6 +39,11 @@ export interface MatchTraderBrokerOptions {
   contractSizeOf: (symbol: string) => number;
   /** How far the broker's clock may be from ours when a read-back matches a position to an attempt. */
   clockSkewMs?: number;
+  /**
+   * The longest a request may take (the client's timeout): a position opened later than that after
+   * the send is not this send's, so the read-back never takes another order's position for it.
+   */
+  answerWithinMs?: number;
 }
 
 /** How far back a read-back looks for the close of a position Sigil asked to close. */
@@ -48,9 +53,11 @@ export class MatchTraderBroker implements Broker {
   readonly name = 'match_trader';
   readonly capabilities = { nativeStops: true, clientOrderIds: false, shorts: true };
   private readonly skew: number;
+  private readonly answerWithin: number;
 
   constructor(private readonly options: MatchTraderBrokerOptions) {
     this.skew = options.clockSkewMs ?? 60_000;
+    this.answerWithin = options.answerWithinMs ?? 60_000;
   }
 
   async submitMarketOrder(order: OrderRequest, now: EpochMs): Promise<OrderResult> {
@@ -139,7 +146,7 @@ export class MatchTraderBroker implements Broker {
       // Refused before it was sent (the request budget): the intent is rejected, not failed.
       if (error instanceof RejectedError) return this.record(order, rejectedOrder(order, now, error.message));
       if (!(error instanceof UnknownOutcomeError)) throw error;
-      const found = await this.readBack(order, attempt, now);
+      const found = await this.readBackAfterLoss(order, attempt, now, error);
       if (found) return found;
       throw new UnknownOutcomeError(
         'not_found_on_read_back',
@@ -151,7 +158,7 @@ export class MatchTraderBroker implements Broker {
       const why = answer.errorMessage ?? answer.nativeCode ?? 'no reason given';
       return this.record(order, rejectedOrder(order, now, `Match-Trader rejected the order: ${why}`));
     }
-    const found = await this.readBack(order, attempt, now);
+    const found = await this.readBackAfterLoss(order, attempt, now);
     if (found) return found;
     throw new UnknownOutcomeError(
       'accepted_not_found',
@@ -179,6 +186,24 @@ export class MatchTraderBroker implements Broker {
       at: match.openTime,
       brokerRef: match.id,
     });
+  }
+
+  /** A read-back that fails is itself an unknown outcome: the order may be open at the broker. */
+  private async readBackAfterLoss(
+    order: OrderRequest,
+    attempt: OrderAttempt,
+    now: EpochMs,
+    lost?: Error,
+  ): Promise<OrderResult | null> {
+    try {
+      return await this.readBack(order, attempt, now);
+    } catch (error) {
+      throw new UnknownOutcomeError(
+        'read_back_failed',
+        `${lost ? `${lost.message}; ` : ''}reading the positions back failed too (${error instanceof Error ? error.message : String(error)}): ${order.clientOrderId} may be open at the broker`,
+        { cause: error },
+      );
+    }
   }
 
   private async readBack(
@@ -211,11 +236,13 @@ export class MatchTraderBroker implements Broker {
   ): Promise<{ id: string; openPrice: number; openTime: number } | null> {
     const side = attempt.side === 'buy' ? 'BUY' : 'SELL';
     const from = attempt.sentAt - this.skew;
+    const to = attempt.sentAt + this.answerWithin + this.skew;
     const fits = (p: { symbol: string; side: string; volume: number; openTime: number }) =>
       p.symbol === attempt.symbol &&
       p.side === side &&
       Math.abs(p.volume - attempt.qty) < 1e-9 &&
-      p.openTime >= from;
+      p.openTime >= from &&
+      p.openTime <= to;
     const unclaimed = async (candidates: { id: string; openPrice: number; openTime: number }[]) => {
       for (const candidate of [...candidates].sort((a, b) => a.openTime - b.openTime)) {
         if (!(await this.options.store.findOrderByBrokerRef(candidate.id))) return candidate;

@@ -550,14 +550,14 @@ describe('MatchTraderClient: onRequest, headers, secrets', () => {
     assert.match(fake.requests[1]?.headers.cookie ?? '', /^cf_clearance=abc; co-auth=/);
   });
 
-  it('never puts the password, the session token or the tradingApiToken in an error', async () => {
+  it('never puts the e-mail, the password, the session token or the tradingApiToken in an error', async () => {
     const password = 'pä"ss\\word-42';
     const { fake, client } = await rig({ timeoutMs: 200 }, { password });
     await client.balance();
     const sessionToken = /co-auth=([^;]+)/.exec(fake.requests[1]?.headers.cookie ?? '')?.[1] ?? '';
     const apiToken = fake.requests[1]?.headers['auth-trading-api'] ?? '';
     assert.ok(sessionToken.length > 20 && apiToken.length > 20);
-    const secrets = [password, sessionToken, apiToken];
+    const secrets = [password, sessionToken, apiToken, 'trader@example.com'];
     const echo = `echo ${secrets.join(' ')}`;
 
     fake.fault('balance', { kind: 'status', status: 400, body: { errorMessage: echo } });

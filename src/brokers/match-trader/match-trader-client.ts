@@ -166,6 +166,8 @@ export class MatchTraderClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.renewBeforeMs = options.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
     this.secrets.add(options.password);
+    // The login e-mail is a credential too (it names the account): kept out of errors like the password.
+    this.secrets.add(options.email);
   }
 
   balance(): Promise<MtBalance> {

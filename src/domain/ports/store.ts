@@ -188,7 +188,7 @@ export interface Store {
   /** A variant's orders, oldest first: the paper account is rebuilt from them. */
   variantOrders(variantId: VariantId): Promise<StoredOrder[]>;
   setOrderStops(clientOrderId: string, stops: StopLevels): Promise<void>;
-  /** Keeps the first attempt under a client order id; returns the stored one. */
+  /** Writes down a send; a later send under the same client order id replaces it (its size and time). */
   recordOrderAttempt(attempt: OrderAttempt): Promise<OrderAttempt>;
   orderAttempt(clientOrderId: string): Promise<OrderAttempt | null>;
 
