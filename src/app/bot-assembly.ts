@@ -13,6 +13,7 @@ import { ReplayFeed } from '../marketdata/replay-feed.ts';
 import { atLeastOneBar, Bot } from '../engine/bot.ts';
 import { MarketState } from '../engine/market-state.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
+import type { EquityReport } from '../engine/equity-monitor.ts';
 import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
 import type { VariantRuntime } from '../engine/variant-runtime.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
@@ -77,6 +78,8 @@ export interface BotAssembly {
   /** Where LLM analysts keep their cache and spend ledger; default `store`. */
   llmStore?: MeteredModelOptions['store'];
   onBar?: (summary: BarSummary) => void;
+  /** Each look of the equity monitor (live: its own job; replays: every bar, also in `onBar`). */
+  onEquity?: (reports: EquityReport[]) => void;
   onEvent?: (event: SchedulerEvent) => void;
 }
 
@@ -138,6 +141,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     equityEachBar: replay,
     ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
     ...(a.onBar ? { onBar: a.onBar } : {}),
+    ...(a.onEquity ? { onEquity: a.onEquity } : {}),
     ...(a.onEvent ? { onEvent: a.onEvent } : {}),
   });
   return { bot, runtimes };

@@ -14,6 +14,7 @@ import { CcxtCandleFeed, createCcxtExchange } from '../marketdata/ccxt-feed.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import { assembleBot } from './bot-assembly.ts';
+import type { EquityReport } from '../engine/equity-monitor.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
 import { checkQuantityGrids } from './quantity-grids.ts';
 import { MatchTraderCandleFeed } from '../marketdata/match-trader-feed.ts';
@@ -29,6 +30,7 @@ export interface LiveRunOptions {
   /** Where broker credentials are read from; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   onBar?: (summary: BarSummary) => void;
+  onEquity?: (reports: EquityReport[]) => void;
   onEvent?: (event: SchedulerEvent) => void;
 }
 
@@ -62,6 +64,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     mode: 'live',
     remote,
     ...(options.onBar ? { onBar: options.onBar } : {}),
+    ...(options.onEquity ? { onEquity: options.onEquity } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   await bot.scheduler.start();

@@ -3,6 +3,7 @@
 // firm's next day boundary; a hard breach (the maximum loss margin) closes them and halts the variant
 // until an operator resets it. Both are recorded: the pause as a variant-wide lock, the halt in the
 // trading-state audit trail, and each closed position with the reason `compliance`.
+import { describeError } from '../domain/errors.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import { markClosed } from '../domain/intent-commands.ts';
 import { exitOrderFor } from '../domain/order.ts';
@@ -18,8 +19,22 @@ import type { TradingWorkerDeps } from './worker-deps.ts';
 
 export type BreachAction = 'paused' | 'halted' | 'none';
 
+export interface BreachOutcome {
+  /** What this look changed: a new pause or halt, or nothing (none, or already in force). */
+  action: BreachAction;
+  closed: Position[];
+  /** Positions whose close the broker refused or that failed: tried again at the next look. */
+  failed: string[];
+}
+
 type ActionDeps = Pick<TradingWorkerDeps, 'store' | 'market' | 'instruments' | 'worker'>;
 
+/**
+ * The pause or halt is written first, so no entry slips in whatever the closes do; then every open
+ * position is closed, each on its own — one the broker refuses stays open and is tried again at the next
+ * look, which finds the breach (or the halt) still there. A variant halted for another reason (the kill
+ * switch, an operator) is still closed out on a hard breach.
+ */
 export async function actOnBreach(
   deps: ActionDeps,
   runtime: VariantRuntime,
@@ -27,79 +42,84 @@ export async function actOnBreach(
   breach: Breach,
   state: AccountState,
   now: EpochMs,
-): Promise<BreachAction> {
-  if (breach.kind === 'none') return 'none';
+): Promise<BreachOutcome> {
+  if (breach.kind === 'none') return { action: 'none', closed: [], failed: [] };
   const { store } = deps;
+  const reason = `compliance ${breach.rule}: ${breach.reason}`;
+  let action: BreachAction = 'none';
   const trading = await store.tradingState(runtime.id);
-  if (trading.state === 'halted') return 'none';
+  if (breach.kind === 'hard' && trading.state !== 'halted') {
+    await store.setTradingState({ variantId: runtime.id, state: 'halted', reason, actor: deps.worker }, now);
+    action = 'halted';
+  }
   if (breach.kind === 'soft') {
+    // A halted variant opens nothing anyway; its positions keep their stops as a halt keeps them.
+    if (trading.state === 'halted') return { action, closed: [], failed: [] };
     const locks = await store.activeProtections(runtime.id, ALL_SYMBOLS, now);
-    if (locks.some((l) => l.kind === 'compliance' && l.until >= state.nextDayStart)) return 'none';
+    if (!locks.some((l) => l.kind === 'compliance' && l.until >= state.nextDayStart)) {
+      await store.upsertProtection(
+        { variantId: runtime.id, symbol: ALL_SYMBOLS, kind: 'compliance', until: state.nextDayStart, reason },
+        now,
+      );
+      action = 'paused';
+    }
   }
-  await flatten(deps, runtime, broker, now);
-  if (breach.kind === 'soft') {
-    await store.upsertProtection(
-      {
-        variantId: runtime.id,
-        symbol: ALL_SYMBOLS,
-        kind: 'compliance',
-        until: state.nextDayStart,
-        reason: `compliance ${breach.rule}: ${breach.reason}`,
-      },
-      now,
-    );
-    return 'paused';
-  }
-  await store.setTradingState(
-    {
-      variantId: runtime.id,
-      state: 'halted',
-      reason: `compliance ${breach.rule}: ${breach.reason}`,
-      actor: deps.worker,
-    },
-    now,
-  );
-  return 'halted';
+  return { action, ...(await flatten(deps, runtime, broker, now)) };
 }
 
-/** Closes every open position of the variant at the market, through its broker. */
+/** Closes every open position of the variant at the market, through its broker, each on its own. */
 async function flatten(
   deps: ActionDeps,
   runtime: VariantRuntime,
   broker: Broker,
   now: EpochMs,
-): Promise<Position[]> {
+): Promise<Pick<BreachOutcome, 'closed' | 'failed'>> {
   const closed: Position[] = [];
+  const failed: string[] = [];
   for (const position of await deps.store.openPositions(runtime.id)) {
-    const instrument = instrumentFor(deps.instruments, position.symbol);
-    const fill = await broker.submitMarketOrder(
-      exitOrderFor(
-        position,
-        instrument.contractSize,
-        broker.name === 'paper' ? (deps.market.lastClose(position.symbol) ?? position.entryPrice) : undefined,
-      ),
-      now,
-    );
-    if (fill.status !== 'filled' || fill.price === null) {
-      throw new Error(`compliance close of ${position.id} rejected by ${broker.name}: ${fill.reason}`);
-    }
-    const result = await closeTrade(
-      deps.store,
-      position,
-      {
-        exitPrice: fill.price,
-        reason: 'compliance',
-        exitFees: fill.fee,
-        contractSize: instrument.contractSize,
-      },
-      runtime.rules.close,
-      deps.worker,
-      now,
-    );
-    closed.push(result.position);
-    if (position.intentId) {
-      await markClosed(deps.store, position.intentId, deps.worker, 'position closed: compliance', now);
+    try {
+      closed.push(await closeAtMarket(deps, runtime, broker, position, now));
+    } catch (error) {
+      failed.push(`${position.id}: ${describeError(error)}`);
     }
   }
-  return closed;
+  return { closed, failed };
+}
+
+async function closeAtMarket(
+  deps: ActionDeps,
+  runtime: VariantRuntime,
+  broker: Broker,
+  position: Position,
+  now: EpochMs,
+): Promise<Position> {
+  const instrument = instrumentFor(deps.instruments, position.symbol);
+  const fill = await broker.submitMarketOrder(
+    exitOrderFor(
+      position,
+      instrument.contractSize,
+      broker.name === 'paper' ? (deps.market.lastClose(position.symbol) ?? position.entryPrice) : undefined,
+    ),
+    now,
+  );
+  if (fill.status !== 'filled' || fill.price === null) {
+    throw new Error(`${broker.name} refused the compliance close of ${position.id}: ${fill.reason}`);
+  }
+  const result = await closeTrade(
+    deps.store,
+    position,
+    {
+      exitPrice: fill.price,
+      reason: 'compliance',
+      exitFees: fill.fee,
+      contractSize: instrument.contractSize,
+    },
+    runtime.rules.close,
+    deps.worker,
+    now,
+  );
+  if (position.intentId) {
+    await markClosed(deps.store, position.intentId, deps.worker, 'position closed: compliance', now);
+  }
+  return result.position;
 }

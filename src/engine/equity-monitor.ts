@@ -6,6 +6,7 @@ import type { EpochMs, VariantId } from '../domain/ids.ts';
 import { assessBreach, type Breach } from '../compliance/breach.ts';
 import { complianceState, liveBalance } from './account-view.ts';
 import { actOnBreach, type BreachAction } from './breach-actions.ts';
+import { describeError, errorKindOf } from '../domain/errors.ts';
 import { syncBrokerCloses } from './broker-sync.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -18,39 +19,66 @@ export interface EquityReport {
   brokerCloses: number;
   breach: Breach | null;
   action: BreachAction;
+  /** Positions the breach closed, and those whose close failed (tried again at the next look). */
+  closedForCompliance: number;
+  closeFailures: string[];
+  /** The broker could not be read: this variant was not checked at this look (the next one tries again). */
+  error: string | null;
 }
 
 export type EquityMonitorDeps = Omit<TradingWorkerDeps, 'variants'> & { variants: readonly VariantRuntime[] };
 
 export async function monitorEquity(deps: EquityMonitorDeps, now: EpochMs): Promise<EquityReport[]> {
   const reports: EquityReport[] = [];
-  for (const runtime of deps.variants) {
-    const broker = deps.brokers(runtime.id);
-    const brokerCloses = broker.name === 'paper' ? [] : await syncBrokerCloses(deps, runtime, broker, now);
-    const starting = runtime.rules.close.startingBalanceUsd;
-    const live = await liveBalance(deps, runtime.id, starting, broker, now);
-    await deps.store.recordEquity({
-      variantId: runtime.id,
-      at: now,
-      balance: live.balance,
-      equity: live.equity,
-      openPositions: live.open.length,
-    });
-    let breach: Breach | null = null;
-    let action: BreachAction = 'none';
-    if (runtime.compliance) {
-      const state = await complianceState(deps, runtime.id, runtime.compliance, live, now);
-      breach = assessBreach(state, runtime.compliance);
-      action = await actOnBreach(deps, runtime, broker, breach, state, now);
-    }
-    reports.push({
-      variantId: runtime.id,
-      balance: live.balance,
-      equity: live.equity,
-      brokerCloses: brokerCloses.length,
-      breach,
-      action,
-    });
-  }
+  for (const runtime of deps.variants) reports.push(await monitorVariant(deps, runtime, now));
   return reports;
+}
+
+async function monitorVariant(
+  deps: EquityMonitorDeps,
+  runtime: VariantRuntime,
+  now: EpochMs,
+): Promise<EquityReport> {
+  const report: EquityReport = {
+    variantId: runtime.id,
+    balance: Number.NaN,
+    equity: Number.NaN,
+    brokerCloses: 0,
+    breach: null,
+    action: 'none',
+    closedForCompliance: 0,
+    closeFailures: [],
+    error: null,
+  };
+  const broker = deps.brokers(runtime.id);
+  let live;
+  try {
+    if (broker.name !== 'paper')
+      report.brokerCloses = (await syncBrokerCloses(deps, runtime, broker, now)).length;
+    live = await liveBalance(deps, runtime.id, runtime.rules.close.startingBalanceUsd, broker, now);
+  } catch (error) {
+    // One account's broker being away must not stop the other variants' checks; this one is looked at
+    // again at the next poll. A fatal error (bad credentials) still stops the bot.
+    if (errorKindOf(error) === 'fatal') throw error;
+    return { ...report, error: describeError(error) };
+  }
+  report.balance = live.balance;
+  report.equity = live.equity;
+  await deps.store.recordEquity({
+    variantId: runtime.id,
+    at: now,
+    balance: live.balance,
+    equity: live.equity,
+    openPositions: live.open.length,
+  });
+  if (!runtime.compliance) return report;
+  const state = await complianceState(deps, runtime.id, runtime.compliance, live, now);
+  report.breach = assessBreach(state, runtime.compliance);
+  const outcome = await actOnBreach(deps, runtime, broker, report.breach, state, now);
+  return {
+    ...report,
+    action: outcome.action,
+    closedForCompliance: outcome.closed.length,
+    closeFailures: outcome.failed,
+  };
 }

@@ -9,6 +9,7 @@ import { runAnalystWorkers } from '../../app/analyst-process.ts';
 import { decisionCounts } from '../../backtest/decision-counts.ts';
 import { runReplay } from '../../app/replay-bot.ts';
 import { startLive } from '../../app/live-bot.ts';
+import type { EquityReport } from '../../engine/equity-monitor.ts';
 import { ENGINE_ROLES, type EngineRole } from '../../domain/engine-role.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
 import { describeError } from '../../domain/errors.ts';
@@ -90,9 +91,12 @@ export function registerRun(program: Command): void {
                   process.stderr.write(`job ${event.job} failed: ${describeError(event.error)}\n`);
                 }
               },
+              onEquity: (reports) => {
+                for (const line of equityNotices(reports)) process.stderr.write(`${line}\n`);
+              },
             });
             console.log(
-              `Paper trading ${context.config.market.symbols.join(', ')} on ${context.config.market.exchange} (${context.config.market.timeframe}); Ctrl-C stops.`,
+              `Trading ${context.config.market.symbols.join(', ')} (${context.config.market.timeframe}) from ${context.config.market.feed === 'match_trader' ? 'the Match-Trader account' : context.config.market.exchange}; Ctrl-C stops.`,
             );
             stop.signal.addEventListener('abort', () => void bot.stop(), { once: true });
             await bot.done;
@@ -227,4 +231,15 @@ async function variantSummary(
     );
   }
   return lines.join('\n');
+}
+
+/** What an operator must see of an equity look: a pause, a halt, a failed close, an unreadable account. */
+function equityNotices(reports: readonly EquityReport[]): string[] {
+  return reports.flatMap((r) => [
+    ...(r.action !== 'none' ? [`${r.variantId}: ${r.action} — ${r.breach?.reason ?? ''}`] : []),
+    ...r.closeFailures.map(
+      (failure) => `${r.variantId}: compliance close failed, retried next look: ${failure}`,
+    ),
+    ...(r.error ? [`${r.variantId}: account not read, checked again next look: ${r.error}`] : []),
+  ]);
 }
