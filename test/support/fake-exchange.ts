@@ -151,6 +151,8 @@ type Answer = { status: number; body: unknown };
 
 export class FakeBinance {
   /** Every request received, in order (faulted ones included). */
+  /** Buys pay their commission in the bought asset (Binance without BNB fees); default: in the quote. */
+  buyFeesInBase = false;
   readonly requests: FakeRequest[] = [];
   private readonly bars = new Map<string, FakeBar[]>();
   private readonly faults: Record<FakeRoute, { fault: FakeFault; marketId?: string }[]> = {
@@ -269,6 +271,7 @@ export class FakeBinance {
     this.ordersByClientId.clear();
     this.fills.length = 0;
     this.resetBalances();
+    this.buyFeesInBase = false;
     this.dropHeld();
   }
 
@@ -543,10 +546,14 @@ export class FakeBinance {
     let fill: FakeTrade | undefined;
     if (type === 'MARKET') {
       const cost = quantity.mul(fillPrice);
-      const commission = cost.mul(COMMISSION_RATE).toDecimalPlaces(8, Decimal.ROUND_UP);
-      if (side === 'BUY' && !this.debit(quote, cost.plus(commission))) return insufficient();
+      // Binance takes a buy's commission in the bought asset unless the account pays fees in BNB.
+      const inBase = side === 'BUY' && this.buyFeesInBase;
+      const commission = inBase
+        ? quantity.mul(COMMISSION_RATE).toDecimalPlaces(8, Decimal.ROUND_UP)
+        : cost.mul(COMMISSION_RATE).toDecimalPlaces(8, Decimal.ROUND_UP);
+      if (side === 'BUY' && !this.debit(quote, inBase ? cost : cost.plus(commission))) return insufficient();
       if (side === 'SELL' && !this.debit(base, quantity)) return insufficient();
-      if (side === 'BUY') this.credit(base, quantity);
+      if (side === 'BUY') this.credit(base, inBase ? quantity.minus(commission) : quantity);
       else this.credit(quote, cost.minus(commission));
       order.status = 'FILLED';
       order.executedQty = order.origQty;
@@ -560,7 +567,7 @@ export class FakeBinance {
         qty: order.origQty,
         quoteQty: order.cummulativeQuoteQty,
         commission: commission.toNumber(),
-        commissionAsset: quote,
+        commissionAsset: inBase ? base : quote,
         time: now,
       };
       this.fills.push(fill);

@@ -147,6 +147,28 @@ describe('ccxt broker: faults on an order', () => {
 
   const posts = () => fake.requestsTo('order', 'POST').length;
 
+  it('a buy paying its fee in the bought asset holds the net amount, and its exit sells exactly that', async () => {
+    fake.buyFeesInBase = true;
+    const order = entry();
+    const fill = await broker.submitMarketOrder(order, now());
+    assert.equal(fill.status, 'filled');
+    assert.equal(fill.qty, 0.999, '1 BTC less the 0.1 % fee taken in BTC');
+    assert.equal(fake.balance('BTC').free, 0.999);
+    const exit = await broker.submitMarketOrder(
+      {
+        ...order,
+        clientOrderId: `${order.positionId}:exit`,
+        side: 'sell',
+        purpose: 'exit',
+        qty: fill.qty,
+        brokerRef: fill.brokerRef ?? null,
+      },
+      now(),
+    );
+    assert.equal(exit.status, 'filled', exit.reason);
+    assert.equal(fake.balance('BTC').free, 0);
+  });
+
   it('answer lost after the order was placed: read back by client order id, filled once', async () => {
     const order = entry();
     fake.failNext('order', { kind: 'timeout_after_accept' });

@@ -289,9 +289,15 @@ export class CcxtBroker implements Broker {
         ),
       );
     }
-    const qty = placed.filled ?? 0;
     const price = fillPrice(placed) ?? 0;
     const fee = await this.feeOf(placed, market, price);
+    // A buy whose fee was taken in the bought asset holds that much less of it (Binance without BNB):
+    // the position is what is held, or its exit would sell more than there is.
+    const filled = placed.filled ?? 0;
+    const qty =
+      request.side === 'buy' && fee.base > 0
+        ? Number(this.exchange.amountToPrecision(market.symbol, filled - fee.base))
+        : filled;
     const brokerRef =
       request.purpose === 'entry'
         ? (request.positionId ?? placed.id ?? null)
@@ -323,7 +329,11 @@ export class CcxtBroker implements Broker {
    * asset (BNB) at its last price in the quote. An order read back may list no fees; its trades do.
    * A fee that cannot be valued is left out and said so — the fill itself is what must be recorded.
    */
-  private async feeOf(placed: Order, market: Market, price: number): Promise<{ cost: number; note: string }> {
+  private async feeOf(
+    placed: Order,
+    market: Market,
+    price: number,
+  ): Promise<{ cost: number; base: number; note: string }> {
     let fees = feeList(placed);
     const unknown: string[] = [];
     if (fees.length === 0 && placed.id && this.exchange.has.fetchOrderTrades) {
@@ -335,17 +345,20 @@ export class CcxtBroker implements Broker {
       }
     }
     let cost = 0;
+    let base = 0;
     for (const fee of fees) {
       if (fee.cost === 0) continue;
       if (fee.currency === undefined || fee.currency === market.quote) cost += fee.cost;
-      else if (fee.currency === market.base) cost += fee.cost * price;
-      else {
+      else if (fee.currency === market.base) {
+        cost += fee.cost * price;
+        base += fee.cost;
+      } else {
         const rate = await this.rate(fee.currency, market.quote);
         if (rate === null) unknown.push(`${fee.cost} ${fee.currency} fee not valued in ${market.quote}`);
         else cost += fee.cost * rate;
       }
     }
-    return { cost, note: unknown.join('; ') };
+    return { cost, base, note: unknown.join('; ') };
   }
 
   private async rate(currency: string, quote: string): Promise<number | null> {
