@@ -17,6 +17,7 @@ import { RequestBudget } from '../brokers/request-budget.ts';
 import { complianceFor } from './compliance-for.ts';
 import { instrumentFor } from './instrument-for.ts';
 import { parseCadence } from '../engine/cadence.ts';
+import { timeframeMs } from '../domain/candle.ts';
 
 export interface RemoteAccount {
   broker: Broker;
@@ -131,24 +132,33 @@ async function remoteAccount(
   };
 }
 
-/** Share of the daily request budget the equity monitor's polling may take; the rest trades and closes. */
+/** Share of the daily request budget the routine reads may take; the rest trades and closes. */
 const POLLING_SHARE = 0.5;
 /** Requests of one equity poll: the balance, and the open positions (broker-side closes). */
 const REQUESTS_PER_POLL = 2;
 
 /**
  * A firm counting every request (E8: 2 000 a day) is exhausted by polling once a minute (2 880 calls): the
- * start is refused with the slowest cadence that fits, instead of running out of requests mid-day.
+ * start is refused with the slowest cadence that fits, instead of running out of requests mid-day. The
+ * routine reads are the equity polls, and per bar the open positions (stops kept at the broker) and,
+ * when the candles come through the account, one request per symbol.
  */
 function checkPollingBudget(config: SigilConfig, variant: Variant, allPerDay: number): void {
   if (allPerDay <= 0) return;
   const cadence = parseCadence(config.engine.equity_every);
   if (!('everyMs' in cadence)) return;
-  const perDay = (REQUESTS_PER_POLL * 86_400_000) / cadence.everyMs;
-  if (perDay <= allPerDay * POLLING_SHARE) return;
-  const minutes = Math.ceil((REQUESTS_PER_POLL * 86_400_000) / (allPerDay * POLLING_SHARE) / 60_000);
+  const barsPerDay = 86_400_000 / timeframeMs(config.market.timeframe);
+  const perBar = 1 + (config.market.feed === 'match_trader' ? config.market.symbols.length : 0);
+  const available = allPerDay * POLLING_SHARE - barsPerDay * perBar;
+  const polls = (REQUESTS_PER_POLL * 86_400_000) / cadence.everyMs;
+  if (polls <= available) return;
+  const fix =
+    available > 0
+      ? `use ${Math.ceil((REQUESTS_PER_POLL * 86_400_000) / available / 60_000)}m or slower`
+      : `the ${config.market.timeframe} bars alone take ${Math.round(barsPerDay * perBar)}: use a longer market.timeframe or fewer symbols`;
   throw new ConfigError(config.file ?? 'built-in defaults', [
     `engine.equity_every: ${config.engine.equity_every} polls variant ${variant.id}'s Match-Trader account ` +
-      `${Math.round(perDay)} times a day, more than half of its ${allPerDay} daily requests; use ${minutes}m or slower`,
+      `${Math.round(polls)} times a day (plus ${Math.round(barsPerDay * perBar)} requests for bars), more than half ` +
+      `of its ${allPerDay} daily requests; ${fix}`,
   ]);
 }

@@ -57,7 +57,7 @@ describe('sigil run --live on a Match-Trader account (fake)', () => {
   instruments:
     EURUSD: { price_tick: 0.00001, qty_step: 0.01, min_qty: 0.01, min_notional: 0, contract_size: 100000, pip_size: 0.0001 }
 engine:
-  equity_every: 3m
+  equity_every: 4m
 scanner:
   breakout_lookback: 20
   min_volume_ratio: 0

@@ -1,9 +1,9 @@
 // Counts every broker request against the account's daily budget before it is sent, in the store, so
 // the count is exact across restarts and processes. Opening positions and modifying orders stop where
-// the compliance guard's entry budget ends (the safety margin, or where only the reserve is left);
-// closing a position, and the reads and logins that watch and reconcile the account, may use the
-// reserve up to the firm's full limit: they are what keeps an open position safe. A call that does not
-// fit is refused here and never sent.
+// the compliance guard's entry budget ends (the safety margin, or where only the reserve is left); the
+// reads and logins that watch and reconcile the account may use half of the reserve; closing a position
+// may use all of it, up to the firm's full limit — so polling can never take the last requests a close
+// needs. A call that does not fit is refused here and never sent.
 import { RejectedError } from '../domain/errors.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { ApiCallCounts, ApiCallLimits, Store } from '../domain/ports/store.ts';
@@ -31,7 +31,7 @@ export class RequestBudget {
       positions: kind === 'open' ? 1 : 0,
     };
     const day = this.day(now);
-    const limits = this.limits(kind !== 'open' && kind !== 'modify');
+    const limits = this.limits(kind);
     if (!(await this.store.spendApiCalls(this.account, day, calls, limits))) {
       const used = await this.store.apiCalls(this.account, day);
       throw new RejectedError(
@@ -51,11 +51,13 @@ export class RequestBudget {
     return firmDay(now, this.rules?.dayZone ?? 'UTC').day;
   }
 
-  private limits(emergency: boolean): ApiCallLimits {
+  private limits(kind: RequestKind): ApiCallLimits {
     const r = this.rules;
     const limit = (value: number | undefined): number | null => {
       if (!r || !value || value <= 0) return null;
-      return emergency ? value : entryBudget(value, r);
+      if (kind === 'close') return value;
+      if (kind === 'open' || kind === 'modify') return entryBudget(value, r);
+      return Math.max(0, value - Math.ceil(r.requests.reserve / 2));
     };
     return {
       all: limit(r?.requests.allPerDay),
