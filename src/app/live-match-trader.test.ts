@@ -44,7 +44,7 @@ describe('sigil run --live on a Match-Trader account (fake)', () => {
   let configText: string;
   const clock = new SimClock(BREAKOUT_CLOSE - 10 * 60_000);
   before(async () => {
-    fake = await FakeMatchTrader.start({ password: PASSWORD, now: () => clock.now() });
+    fake = await FakeMatchTrader.start({ password: PASSWORD, commissionPerLot: 7, now: () => clock.now() });
     fake.loadCandles('EURUSD.', HISTORY);
     fake.setPrice('EURUSD.', 1.104);
     ({ store } = await openStore(`sqlite:${join(dir.path, 'live.db')}`, { now: '2024-01-01T00:00:00Z' }));
@@ -133,7 +133,8 @@ variants:
     const [closed] = await store.closedPositions({ variantId: E8 });
     assert.equal(closed?.exitReason, 'hard_stop');
     assert.ok(Math.abs((closed?.exitPrice ?? 0) - (brokerClose?.closePrice ?? -1)) < 1e-9);
-    assert.ok(Math.abs((closed?.pnl ?? 0) - (brokerClose?.profit ?? -1)) < 1e-6, 'the broker P&L');
+    assert.ok(brokerClose && brokerClose.netProfit < brokerClose.profit, 'the broker charged a commission');
+    assert.ok(Math.abs((closed?.pnl ?? 0) - (brokerClose?.netProfit ?? -1)) < 1e-6, 'the broker P&L, net');
     const [intent] = await store.listIntents({ variantId: E8 });
     assert.equal(intent?.status, 'closed');
     assert.match(intent?.statusReason ?? '', /closed on match_trader/);

@@ -7,7 +7,7 @@ const utc = (iso: string): number => Date.parse(iso);
 // E8's day turns at 00:00 UTC+2 = 22:00 UTC.
 const E8 = presetRules('e8', 50_000);
 
-describe('accountState: balance history rebuilt backwards from the live balance', () => {
+describe('accountState: balance history rebuilt forward from the initial balance', () => {
   const trades = [
     trade(utc('2026-11-21T10:00:00Z'), 1000), // day 11-21 → 51 000
     trade(utc('2026-11-21T15:00:00Z'), -400), // → 50 600, the 11-21 end-of-day balance
@@ -36,13 +36,14 @@ describe('accountState: balance history rebuilt backwards from the live balance'
     ]);
   });
 
-  it('keeps fees Sigil never saw in the present, not in past days', () => {
+  it('charges fees Sigil never saw to the present: past balances (the daily anchors) are not lowered', () => {
     const state = scriptedState(E8, now, { trades, unseenFees: 25 });
     assert.equal(state.balance, 51_675);
-    // Start rebuilt as 49 975: every past balance is 25 lower, today's realised P&L is unchanged.
-    assert.equal(state.dayStartBalance, 51_475);
-    assert.equal(state.highestEodBalance, 51_475);
-    assert.equal(state.highWaterBalance, 51_675);
+    // Forward from the initial 50 000: the day started at 51 500 whatever the broker booked unseen, so
+    // the daily level is measured from the higher anchor and Sigil acts sooner, never later.
+    assert.equal(state.dayStartBalance, 51_500);
+    assert.equal(state.highestEodBalance, 51_500);
+    assert.equal(state.highWaterBalance, 51_700);
   });
 
   it('an empty ledger starts and ends at the live balance', () => {

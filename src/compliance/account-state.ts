@@ -1,6 +1,6 @@
 // The numbers the prop-firm rules read, rebuilt from the trade ledger and the live account. The balance
-// history runs BACKWARDS from the live balance, so swaps and commissions the broker booked but Sigil never
-// saw stay in the present instead of shifting every past day-start balance.
+// history runs forward from the initial balance; swaps and commissions the broker booked but Sigil never
+// saw show only in the live balance, so they never lower a past day-start balance (a daily anchor).
 import { firmDay, type FirmDay } from './firm-day.ts';
 import type { FirmRules } from './firm-rules.ts';
 
@@ -109,7 +109,10 @@ export function accountState(input: AccountStateInput): AccountState {
   const zone = rules.dayZone;
   const today = firmDay(now, zone);
   const byClose = [...closed].sort((a, b) => a.closedAt - b.closedAt);
-  const startBalance = live.balance - byClose.reduce((sum, trade) => sum + trade.pnl, 0);
+  // Forward from the initial balance: what the broker booked that Sigil never saw (swaps, commissions)
+  // shows only in today's live balance, so every past day-start balance — each daily anchor — is the
+  // higher, and Sigil acts the sooner.
+  const startBalance = rules.initialBalance;
   const days = daysOfCloses(byClose, startBalance, zone);
 
   let highWaterBalance = startBalance;

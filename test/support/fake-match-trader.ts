@@ -83,6 +83,8 @@ export interface FakeMtClosed {
   openTime: number;
   closeTime: number;
   profit: number;
+  /** After the commission (`commissionPerLot` × volume): what the balance moved by. */
+  netProfit: number;
   /** 'CLOSE' (by the client), 'SL', 'TP', or what closeOnBroker was given ('MANUAL', 'STOP_OUT'…). */
   closeReason: string;
 }
@@ -108,6 +110,8 @@ export interface FakeMatchTraderOptions {
   /** More trading accounts the login lists (to test account selection); they all share the one book. */
   otherAccountIds?: string[];
   initialBalance?: number;
+  /** Charged on each close, per lot, in USD (default 0): the difference of profit and netProfit. */
+  commissionPerLot?: number;
   sessionTtlMs?: number;
   instruments?: FakeMtInstrument[];
   now?: () => number;
@@ -165,6 +169,7 @@ export class FakeMatchTrader {
   private readonly tradingApiTokens = new Map<string, string>(); // accountId → token
   private readonly sessionTtlMs: number;
   private readonly initialBalance: number;
+  private readonly commissionPerLot: number;
   private readonly instrumentList: FakeMtInstrument[];
   /** Session token → expiry (epoch ms). expireSessions() empties it. */
   private readonly sessions = new Map<string, number>();
@@ -191,6 +196,7 @@ export class FakeMatchTrader {
     for (const id of this.accountIds) this.tradingApiTokens.set(id, `tat-${id}-${randomUUID()}`);
     this.sessionTtlMs = options.sessionTtlMs ?? 15 * 60_000;
     this.initialBalance = options.initialBalance ?? 50_000;
+    this.commissionPerLot = options.commissionPerLot ?? 0;
     this.instrumentList = (options.instruments ?? DEFAULT_FAKE_MT_INSTRUMENTS).map((i) => ({ ...i }));
     for (const instrument of this.instrumentList) {
       const price = DEFAULT_PRICES[instrument.symbol];
@@ -272,7 +278,7 @@ export class FakeMatchTrader {
   }
 
   balance(): { balance: number; equity: number } {
-    const balance = round(this.initialBalance + this.closed.reduce((sum, c) => sum + c.profit, 0), 2);
+    const balance = round(this.initialBalance + this.closed.reduce((sum, c) => sum + c.netProfit, 0), 2);
     const floating = this.openPositions().reduce((sum, p) => sum + p.profit, 0);
     return { balance, equity: round(balance + floating, 2) };
   }
@@ -574,7 +580,7 @@ export class FakeMatchTrader {
         openTime: new Date(c.openTime).toISOString(),
         time: new Date(c.closeTime).toISOString(),
         profit: c.profit,
-        netProfit: c.profit,
+        netProfit: c.netProfit,
         closeReason: c.closeReason,
       }));
   }
@@ -597,6 +603,7 @@ export class FakeMatchTrader {
       openTime: position.openTime,
       closeTime: this.now(),
       profit: this.profitOf(position, price, volume),
+      netProfit: round(this.profitOf(position, price, volume) - this.commissionPerLot * volume, 2),
       closeReason: reason,
     });
   }

@@ -367,7 +367,7 @@ export class MatchTraderBroker implements Broker {
       openedAt: c.openTime,
       exitPrice: c.closePrice,
       closedAt: c.closeTime,
-      pnl: c.profit,
+      pnl: c.netProfit,
       reason: closeReason(c.closeReason),
     };
   }
@@ -399,7 +399,8 @@ function closedResult(order: OrderRequest, closed: MtClosedPosition, now: EpochM
     status: 'filled',
     price: closed.closePrice,
     qty: order.qty,
-    fee: 0,
+    // The broker's commission and swap, so the position's P&L is what the balance moved by.
+    fee: Math.max(0, closed.profit - closed.netProfit),
     reason: closed.closeReason === 'CLOSE' ? '' : `closed on the broker (${closed.closeReason})`,
     at: Math.min(now, closed.closeTime),
     brokerRef: closed.positionId,

@@ -284,6 +284,7 @@ describe('MatchTraderClient: trading', () => {
         openTime: T0,
         closeTime: T0 + 5 * MIN,
         profit: 50,
+        netProfit: 50,
         closeReason: 'CLOSE',
       },
     ]);

@@ -44,6 +44,8 @@ export interface MtClosedPosition {
   openTime: number;
   closeTime: number;
   profit: number;
+  /** Profit after the broker's commission and swap: what the balance moved by. */
+  netProfit: number;
   closeReason: string;
 }
 
@@ -207,6 +209,7 @@ const closedPosition = z
     time: wireTime.optional(),
     closeTime: wireTime.optional(),
     profit: wireNumber,
+    netProfit: wireNumber.optional(),
     closeReason: z.string().nullish(),
   })
   .refine((raw) => raw.time !== undefined || raw.closeTime !== undefined, {
@@ -224,6 +227,8 @@ const closedPosition = z
     openTime: raw.openTime,
     closeTime: raw.time ?? raw.closeTime ?? 0,
     profit: raw.profit,
+    // After commission and swap; an answer without it is taken at its gross profit.
+    netProfit: raw.netProfit ?? raw.profit,
     closeReason: raw.closeReason ?? '',
   }));
 export const closedPositionsAnswer: z.ZodType<MtClosedPosition[], unknown> = listOf(
