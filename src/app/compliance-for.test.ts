@@ -102,4 +102,18 @@ describe('compliance keys', () => {
       /zone\.yaml: compliance\.day_zone: expected an IANA time zone .*got "Mars\/Olympus"/,
     );
   });
+
+  it('refuses a minimum hold longer than a bar: exits come at bar closes', () => {
+    const config = parseConfig(
+      'market:\n  timeframe: 1m\ncompliance:\n  min_hold_seconds: 120\n',
+      'hold.yaml',
+    );
+    const variant = config.variants[0];
+    assert.ok(variant);
+    assert.throws(
+      () => complianceFor(variant.settings, config.file, variant.id, 60_000),
+      /hold\.yaml: variants\.baseline\.compliance\.min_hold_seconds: 120 s is longer than one market\.timeframe bar \(60 s\)/,
+    );
+    assert.ok(complianceFor(variant.settings, config.file, variant.id, 300_000));
+  });
 });

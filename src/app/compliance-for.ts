@@ -12,6 +12,8 @@ export function complianceFor(
   settings: Pick<VariantSettings, 'compliance' | 'account'>,
   configFile: string | null,
   variant: string,
+  /** The bar length: Sigil's exits come at bar closes, so a bar must last the minimum hold. */
+  barMs?: number,
 ): FirmRules | null {
   const { preset, ...keys } = settings.compliance;
   const set = Object.values(keys).some((value) => value !== undefined);
@@ -53,6 +55,12 @@ export function complianceFor(
     events: c.news_calendar ? newsEvents(c.news_calendar, configFile, variant) : rules.news.events,
   };
   rules.safetyMarginPct = c.safety_margin_pct ?? rules.safetyMarginPct;
+  if (barMs !== undefined && rules.minHoldSeconds * 1000 > barMs) {
+    throw new ConfigError(configFile ?? 'built-in defaults', [
+      `variants.${variant}.compliance.min_hold_seconds: ${rules.minHoldSeconds} s is longer than one market.timeframe bar (${barMs / 1000} s): ` +
+        'Sigil exits at bar closes, so a shorter bar could close a trade before the minimum hold; use a longer timeframe',
+    ]);
+  }
   rules.jitter = {
     maxDelayMs: Math.round((c.max_delay_seconds ?? 0) * 1000),
     maxSizeOffsetPct: c.max_size_offset_pct ?? 0,

@@ -2,6 +2,7 @@
 // each variant's paper account. The backtester and `sigil run` both build the engine here.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import type { Store } from '../domain/ports/store.ts';
+import { timeframeMs } from '../domain/candle.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 import { PaperBroker } from '../brokers/paper-broker.ts';
 import type { MarketState } from '../engine/market-state.ts';
@@ -42,7 +43,7 @@ export function variantRuntimes(
         riskRulesFor(variant.settings),
         scannerFor(variant, config),
         analystFor(config, variant, wiring),
-        complianceFor(variant.settings, config.file, variant.id),
+        complianceFor(variant.settings, config.file, variant.id, timeframeMs(config.market.timeframe)),
       ),
   );
 }

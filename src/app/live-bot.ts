@@ -17,6 +17,7 @@ import { assembleBot } from './bot-assembly.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
 import { checkQuantityGrids } from './quantity-grids.ts';
+import { checkAccountSizes } from './account-sizes.ts';
 import { MatchTraderCandleFeed } from '../marketdata/match-trader-feed.ts';
 import type { MarketData } from '../domain/ports/market-data.ts';
 
@@ -53,6 +54,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     ...(options.env ? { env: options.env } : {}),
   });
   await checkQuantityGrids(config, remote, clock.now());
+  await checkAccountSizes(config, variants, remote, store, clock.now());
   const feed = await liveFeed(options, remote);
   const { bot } = assembleBot({
     store,

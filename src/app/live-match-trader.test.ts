@@ -182,4 +182,15 @@ variants:
         ),
     );
   });
+
+  it("refuses to start when the account size is not the broker account's", async () => {
+    const wrong = parseConfig(
+      configText.replace('starting_balance_usd: 50000', 'starting_balance_usd: 100000'),
+      'size.yaml',
+    );
+    await assert.rejects(
+      startLive({ store, config: wrong, variants: wrong.variants, clock, env: ENV }),
+      /size\.yaml: variants\.e8\.account\.starting_balance_usd: 100 000\.00 plus .* but match_trader reports a balance of/,
+    );
+  });
 });

@@ -8,7 +8,7 @@ export interface CompliancePlan {
   symbol: string;
   side: 'buy' | 'sell';
   lots: number;
-  /** Money lost if the stop is hit. */
+  /** Money lost if this trade's stop and the stops of the positions already open are all hit. */
   riskAmount: number;
   purpose: 'entry' | 'exit';
 }

@@ -1,5 +1,6 @@
-// Guard rules daily_loss and max_loss: reject an entry whose stop, if hit, would take equity to Sigil's
-// act level (the safety margin before the firm's level), not only past the firm's level itself.
+// Guard rules daily_loss and max_loss: reject an entry whose stop, if hit together with the stops of the
+// positions already open, would take equity to Sigil's act level (the safety margin before the firm's
+// level), not only past the firm's level itself.
 import type { ComplianceRule, RuleContext, RuleResult } from './compliance-report.ts';
 import { result } from './compliance-report.ts';
 import { money } from './format.ts';

@@ -28,7 +28,8 @@ export const minHoldRule: ComplianceRule = {
   check: ({ rules }) => {
     const seconds = rules.minHoldSeconds;
     if (seconds <= 0) return result('min_hold', 'pass', 'off');
-    const reason = `the position manager holds this position at least ${seconds} s before any planned exit`;
+    // Sigil decides exits at bar closes, and a start is refused when a bar is shorter than this hold.
+    const reason = `Sigil's own exits come at a bar close, at least ${seconds} s after the entry; a stop resting at the broker may close sooner (see short_trades)`;
     return result('min_hold', 'info', reason, { minHoldSeconds: seconds });
   },
 };

@@ -22,6 +22,9 @@ export interface LiveBalance {
 
 type AccountDeps = Pick<TradingWorkerDeps, 'store' | 'market' | 'instruments' | 'requestsToday'>;
 
+/** A snapshot this soon after the firm's midnight stands for the equity at it (one hourly bar). */
+const NEAR_BOUNDARY_MS = 3_600_000;
+
 const NO_REQUESTS: ApiCallCounts = { all: 0, modifications: 0, positions: 0 };
 
 /** A remote broker's own numbers; the paper account's, marked at the last close. */
@@ -56,8 +59,16 @@ export async function complianceState(
 ): Promise<AccountState> {
   const closed = await deps.store.closedPositions({ variantId });
   const day = firmDay(now, rules.dayZone);
-  // The first equity seen in the firm's day stands for the equity at its start (floating P&L at rollover).
-  const [first] = await deps.store.equitySnapshots(variantId, day.start);
+  // The equity at the day's start is known when Sigil looked soon after the boundary; otherwise (it was
+  // down then) the highest equity seen since stands for it: a higher anchor, so Sigil acts sooner.
+  const today = await deps.store.equitySnapshots(variantId, day.start);
+  const [first] = today;
+  const dayStartEquity =
+    first === undefined
+      ? undefined
+      : first.at <= day.start + NEAR_BOUNDARY_MS
+        ? first.equity
+        : Math.max(...today.map((snapshot) => snapshot.equity));
   return accountState({
     rules,
     now,
@@ -68,7 +79,7 @@ export async function complianceState(
       equity: live.equity,
       openPositions: live.open.length,
       openOrders: 0,
-      ...(first && first.at < day.next ? { dayStartEquity: first.equity } : {}),
+      ...(dayStartEquity === undefined ? {} : { dayStartEquity }),
     },
     requests: deps.requestsToday ? await deps.requestsToday(variantId, now) : NO_REQUESTS,
   });

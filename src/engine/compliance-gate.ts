@@ -12,6 +12,8 @@ import { executionJitter } from '../compliance/jitter.ts';
 import { floorToStep } from '../risk/price-rounding.ts';
 import { complianceState, liveBalance } from './account-view.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
+import type { Position } from '../domain/position.ts';
+import { instrumentFor } from '../app/instrument-for.ts';
 
 export type GateAnswer =
   | { passed: true; qty: number; delayMs: number; report: ComplianceReport }
@@ -48,7 +50,8 @@ export async function complianceGate(
       symbol: intent.symbol,
       side: gate.side,
       lots: qty,
-      riskAmount: plan.qty > 0 ? (plan.riskUsd * qty) / plan.qty : 0,
+      // Stops can be hit together: the open positions' distance to their stops counts as well.
+      riskAmount: (plan.qty > 0 ? (plan.riskUsd * qty) / plan.qty : 0) + openRisk(deps, live.open),
       purpose: 'entry',
     },
     state,
@@ -64,4 +67,16 @@ export async function complianceGate(
     };
   }
   return { passed: true, qty, delayMs: jitter.delayMs, report };
+}
+
+/** What the open positions lose from the last price to their stops (nothing for a stop past the entry). */
+function openRisk(
+  deps: Pick<TradingWorkerDeps, 'market' | 'instruments'>,
+  open: readonly Position[],
+): number {
+  return open.reduce((sum, p) => {
+    const mark = deps.market.lastClose(p.symbol) ?? p.entryPrice;
+    const toStop = p.side === 'long' ? mark - p.currentStop : p.currentStop - mark;
+    return sum + Math.max(0, toStop) * p.qty * instrumentFor(deps.instruments, p.symbol).contractSize;
+  }, 0);
 }
