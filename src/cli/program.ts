@@ -5,6 +5,7 @@ import { registerConfig } from './commands/config.ts';
 import { registerData } from './commands/data.ts';
 import { registerIntents } from './commands/intents.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerProbe } from './commands/probe.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerStats } from './commands/stats.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerStats(program);
   registerBacktest(program);
   registerRun(program);
+  registerProbe(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

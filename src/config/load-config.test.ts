@@ -64,6 +64,7 @@ variants:
             max_claim_attempts: 3,
             intent_expiry_hours: 4,
             retention_days: 30,
+            heartbeat_stale_minutes: 25,
           },
           scanner: {
             rule: 'breakout',
@@ -291,6 +292,7 @@ variants:
       'max_claim_attempts',
       'intent_expiry_hours',
       'retention_days',
+      'heartbeat_stale_minutes',
     ]);
   });
 });

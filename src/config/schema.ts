@@ -37,6 +37,13 @@ export const PipelineSchema = z.strictObject({
     .describe(
       'Finished intents (closed, cancelled, rejected, failed) and their records are deleted after this.',
     ),
+  heartbeat_stale_minutes: z
+    .number()
+    .positive()
+    .default(25)
+    .describe(
+      'sigil probe: minutes a scan may be late: a variant whose last scan ended (or whose running scan started) more than one bar plus this ago is stale and halted.',
+    ),
 });
 
 /** Which scanner a variant runs and how. A posture is a named parameter set; keys given here override it. */

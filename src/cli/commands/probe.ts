@@ -1,0 +1,142 @@
+// `sigil probe`: the outside dead-man check (seed layer I). Run by cron or a systemd timer, not by the bot,
+// so it still speaks when the bot's process is wedged or gone: it reads each store's scanner heartbeats,
+// halts every stale variant through its kill switch, and exits 1 so any monitor can page on it.
+import type { Command } from 'commander';
+import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { timeframeMs } from '../../domain/candle.ts';
+import type { EpochMs, VariantId } from '../../domain/ids.ts';
+import type { Store } from '../../domain/ports/store.ts';
+import {
+  checkLiveness,
+  deadManReason,
+  describeLiveness,
+  type VariantLiveness,
+  type WatchedVariant,
+} from '../../monitoring/dead-man.ts';
+import { tripKillSwitch } from '../../risk/kill-switch.ts';
+import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor, UsageError } from '../cli-error.ts';
+
+const ACTOR = 'probe';
+
+interface ProbeOptions {
+  json?: boolean;
+  at?: string;
+  requireAll?: boolean;
+}
+
+/** What the probe did about a stale variant; null for a fresh one. */
+type ProbeAction = 'halted' | 'already_halted' | null;
+
+interface StoreReport {
+  store: string;
+  variants: (VariantLiveness & { action: ProbeAction })[];
+  /** Set when the store could not be read: the probe goes on with the others and fails at the end. */
+  error?: string;
+}
+
+export function registerProbe(program: Command): void {
+  // The global `--db` keeps only its last value; the probe wants every one given, so it listens to each
+  // occurrence (before or after "probe") as commander parses them.
+  const dbs: string[] = [];
+  program.on('option:db', (url: string) => dbs.push(url));
+
+  program
+    .command('probe')
+    .description(
+      'dead-man check: halt every variant whose scanner is more than pipeline.heartbeat_stale_minutes late (one bar after its last cycle); exit 1 if any is stale',
+    )
+    .option('--json', 'print JSON instead of one line per variant')
+    .option('--at <time>', 'check as of this ISO-8601 time instead of now')
+    .option('--require-all', 'a variant that never scanned is stale even if the store holds no intents of it')
+    .addHelpText('after', '\nRepeat the global --db to check several stores: sigil probe --db URL --db URL')
+    .action(async (options: ProbeOptions, command: Command) => {
+      const context = appContext(command.optsWithGlobals<GlobalOptions>());
+      const now = options.at === undefined ? context.clock.now() : parseTime(options.at);
+      const urls = dbs.length > 0 ? [...new Set(dbs)] : [context.storeUrl];
+      // Scanners run once per bar close: a scan is late when it has not come a bar after the last one.
+      const barMinutes = timeframeMs(context.config.market.timeframe) / 60_000;
+      const watched: WatchedVariant[] = context.config.variants.map((v) => ({
+        variantId: v.id,
+        staleAfterMinutes: barMinutes + v.settings.pipeline.heartbeat_stale_minutes,
+      }));
+
+      const reports: StoreReport[] = [];
+      for (const url of urls) {
+        try {
+          reports.push(
+            await withStore({ ...context, storeUrl: url }, async (store, opened) => {
+              const variantsWithIntents = new Set<VariantId>(
+                (await store.countByStatus()).filter((c) => c.count > 0).map((c) => c.variantId),
+              );
+              const checked = checkLiveness({
+                variants: watched,
+                heartbeats: await store.heartbeats(),
+                variantsWithIntents,
+                requireAll: options.requireAll === true,
+                now,
+              });
+              const variants = [];
+              for (const liveness of checked) {
+                variants.push({ ...liveness, action: await act(store, liveness, now) });
+              }
+              return { store: opened.driver.target, variants };
+            }),
+          );
+        } catch (error) {
+          // A bad URL is the operator's mistake and stops the run; an unreachable store must not hide the
+          // verdict on the others.
+          if (exitCodeFor(error) === EXIT_USAGE) throw error;
+          reports.push({
+            store: url,
+            variants: [],
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+
+      const stale = reports.flatMap((r) => r.variants).filter((v) => v.stale).length;
+      const failed = reports.some((r) => r.error !== undefined);
+      if (options.json) {
+        console.log(JSON.stringify({ at: new Date(now).toISOString(), stale, stores: reports }, null, 2));
+      } else {
+        for (const report of reports) print(report);
+      }
+      if (stale > 0 || failed) process.exitCode = EXIT_FAILURE;
+    });
+}
+
+async function act(store: Store, liveness: VariantLiveness, now: EpochMs): Promise<ProbeAction> {
+  if (!liveness.stale) return null;
+  // A halt already in place (by hand, by drawdown, by an earlier probe run) keeps its own reason.
+  if ((await store.tradingState(liveness.variantId)).state === 'halted') return 'already_halted';
+  await tripKillSwitch(
+    store,
+    { variantId: liveness.variantId, why: deadManReason(liveness), actor: ACTOR },
+    now,
+  );
+  return 'halted';
+}
+
+function print(report: StoreReport): void {
+  console.log(`store ${report.store}`);
+  if (report.error !== undefined) {
+    console.log(`  cannot check: ${report.error}`);
+    return;
+  }
+  for (const v of report.variants) {
+    const action =
+      v.action === 'halted'
+        ? ' → kill switch tripped'
+        : v.action === 'already_halted'
+          ? ' (already halted)'
+          : '';
+    console.log(`  ${v.variantId}: ${describeLiveness(v)}${action}`);
+  }
+}
+
+function parseTime(text: string): EpochMs {
+  const time = Date.parse(text);
+  if (Number.isNaN(time))
+    throw new UsageError(`--at "${text}" is not an ISO time such as 2024-05-01T12:00:00Z`);
+  return time;
+}

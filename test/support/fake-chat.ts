@@ -1,0 +1,318 @@
+// A fake chat server on 127.0.0.1 for the alert sinks: Telegram's Bot API (sendMessage), Discord incoming
+// webhooks and a generic webhook, each validating what the real service validates and answering in its
+// shape. Scripted faults per API — any status (429 with Telegram's parameters.retry_after or Discord's
+// retry_after), a reset, a request held and never answered — drive the sinks' real fetch in tests.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type ChatApi = 'telegram' | 'discord' | 'webhook';
+
+export type ChatReply =
+  /** The service's normal answer (after its own validation). */
+  | { kind: 'ok'; delayMs?: number }
+  /**
+   * That status in the API's error shape. For 429, `retryAfterS` goes where the service puts it: Telegram's
+   * body `parameters.retry_after`, Discord's body `retry_after` plus a Retry-After header, the webhook's header.
+   */
+  | { kind: 'status'; status: number; retryAfterS?: number; message?: string }
+  /** Destroy the socket without answering (a network error at the client). */
+  | { kind: 'reset' }
+  /** Never answer; the request stays open until the client aborts or the server closes. */
+  | { kind: 'hang' };
+
+export interface RecordedChatRequest {
+  api: ChatApi;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body, or undefined when it was not JSON. */
+  body: unknown;
+  /** Telegram: the token in the path; Discord: the webhook token. */
+  token: string | undefined;
+  /** The status answered, once answered (undefined while held, or after a reset). */
+  status: number | undefined;
+  /** 0-based order of arrival over all APIs. */
+  index: number;
+}
+
+export const FAKE_TELEGRAM_MAX_TEXT = 4096;
+export const FAKE_DISCORD_MAX_CONTENT = 2000;
+
+interface Waiter {
+  done: () => boolean;
+  resolve: () => void;
+}
+
+export class FakeChatServer {
+  /** Every request received, in order, faulted ones included. */
+  readonly requests: RecordedChatRequest[] = [];
+  readonly origin: string;
+  private readonly faults: Record<ChatApi, ChatReply[]> = { telegram: [], discord: [], webhook: [] };
+  private readonly waiters = new Set<Waiter>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private heldCount = 0;
+
+  private constructor(
+    private readonly server: Server,
+    origin: string,
+    /** When set, Telegram answers 401 Unauthorized to any other token, as for a revoked bot. */
+    private readonly telegramToken: string | undefined,
+  ) {
+    this.origin = origin;
+  }
+
+  static async start(options: { telegramToken?: string } = {}): Promise<FakeChatServer> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    const fake = new FakeChatServer(server, `http://127.0.0.1:${port}`, options.telegramToken);
+    server.on('request', (request, response) => {
+      fake.handle(request, response).catch(() => response.destroy());
+    });
+    return fake;
+  }
+
+  /** Base URL for TelegramSink (it appends /bot{token}/sendMessage). */
+  get telegramBaseUrl(): string {
+    return this.origin;
+  }
+
+  discordWebhookUrl(id = '112233445566778899', token = 'discord-webhook-token-0123456789abcdef'): string {
+    return `${this.origin}/api/webhooks/${id}/${token}`;
+  }
+
+  webhookUrl(path = '/hooks/sigil'): string {
+    return `${this.origin}${path}`;
+  }
+
+  /** Queue replies for the next requests to `api`, consumed one per request (FIFO) before the normal answer. */
+  fault(api: ChatApi, ...replies: ChatReply[]): void {
+    this.faults[api].push(...replies);
+  }
+
+  requestsFor(api: ChatApi): RecordedChatRequest[] {
+    return this.requests.filter((request) => request.api === api);
+  }
+
+  /** Requests held open right now. */
+  get held(): number {
+    return this.heldCount;
+  }
+
+  /** Resolves once `count` requests (to `api`, if given) have been received; rejects after `timeoutMs`. */
+  async waitForRequests(count: number, options: { api?: ChatApi; timeoutMs?: number } = {}): Promise<void> {
+    const done = () =>
+      (options.api === undefined ? this.requests : this.requestsFor(options.api)).length >= count;
+    if (done()) return;
+    await new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { done, resolve: () => (clearTimeout(timer), resolve()) };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        const seen = options.api === undefined ? this.requests.length : this.requestsFor(options.api).length;
+        reject(new Error(`fake chat: waited for ${count} ${options.api ?? ''} requests, got ${seen}`));
+      }, options.timeoutMs ?? 2_000);
+      this.waiters.add(waiter);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    // Held requests and fetch's keep-alive sockets would otherwise hold close() open.
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', this.origin).pathname;
+    const route = routeOf(path);
+    if (request.method !== 'POST' || route === undefined) {
+      return send(response, 404, { message: `fake chat has no ${request.method} ${path}` });
+    }
+    let text: string;
+    try {
+      text = await readBody(request);
+    } catch {
+      return; // the client went away mid-body
+    }
+    const recorded: RecordedChatRequest = {
+      api: route.api,
+      path,
+      headers: { ...request.headers },
+      body: parseJson(text),
+      token: route.token,
+      status: undefined,
+      index: this.requests.length,
+    };
+    this.requests.push(recorded);
+    for (const waiter of this.waiters) {
+      if (!waiter.done()) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+    const reply = this.faults[route.api].shift() ?? { kind: 'ok' };
+    if (reply.kind === 'hang') {
+      this.heldCount += 1;
+      response.once('close', () => (this.heldCount -= 1));
+      return;
+    }
+    if (reply.kind === 'reset') return void request.socket.resetAndDestroy();
+    const answer = reply.kind === 'status' ? statusAnswer(route.api, reply) : this.okAnswer(recorded);
+    const delayMs = reply.kind === 'ok' ? (reply.delayMs ?? 0) : 0;
+    const write = () => {
+      if (response.writableEnded || response.destroyed) return;
+      recorded.status = answer.status;
+      send(response, answer.status, answer.body, answer.headers);
+    };
+    if (delayMs <= 0) return write();
+    const timer = setTimeout(() => (this.timers.delete(timer), write()), delayMs);
+    this.timers.add(timer);
+  }
+
+  /** The service's answer to a request with no scripted fault, validating the body as the service does. */
+  private okAnswer(request: RecordedChatRequest): Answer {
+    const body = isRecord(request.body) ? request.body : {};
+    if (request.api === 'telegram') {
+      if (this.telegramToken !== undefined && request.token !== this.telegramToken) {
+        return telegramError(401, 'Unauthorized');
+      }
+      if (body.chat_id === undefined || body.chat_id === '')
+        return telegramError(400, 'Bad Request: chat_id is empty');
+      if (typeof body.text !== 'string' || body.text.trim() === '') {
+        return telegramError(400, 'Bad Request: message text is empty');
+      }
+      if (body.text.length > FAKE_TELEGRAM_MAX_TEXT)
+        return telegramError(400, 'Bad Request: message is too long');
+      if (
+        body.parse_mode !== undefined &&
+        !['HTML', 'Markdown', 'MarkdownV2'].includes(String(body.parse_mode))
+      ) {
+        return telegramError(400, 'Bad Request: unsupported parse_mode');
+      }
+      return {
+        status: 200,
+        body: {
+          ok: true,
+          result: {
+            message_id: request.index + 1,
+            chat: { id: body.chat_id },
+            date: Math.floor(Date.now() / 1000),
+            text: body.text,
+          },
+        },
+      };
+    }
+    if (request.api === 'discord') {
+      if (typeof body.content !== 'string' || body.content === '') {
+        return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
+      }
+      if (body.content.length > FAKE_DISCORD_MAX_CONTENT) {
+        return {
+          status: 400,
+          body: {
+            message: 'Invalid Form Body',
+            code: 50035,
+            errors: {
+              content: {
+                _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }],
+              },
+            },
+          },
+        };
+      }
+      return { status: 204, body: undefined };
+    }
+    return { status: 200, body: { ok: true } };
+  }
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+function routeOf(path: string): { api: ChatApi; token: string | undefined } | undefined {
+  const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(path);
+  if (telegram) return { api: 'telegram', token: decodeURIComponent(telegram[1] ?? '') };
+  const discord = /^\/api\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
+  if (discord) return { api: 'discord', token: discord[2] };
+  if (path.startsWith('/hooks/')) return { api: 'webhook', token: undefined };
+  return undefined;
+}
+
+function statusAnswer(api: ChatApi, reply: Extract<ChatReply, { kind: 'status' }>): Answer {
+  const retry = reply.retryAfterS;
+  const header = retry === undefined ? undefined : { 'retry-after': String(Math.ceil(retry)) };
+  if (api === 'telegram') {
+    const description =
+      reply.message ??
+      (reply.status === 429 ? `Too Many Requests: retry after ${retry ?? 1}` : `scripted ${reply.status}`);
+    return telegramError(
+      reply.status,
+      description,
+      reply.status === 429 ? { retry_after: retry ?? 1 } : undefined,
+    );
+  }
+  if (api === 'discord') {
+    if (reply.status === 429) {
+      return {
+        status: 429,
+        body: {
+          message: reply.message ?? 'You are being rate limited.',
+          retry_after: retry ?? 1,
+          global: false,
+        },
+        headers: { 'retry-after': String(Math.ceil(retry ?? 1)) },
+      };
+    }
+    return { status: reply.status, body: { message: reply.message ?? `scripted ${reply.status}`, code: 0 } };
+  }
+  return {
+    status: reply.status,
+    body: { error: reply.message ?? `scripted ${reply.status}` },
+    ...(header ? { headers: header } : {}),
+  };
+}
+
+function telegramError(status: number, description: string, parameters?: Record<string, unknown>): Answer {
+  return {
+    status,
+    body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) },
+  };
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (body === undefined) {
+    response.writeHead(status, headers);
+    response.end();
+    return;
+  }
+  response.writeHead(status, { ...headers, 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
