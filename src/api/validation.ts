@@ -1,0 +1,91 @@
+// Query-string and body schemas for the API. A bad parameter is answered with 400 and a reason that
+// names it, so an operator's typo is never silently read as "no filter".
+import { z } from 'zod';
+import { INTENT_STATUSES } from '../domain/intent-lifecycle.ts';
+
+export class BadRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadRequestError';
+  }
+}
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const symbol = z.string().min(1).max(64);
+const variant = z.string().min(1).max(32);
+
+export const intentsQuery = z.strictObject({
+  status: z
+    .string()
+    .transform((raw) => raw.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(INTENT_STATUSES)).min(1))
+    .optional(),
+  variant: variant.optional(),
+  symbol: symbol.optional(),
+  limit: wholeNumber(1, 500).default(100),
+  offset: wholeNumber(0, 1_000_000).default(0),
+});
+
+export const positionsQuery = z.strictObject({
+  variant: variant.optional(),
+  state: z.enum(['open', 'closed']).default('open'),
+});
+
+/** `since` as epoch milliseconds or an ISO 8601 time. */
+export const equityQuery = z.strictObject({
+  since: z
+    .string()
+    .transform((raw, ctx) => {
+      const at = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+      if (!Number.isFinite(at)) {
+        ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO 8601 time' });
+        return z.NEVER;
+      }
+      return at;
+    })
+    .optional(),
+});
+
+export const emptyQuery = z.strictObject({});
+
+export const reasonBody = z.strictObject({ reason: z.string().min(1).max(200).optional() });
+
+/** Parses the query; a parameter given twice is refused, since only one value could be honoured. */
+export function parseQuery<S extends z.ZodType>(schema: S, params: URLSearchParams): z.output<S> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (key in raw) throw new BadRequestError(`${key}: given more than once`);
+    raw[key] = value;
+  }
+  return parseWith(schema, raw, 'parameter');
+}
+
+/** Parses a JSON body (empty means `{}`). */
+export function parseBody<S extends z.ZodType>(schema: S, text: string): z.output<S> {
+  let value: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new BadRequestError('body: not valid JSON');
+    }
+  }
+  return parseWith(schema, value, 'field');
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (!issue) throw new BadRequestError('invalid request');
+  if (issue.code === 'unrecognized_keys')
+    throw new BadRequestError(`unknown ${what}: ${issue.keys.join(', ')}`);
+  const name = issue.path.length > 0 ? issue.path.map(String).join('.') : what === 'field' ? 'body' : 'query';
+  throw new BadRequestError(`${name}: ${issue.message}`);
+}
