@@ -2,8 +2,8 @@
 // webhooks and a generic webhook, each validating what the real service validates and answering in its
 // shape. Scripted faults per API — any status (429 with Telegram's parameters.retry_after or Discord's
 // retry_after), a reset, a request held and never answered — drive the sinks' real fetch in tests.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { listenOnLoopback, closeServer, readBody, sendJson } from './local-server.ts';
 
 export type ChatApi = 'telegram' | 'discord' | 'webhook';
 
@@ -61,13 +61,8 @@ export class FakeChatServer {
   }
 
   static async start(options: { telegramToken?: string } = {}): Promise<FakeChatServer> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeChatServer(server, `http://127.0.0.1:${port}`, options.telegramToken);
+    const { server, url } = await listenOnLoopback();
+    const fake = new FakeChatServer(server, url, options.telegramToken);
     server.on('request', (request, response) => {
       fake.handle(request, response).catch(() => response.destroy());
     });
@@ -120,16 +115,14 @@ export class FakeChatServer {
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    // Held requests and fetch's keep-alive sockets would otherwise hold close() open.
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', this.origin).pathname;
     const route = routeOf(path);
     if (request.method !== 'POST' || route === undefined) {
-      return send(response, 404, { message: `fake chat has no ${request.method} ${path}` });
+      return sendJson(response, 404, { message: `fake chat has no ${request.method} ${path}` });
     }
     let text: string;
     try {
@@ -164,7 +157,7 @@ export class FakeChatServer {
     const write = () => {
       if (response.writableEnded || response.destroyed) return;
       recorded.status = answer.status;
-      send(response, answer.status, answer.body, answer.headers);
+      sendJson(response, answer.status, answer.body, answer.headers);
     };
     if (delayMs <= 0) return write();
     const timer = setTimeout(() => (this.timers.delete(timer), write()), delayMs);
@@ -282,27 +275,6 @@ function telegramError(status: number, description: string, parameters?: Record<
     status,
     body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) },
   };
-}
-
-function send(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (body === undefined) {
-    response.writeHead(status, headers);
-    response.end();
-    return;
-  }
-  response.writeHead(status, { ...headers, 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {

@@ -11,8 +11,8 @@
 // error codes and messages, so ccxt's own error table decides which exception a test sees, and every
 // route can be scripted to misbehave the way the real one does — including timing out before or after
 // an order is applied.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { listenOnLoopback, closeServer, readBody } from './local-server.ts';
 import type { Exchange } from 'ccxt';
 import { Decimal } from 'decimal.js';
 import { TIMEFRAMES } from '../../src/domain/candle.ts';
@@ -186,13 +186,8 @@ export class FakeBinance {
   }
 
   static async start(markets: Record<string, [string, string]> = DEFAULT_MARKETS): Promise<FakeBinance> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeBinance(server, `http://127.0.0.1:${port}`, markets);
+    const { server, url } = await listenOnLoopback();
+    const fake = new FakeBinance(server, url, markets);
     server.on('request', (request, response) => void fake.handle(request, response));
     return fake;
   }
@@ -277,9 +272,7 @@ export class FakeBinance {
 
   async close(): Promise<void> {
     this.dropHeld();
-    // ccxt keeps connections alive; drop them, or close() would wait for their idle timeout.
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private resetBalances(): void {
@@ -901,12 +894,6 @@ function insufficient(): Refusal {
 /** Binance's 8-decimal strings. */
 function fmt(value: number | string): string {
   return new Decimal(value).toFixed(8);
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -2,8 +2,8 @@
 // API, so tests drive the real `openai` and `@anthropic-ai/sdk` clients against it. A script decides each
 // answer, which lets a test produce every fault a provider can: prose, malformed JSON, a slow answer,
 // 429 then success, 500 forever, a connection reset, a request that never ends.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { listenOnLoopback, closeServer, readBody, sendJson } from './local-server.ts';
 
 export interface LlmUsage {
   input: number;
@@ -77,18 +77,8 @@ export class FakeLlmServer {
   }
 
   static async start(options: { script?: LlmScript; delayMs?: number } = {}): Promise<FakeLlmServer> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeLlmServer(
-      server,
-      `http://127.0.0.1:${port}`,
-      options.script ?? DEFAULT_SCRIPT,
-      options.delayMs ?? 0,
-    );
+    const { server, url } = await listenOnLoopback();
+    const fake = new FakeLlmServer(server, url, options.script ?? DEFAULT_SCRIPT, options.delayMs ?? 0);
     // An answer that cannot be written (say, a scripted header Node refuses) still ends the request.
     server.on('request', (request, response) => {
       fake.handle(request, response).catch(() => response.destroy());
@@ -109,16 +99,14 @@ export class FakeLlmServer {
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    // Hanging requests and the SDKs' keep-alive sockets would otherwise hold close() open indefinitely.
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', this.anthropicUrl).pathname;
     const api = ROUTES[path];
     if (request.method !== 'POST' || api === undefined) {
-      return send(response, 404, { error: { message: `fake LLM has no ${request.method} ${path}` } });
+      return sendJson(response, 404, { error: { message: `fake LLM has no ${request.method} ${path}` } });
     }
     let text: string;
     try {
@@ -156,7 +144,7 @@ export class FakeLlmServer {
       if (reply.kind === 'status') {
         sendError(response, api, reply.status, reply.message ?? `scripted ${reply.status}`, reply.headers);
       } else {
-        send(response, 200, answer(api, recorded, reply));
+        sendJson(response, 200, answer(api, recorded, reply));
       }
     });
   }
@@ -294,23 +282,7 @@ function sendError(
     api === 'openai'
       ? { error: { message, type: openaiErrorType(status), code: null } }
       : { type: 'error', error: { type: anthropicErrorType(status), message } };
-  send(response, status, body, headers);
-}
-
-function send(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, { ...headers, 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  sendJson(response, status, body, headers);
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

@@ -2,8 +2,8 @@
 // account that really opens, edits and closes positions (SL/TP hit when the price moves), and scripted
 // faults — including "applied the order, then never answered" — for driving the real client in tests.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { listenOnLoopback, closeServer, readBody } from './local-server.ts';
 
 export interface FakeMtInstrument {
   symbol: string;
@@ -205,13 +205,8 @@ export class FakeMatchTrader {
   }
 
   static async start(options: FakeMatchTraderOptions = {}): Promise<FakeMatchTrader> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeMatchTrader(server, `http://127.0.0.1:${port}`, options);
+    const { server, url } = await listenOnLoopback();
+    const fake = new FakeMatchTrader(server, url, options);
     server.on('request', (request, response) => {
       fake.handle(request, response).catch(() => response.destroy());
     });
@@ -286,9 +281,7 @@ export class FakeMatchTrader {
   async close(): Promise<void> {
     for (const response of this.held) response.destroy();
     this.held.clear();
-    // fetch keeps connections alive; drop them, or close() would wait for their idle timeout.
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -737,15 +730,6 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, answer: Answer): void {
