@@ -7,7 +7,6 @@ import { accountState, type ClosedTrade } from '../src/compliance/account-state.
 import { checkCompliance } from '../src/compliance/guard.ts';
 import { presetRules } from '../src/compliance/presets.ts';
 import { MatchTraderBroker } from '../src/brokers/match-trader/match-trader-broker.ts';
-import { MatchTraderClient } from '../src/brokers/match-trader/match-trader-client.ts';
 import { RequestBudget } from '../src/brokers/request-budget.ts';
 import { positionId, variantId } from '../src/domain/ids.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -81,11 +80,7 @@ export async function brokerBench(entries: number): Promise<BenchFigure[]> {
     const fake = await FakeMatchTrader.start({ now: () => now });
     const unlimited = new RequestBudget(store, 'bench-mt', null);
     const broker = new MatchTraderBroker({
-      client: new MatchTraderClient({
-        baseUrl: fake.url,
-        brokerId: '2',
-        email: 'trader@example.com',
-        password: 'secret',
+      client: fake.client({
         timeoutMs: 5_000,
         now: () => now,
         onRequest: (call) => unlimited.spend(call.kind, now),

@@ -10,7 +10,6 @@ import { ALL_SYMBOLS } from '../domain/protection.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { variantRuntimes } from '../app/engine-for.ts';
 import { MatchTraderBroker } from '../brokers/match-trader/match-trader-broker.ts';
-import { MatchTraderClient } from '../brokers/match-trader/match-trader-client.ts';
 import { accountState } from '../compliance/account-state.ts';
 import { assessBreach } from '../compliance/breach.ts';
 import { presetRules } from '../compliance/presets.ts';
@@ -62,11 +61,7 @@ describe('breach actions at a Match-Trader account', () => {
     fake = await FakeMatchTrader.start({ now: () => T0 });
     ({ store } = await openStore(`sqlite:${join(dir.path, 'breach.db')}`, { now: '2026-01-05T00:00:00Z' }));
     broker = new MatchTraderBroker({
-      client: new MatchTraderClient({
-        baseUrl: fake.url,
-        brokerId: '2',
-        email: 'trader@example.com',
-        password: 'secret',
+      client: fake.client({
         timeoutMs: 500,
         now: () => T0,
       }),

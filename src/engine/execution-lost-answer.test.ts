@@ -11,7 +11,6 @@ import { markReadyForExec } from '../domain/intent-commands.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { variantRuntimes } from '../app/engine-for.ts';
 import { MatchTraderBroker } from '../brokers/match-trader/match-trader-broker.ts';
-import { MatchTraderClient } from '../brokers/match-trader/match-trader-client.ts';
 import { openStore } from '../store/open-store.ts';
 import { FakeMatchTrader } from '../../test/support/fake-match-trader.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
@@ -60,11 +59,7 @@ describe('an entry whose answer is lost', () => {
       volume: 1,
     });
     const broker = new MatchTraderBroker({
-      client: new MatchTraderClient({
-        baseUrl: fake.url,
-        brokerId: '2',
-        email: 'trader@example.com',
-        password: 'secret',
+      client: fake.client({
         timeoutMs: 300,
         now: () => clock.now,
       }),

@@ -9,7 +9,6 @@ import {
   type FakeMatchTraderOptions,
   type FakeMtBar,
 } from '../../test/support/fake-match-trader.ts';
-import { MatchTraderClient } from '../brokers/match-trader/match-trader-client.ts';
 import type { Timeframe } from '../domain/candle.ts';
 import { FatalError, RetryableError, type SigilError } from '../domain/errors.ts';
 import type { EpochMs } from '../domain/ids.ts';
@@ -74,11 +73,7 @@ async function rig(fakeOptions: FakeMatchTraderOptions = {}): Promise<Rig> {
   const now = () => at.t;
   const fake = await FakeMatchTrader.start({ now, ...fakeOptions });
   started.push(fake);
-  const client = new MatchTraderClient({
-    baseUrl: fake.url,
-    brokerId: '2',
-    email: 'trader@example.com',
-    password: 'secret',
+  const client = fake.client({
     timeoutMs: 2_000,
     now,
   });

@@ -4,6 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { listenOnLoopback, closeServer, readBody } from './local-server.ts';
+import {
+  MatchTraderClient,
+  type MatchTraderClientOptions,
+} from '../../src/brokers/match-trader/match-trader-client.ts';
 
 export interface FakeMtInstrument {
   symbol: string;
@@ -276,6 +280,17 @@ export class FakeMatchTrader {
     const balance = round(this.initialBalance + this.closed.reduce((sum, c) => sum + c.netProfit, 0), 2);
     const floating = this.openPositions().reduce((sum, p) => sum + p.profit, 0);
     return { balance, equity: round(balance + floating, 2) };
+  }
+
+  /** The real client, logged in as this fake's trader; the options a test cares about are given. */
+  client(options: Pick<MatchTraderClientOptions, 'now' | 'timeoutMs'> & Partial<MatchTraderClientOptions>) {
+    return new MatchTraderClient({
+      baseUrl: this.url,
+      brokerId: this.brokerId,
+      email: this.email,
+      password: this.password,
+      ...options,
+    });
   }
 
   async close(): Promise<void> {

@@ -15,7 +15,6 @@ import { describeBrokerContract } from '../broker.contract.ts';
 import { RequestBudget } from '../request-budget.ts';
 import { presetRules } from '../../compliance/presets.ts';
 import { MatchTraderBroker } from './match-trader-broker.ts';
-import { MatchTraderClient } from './match-trader-client.ts';
 
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
 const ACCOUNT = 'match_trader:123456';
@@ -43,11 +42,7 @@ async function rig(options: { allPerDay?: number } = {}): Promise<Rig> {
   const budget = new RequestBudget(store, ACCOUNT, rules);
   const build = () =>
     new MatchTraderBroker({
-      client: new MatchTraderClient({
-        baseUrl: fake.url,
-        brokerId: '2',
-        email: 'trader@example.com',
-        password: 'secret',
+      client: fake.client({
         timeoutMs: 300,
         now: () => clock.now,
         onRequest: (call) => budget.spend(call.kind, clock.now),
