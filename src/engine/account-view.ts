@@ -49,19 +49,20 @@ export async function liveBalance(
   return { balance: realised - entryFees, equity: realised + unrealised, open };
 }
 
-/** The state the guard and the breach check read, at `now`. */
+/** The state the guard, the breach check and `sigil compliance` read, as of `now`. */
 export async function complianceState(
-  deps: AccountDeps,
+  deps: Pick<AccountDeps, 'store' | 'requestsToday'>,
   variantId: VariantId,
   rules: FirmRules,
   live: LiveBalance,
   now: EpochMs,
 ): Promise<AccountState> {
-  const closed = await deps.store.closedPositions({ variantId });
+  // As of `now`: `sigil compliance --at` looks back at a replay whose store holds later trades.
+  const closed = (await deps.store.closedPositions({ variantId })).filter((p) => (p.closedAt ?? now) <= now);
   const day = firmDay(now, rules.dayZone);
   // The equity at the day's start is known when Sigil looked soon after the boundary; otherwise (it was
   // down then) the highest equity seen since stands for it: a higher anchor, so Sigil acts sooner.
-  const today = await deps.store.equitySnapshots(variantId, day.start);
+  const today = (await deps.store.equitySnapshots(variantId, day.start)).filter((s) => s.at <= now);
   const [first] = today;
   const dayStartEquity =
     first === undefined

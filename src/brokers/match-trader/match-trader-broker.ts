@@ -342,13 +342,23 @@ export class MatchTraderBroker implements Broker {
     );
   }
 
-  private position(p: MtPosition, instruments: readonly MtInstrument[]): BrokerPosition {
+  /** What a broker record holds, in Sigil's terms: its symbol, side and quantity. */
+  private held(
+    p: { symbol: string; side: 'BUY' | 'SELL'; volume: number },
+    instruments: readonly MtInstrument[],
+  ): Pick<BrokerPosition, 'symbol' | 'side' | 'qty'> {
     const instrument = instruments.find((i) => i.symbol === p.symbol);
     return {
-      brokerRef: p.id,
       symbol: sigilSymbol(p.symbol),
       side: p.side === 'BUY' ? 'long' : 'short',
       qty: instrument ? this.qty(p.symbol, p.volume, instrument) : p.volume,
+    };
+  }
+
+  private position(p: MtPosition, instruments: readonly MtInstrument[]): BrokerPosition {
+    return {
+      brokerRef: p.id,
+      ...this.held(p, instruments),
       entryPrice: p.openPrice,
       stopLoss: p.stopLoss,
       takeProfit: p.takeProfit,
@@ -357,12 +367,9 @@ export class MatchTraderBroker implements Broker {
   }
 
   private closed(c: MtClosedPosition, instruments: readonly MtInstrument[]): BrokerClosedPosition {
-    const instrument = instruments.find((i) => i.symbol === c.symbol);
     return {
       brokerRef: c.positionId,
-      symbol: sigilSymbol(c.symbol),
-      side: c.side === 'BUY' ? 'long' : 'short',
-      qty: instrument ? this.qty(c.symbol, c.volume, instrument) : c.volume,
+      ...this.held(c, instruments),
       entryPrice: c.openPrice,
       openedAt: c.openTime,
       exitPrice: c.closePrice,

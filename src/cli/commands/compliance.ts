@@ -7,10 +7,10 @@ import { appContext, withStore, type GlobalOptions } from '../../app/app-context
 import { accountKey } from '../../app/broker-for.ts';
 import { complianceFor } from '../../app/compliance-for.ts';
 import { selectVariants } from '../../app/engine-for.ts';
-import { accountState } from '../../compliance/account-state.ts';
 import { firmDay, zonedDateTime } from '../../compliance/firm-day.ts';
 import { money } from '../../compliance/format.ts';
 import { limitsOf } from '../../compliance/limits.ts';
+import { complianceState } from '../../engine/account-view.ts';
 import { ALL_SYMBOLS } from '../../domain/protection.ts';
 import { UsageError } from '../cli-error.ts';
 
@@ -35,30 +35,21 @@ export function registerCompliance(program: Command): void {
             .filter((snapshot) => snapshot.at <= now)
             .slice(-1);
           const open = (await store.openPositions(variant.id)).filter((p) => p.openedAt <= now);
-          const closed = (await store.closedPositions({ variantId: variant.id })).filter(
-            (p) => (p.closedAt ?? now) <= now,
-          );
           const balance = last?.balance ?? rules.initialBalance;
           const key = accountKey(variant.settings.broker);
-          const [dayStart] = await store.equitySnapshots(variant.id, day.start);
-          const state = accountState({
-            rules,
-            now,
-            closed: closed.map((p) => ({
-              openedAt: p.openedAt,
-              closedAt: p.closedAt ?? now,
-              pnl: p.pnl ?? 0,
-            })),
-            openedAt: open.map((p) => p.openedAt),
-            live: {
-              balance,
-              equity: last?.equity ?? balance,
-              openPositions: open.length,
-              openOrders: 0,
-              ...(dayStart ? { dayStartEquity: dayStart.equity } : {}),
+          // The last snapshot, not the broker: looking costs no request of the firm's budget.
+          const state = await complianceState(
+            {
+              store,
+              ...(key
+                ? { requestsToday: (_, at) => store.apiCalls(key, firmDay(at, rules.dayZone).day) }
+                : {}),
             },
-            requests: key ? await store.apiCalls(key, day.day) : { all: 0, modifications: 0, positions: 0 },
-          });
+            variant.id,
+            rules,
+            { balance, equity: last?.equity ?? balance, open },
+            now,
+          );
           const limits = limitsOf(state, rules);
           const trading = await store.tradingState(variant.id);
           const pause = (await store.activeProtections(variant.id, ALL_SYMBOLS, now)).find(
