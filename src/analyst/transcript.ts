@@ -41,6 +41,11 @@ export interface AgentState {
   fallbackState?: unknown;
 }
 
+/** True for the state an LLM or HTTP analyst stored on the intent (the rules analyst stores none). */
+export function isAgentState(state: unknown): state is AgentState {
+  return typeof state === 'object' && state !== null && Array.isArray((state as AgentState).transcript);
+}
+
 export function totalsOf(transcript: readonly TranscriptEntry[], latencyMs: number): AgentState['totals'] {
   return {
     calls: transcript.length,

@@ -19,6 +19,9 @@ describe('renderMetrics', () => {
       ],
       latestEquity: [],
       tradingStates: [{ variantId: a, state: 'halted', reason: 'x', actor: 'api', changedAt: 1 }],
+      drawdowns: [],
+      requestBudgets: [],
+      activity: null,
     });
     assert.ok(text.endsWith('\n'));
     const lines = text.trimEnd().split('\n');
@@ -31,5 +34,35 @@ describe('renderMetrics', () => {
     assert.ok(!text.includes('variant="b"'));
     assert.ok(lines.includes('sigil_trading_halted{variant="a"} 1'));
     assert.ok(lines.includes('# TYPE sigil_equity gauge'));
+    // Without a bot in the process there are no process counters to report.
+    assert.ok(!text.includes('sigil_decisions_total'));
+  });
+
+  it('reports drawdown, the request budget against its limits and the process counters', () => {
+    const text = renderMetrics({
+      now: 10_000,
+      variants: ['a'],
+      counts: [],
+      heartbeats: [],
+      latestEquity: [],
+      tradingStates: [],
+      drawdowns: [{ variant: 'a', ratio: 0.05 }],
+      requestBudgets: [
+        {
+          variant: 'a',
+          used: { all: 120, modifications: 30, positions: 4 },
+          limits: { allPerDay: 2000, modificationsPerDay: 500, positionsPerDay: 0, reserve: 50 },
+        },
+      ],
+      activity: { decisions: 7, workerErrors: 2 },
+    });
+    const lines = text.trimEnd().split('\n');
+    assert.ok(lines.includes('sigil_drawdown_ratio{variant="a"} 0.05'));
+    assert.ok(lines.includes('sigil_broker_requests_used{variant="a",kind="all"} 120'));
+    assert.ok(lines.includes('sigil_broker_requests_limit{variant="a",kind="modifications"} 500'));
+    assert.ok(lines.includes('sigil_broker_requests_limit{variant="a",kind="positions"} 0'));
+    assert.ok(lines.includes('# TYPE sigil_decisions_total counter'));
+    assert.ok(lines.includes('sigil_decisions_total 7'));
+    assert.ok(lines.includes('sigil_worker_errors_total 2'));
   });
 });

@@ -3,7 +3,8 @@
 import type { EpochMs } from '../domain/ids.ts';
 import { INTENT_STATUSES } from '../domain/intent-lifecycle.ts';
 import type { ScannerHeartbeat } from '../domain/heartbeat.ts';
-import type { EquitySnapshot, StatusCount } from '../domain/ports/store.ts';
+import type { ApiCallCounts, EquitySnapshot, StatusCount } from '../domain/ports/store.ts';
+import type { FirmRules } from '../compliance/firm-rules.ts';
 import type { TradingStateRecord } from '../domain/trading-state.ts';
 
 export interface MetricsInput {
@@ -13,13 +14,35 @@ export interface MetricsInput {
   heartbeats: readonly ScannerHeartbeat[];
   latestEquity: readonly EquitySnapshot[];
   tradingStates: readonly TradingStateRecord[];
+  drawdowns: readonly VariantDrawdown[];
+  /** Variants whose broker account has a firm's daily request limit. */
+  requestBudgets: readonly RequestBudget[];
+  /** This process's counters; null when the server runs beside no bot (`sigil dashboard`). */
+  activity: { decisions: number; workerErrors: number } | null;
+}
+
+export interface VariantDrawdown {
+  variant: string;
+  /** Below the equity peak, 0..1. */
+  ratio: number;
+}
+
+export interface RequestBudget {
+  variant: string;
+  used: ApiCallCounts;
+  limits: FirmRules['requests'];
 }
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export function renderMetrics(input: MetricsInput): string {
   const lines: string[] = [];
-  const family = (name: string, help: string, type: 'gauge', samples: [Labels, number][]): void => {
+  const family = (
+    name: string,
+    help: string,
+    type: 'gauge' | 'counter',
+    samples: [Labels, number][],
+  ): void => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) lines.push(`${name}${formatLabels(labels)} ${formatValue(value)}`);
   };
@@ -63,6 +86,52 @@ export function renderMetrics(input: MetricsInput): string {
     'gauge',
     input.tradingStates.map((s) => [{ variant: s.variantId }, s.state === 'halted' ? 1 : 0]),
   );
+
+  family(
+    'sigil_drawdown_ratio',
+    'Current drawdown below the highest equity snapshot, 0..1.',
+    'gauge',
+    input.drawdowns.map((d) => [{ variant: d.variant }, d.ratio]),
+  );
+
+  const kinds = ['all', 'modifications', 'positions'] as const;
+  const limitOf = (b: RequestBudget, kind: (typeof kinds)[number]): number =>
+    kind === 'all'
+      ? b.limits.allPerDay
+      : kind === 'modifications'
+        ? b.limits.modificationsPerDay
+        : b.limits.positionsPerDay;
+  family(
+    'sigil_broker_requests_used',
+    "Broker requests spent today (the firm's day) against its daily limit, by kind.",
+    'gauge',
+    input.requestBudgets.flatMap((b) =>
+      kinds.map((kind): [Labels, number] => [{ variant: b.variant, kind }, b.used[kind]]),
+    ),
+  );
+  family(
+    'sigil_broker_requests_limit',
+    "The firm's daily request limit by kind; 0 = unlimited.",
+    'gauge',
+    input.requestBudgets.flatMap((b) =>
+      kinds.map((kind): [Labels, number] => [{ variant: b.variant, kind }, limitOf(b, kind)]),
+    ),
+  );
+
+  if (input.activity) {
+    family(
+      'sigil_decisions_total',
+      'Intents decided by this process since it started; decisions per minute = rate(...[5m]) * 60.',
+      'counter',
+      [[{}, input.activity.decisions]],
+    );
+    family(
+      'sigil_worker_errors_total',
+      "This process's jobs and workers that failed with an error since it started.",
+      'counter',
+      [[{}, input.activity.workerErrors]],
+    );
+  }
 
   return `${lines.join('\n')}\n`;
 }

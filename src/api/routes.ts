@@ -1,14 +1,20 @@
 // The API's route table: each route reads or changes the store through the Store port and the risk
 // module's kill switch, so the API does nothing an operator could not do with the CLI.
+import { isAgentState } from '../analyst/transcript.ts';
 import { markCancelled } from '../domain/intent-commands.ts';
 import { intentId, workerId, type VariantId } from '../domain/ids.ts';
-import { IllegalTransitionError } from '../domain/intent-lifecycle.ts';
-import type { Clock } from '../domain/ports/clock.ts';
-import type { EquitySnapshot, Store } from '../domain/ports/store.ts';
+import { IllegalTransitionError, INTENT_STATUSES } from '../domain/intent-lifecycle.ts';
+import type { EquitySnapshot } from '../domain/ports/store.ts';
+import { checkLiveness } from '../monitoring/dead-man.ts';
 import { resetTradingState, tripKillSwitch } from '../risk/kill-switch.ts';
+import { CANDLE_ROUTES } from './candle-routes.ts';
+import { COMPLIANCE_ROUTES } from './compliance-routes.ts';
+import { DASHBOARD_ROUTES } from './dashboard-routes.ts';
+import { metricsInput } from './metrics-input.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
+import { REPORT_ROUTES } from './report-routes.ts';
+import { API_ACTOR, HttpError, knownVariant, ok, param, type ApiContext, type Route } from './route.ts';
 import {
-  BadRequestError,
   emptyQuery,
   equityQuery,
   intentsQuery,
@@ -18,45 +24,7 @@ import {
   reasonBody,
 } from './validation.ts';
 
-/** Who changed what, in the trading-state audit trail and the intents' decision records. */
-export const API_ACTOR = 'api';
-
-export interface ApiContext {
-  store: Store;
-  variants: readonly VariantId[];
-  clock: Clock;
-}
-
-export interface ApiRequest {
-  params: readonly string[];
-  query: URLSearchParams;
-  body(): Promise<string>;
-}
-
-export type ApiResponse =
-  { status: number; json: unknown } | { status: number; text: string; contentType: string };
-
-export interface Route {
-  method: 'GET' | 'POST';
-  pattern: RegExp;
-  /** Mutating routes need the bearer token; the server checks it before the handler runs. */
-  mutating: boolean;
-  handle(ctx: ApiContext, req: ApiRequest): Promise<ApiResponse>;
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
-const ok = (json: unknown): ApiResponse => ({ status: 200, json });
-
-export const ROUTES: readonly Route[] = [
+const CORE_ROUTES: readonly Route[] = [
   {
     method: 'GET',
     pattern: /^\/api\/status$/,
@@ -70,7 +38,15 @@ export const ROUTES: readonly Route[] = [
       }
       const tradingStates: Record<string, unknown> = {};
       for (const variant of ctx.variants) tradingStates[variant] = await ctx.store.tradingState(variant);
-      return ok({ now: ctx.clock.now(), variants: ctx.variants, intents, tradingStates });
+      return ok({
+        now: ctx.clock.now(),
+        variants: ctx.variants,
+        statuses: INTENT_STATUSES,
+        symbols: ctx.candles?.symbols ?? [],
+        mutationsEnabled: ctx.mutationsEnabled,
+        intents,
+        tradingStates,
+      });
     },
   },
   {
@@ -82,8 +58,14 @@ export const ROUTES: readonly Route[] = [
       const heartbeats = new Map((await ctx.store.heartbeats()).map((hb) => [hb.variantId, hb]));
       const variants = [];
       for (const name of ctx.variants) {
+        const profile = ctx.profile(name);
+        const realised = await ctx.store.realizedTotal(name);
         variants.push({
           name,
+          startingBalance: profile.startingBalance,
+          realisedPnl: realised,
+          balance: profile.startingBalance + realised,
+          preset: profile.compliance?.name ?? null,
           tradingState: await ctx.store.tradingState(name),
           heartbeat: heartbeats.get(name) ?? null,
           latestEquity: await latestEquity(ctx, name),
@@ -103,6 +85,7 @@ export const ROUTES: readonly Route[] = [
         ...(query.status ? { statuses: query.status } : {}),
         ...(query.variant ? { variantId: knownVariant(ctx, query.variant, 'query') } : {}),
         ...(query.symbol ? { symbol: query.symbol } : {}),
+        newestFirst: query.order === 'newest',
         limit: query.limit,
         offset: query.offset,
       });
@@ -118,7 +101,9 @@ export const ROUTES: readonly Route[] = [
       const id = intentId(param(req, 0));
       const intent = await ctx.store.getIntent(id);
       if (!intent) throw new HttpError(404, `intent ${id} not found`);
-      return ok({ intent, decisionRecords: await ctx.store.decisionRecords(id) });
+      // The analyst's transcript (each agent's prompt and answer) when an LLM chain decided the intent.
+      const transcript = isAgentState(intent.agentState) ? intent.agentState.transcript : null;
+      return ok({ intent, decisionRecords: await ctx.store.decisionRecords(id), transcript });
     },
   },
   {
@@ -152,9 +137,27 @@ export const ROUTES: readonly Route[] = [
     async handle(ctx, req) {
       parseQuery(emptyQuery, req.query);
       const now = ctx.clock.now();
-      const heartbeats = (await ctx.store.heartbeats()).map((hb) => {
+      const stored = await ctx.store.heartbeats();
+      // Stale as the probe judges it: one bar plus the variant's heartbeat_stale_minutes since its last scan.
+      const liveness = checkLiveness({
+        variants: ctx.variants.map((id) => ({
+          variantId: id,
+          staleAfterMinutes: ctx.profile(id).staleAfterMinutes,
+        })),
+        heartbeats: stored,
+        variantsWithIntents: new Set(),
+        requireAll: false,
+        now,
+      });
+      const heartbeats = stored.map((hb) => {
         const last = hb.lastScanEnd ?? hb.lastScanStart;
-        return { ...hb, ageSeconds: last === null ? null : Math.max(0, (now - last) / 1000) };
+        const judged = liveness.find((l) => l.variantId === hb.variantId);
+        return {
+          ...hb,
+          ageSeconds: last === null ? null : Math.max(0, (now - last) / 1000),
+          staleAfterMinutes: judged?.staleAfterMinutes ?? null,
+          stale: judged?.stale ?? false,
+        };
       });
       return ok({ now, heartbeats });
     },
@@ -164,21 +167,7 @@ export const ROUTES: readonly Route[] = [
     pattern: /^\/metrics$/,
     mutating: false,
     async handle(ctx) {
-      const latest: EquitySnapshot[] = [];
-      for (const variant of ctx.variants) {
-        const snapshot = await latestEquity(ctx, variant);
-        if (snapshot) latest.push(snapshot);
-      }
-      const tradingStates = [];
-      for (const variant of ctx.variants) tradingStates.push(await ctx.store.tradingState(variant));
-      const text = renderMetrics({
-        now: ctx.clock.now(),
-        variants: ctx.variants,
-        counts: await ctx.store.countByStatus(),
-        heartbeats: await ctx.store.heartbeats(),
-        latestEquity: latest,
-        tradingStates,
-      });
+      const text = renderMetrics(await metricsInput(ctx));
       return { status: 200, text, contentType: METRICS_CONTENT_TYPE };
     },
   },
@@ -189,11 +178,10 @@ export const ROUTES: readonly Route[] = [
     async handle(ctx, req) {
       const variantId = knownVariant(ctx, param(req, 0), 'path');
       const body = parseBody(reasonBody, await req.body());
-      const tradingState = await tripKillSwitch(
-        ctx.store,
-        { variantId, why: body.reason ?? 'halted through the API', actor: API_ACTOR },
-        ctx.clock.now(),
-      );
+      const why = body.reason ?? 'halted through the API';
+      const now = ctx.clock.now();
+      const tradingState = await tripKillSwitch(ctx.store, { variantId, why, actor: API_ACTOR }, now);
+      ctx.onEvent?.({ type: 'kill_switch_tripped', at: now, variantId, actor: API_ACTOR, why });
       return ok({ tradingState });
     },
   },
@@ -204,11 +192,20 @@ export const ROUTES: readonly Route[] = [
     async handle(ctx, req) {
       const variantId = knownVariant(ctx, param(req, 0), 'path');
       const body = parseBody(reasonBody, await req.body());
-      const tradingState = await resetTradingState(
-        ctx.store,
-        { variantId, actor: API_ACTOR, why: body.reason ?? 'reset through the API' },
-        ctx.clock.now(),
-      );
+      const why = body.reason ?? 'reset through the API';
+      const now = ctx.clock.now();
+      const before = await ctx.store.tradingState(variantId);
+      const tradingState = await resetTradingState(ctx.store, { variantId, actor: API_ACTOR, why }, now);
+      if (before.state !== 'active') {
+        ctx.onEvent?.({
+          type: 'kill_switch_reset',
+          at: now,
+          variantId,
+          actor: API_ACTOR,
+          why,
+          from: before.state,
+        });
+      }
       return ok({ tradingState });
     },
   },
@@ -238,27 +235,17 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-function param(req: ApiRequest, index: number): string {
-  const raw = req.params[index];
-  if (raw === undefined) throw new HttpError(404, 'not found');
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new BadRequestError('path: malformed percent-encoding');
-  }
-}
-
-/** A variant named in the path is a resource (404 when unknown); in the query it is a filter (400). */
-function knownVariant(ctx: ApiContext, name: string, where: 'path' | 'query'): VariantId {
-  const found = ctx.variants.find((variant) => variant === name);
-  if (found) return found;
-  if (where === 'path') throw new HttpError(404, `unknown variant "${name}"`);
-  throw new BadRequestError(`variant: unknown variant "${name}"`);
-}
-
 /** A live bot snapshots every few minutes: the last day holds the latest; a stopped one, the whole series. */
-async function latestEquity(ctx: ApiContext, variant: VariantId): Promise<EquitySnapshot | null> {
+export async function latestEquity(ctx: ApiContext, variant: VariantId): Promise<EquitySnapshot | null> {
   const recent = await ctx.store.equitySnapshots(variant, ctx.clock.now() - 86_400_000);
   if (recent.length > 0) return recent.at(-1) ?? null;
   return (await ctx.store.equitySnapshots(variant)).at(-1) ?? null;
 }
+
+export const ROUTES: readonly Route[] = [
+  ...CORE_ROUTES,
+  ...REPORT_ROUTES,
+  ...COMPLIANCE_ROUTES,
+  ...CANDLE_ROUTES,
+  ...DASHBOARD_ROUTES,
+];

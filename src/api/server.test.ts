@@ -8,6 +8,7 @@ import type { Store } from '../domain/ports/store.ts';
 import { openStore } from '../store/open-store.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { longAt100 } from '../../test/support/position-fixture.ts';
+import type { ApiVariant } from './api-variant.ts';
 import { isLoopback, RemoteBindRefusedError, startApiServer, type ApiServer } from './server.ts';
 
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
@@ -16,6 +17,15 @@ const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
 type Row = Record<string, any>;
 const TOKEN = 's3cret-token-value';
 const ALPHA = variantId('alpha');
+/** A paper variant as `sigil run` describes it to the API: no firm rules, no broker account. */
+const paperVariant = (id: string): ApiVariant => ({
+  id,
+  startingBalance: 1000,
+  staleAfterMinutes: 85,
+  compliance: null,
+  accountKey: null,
+});
+const PROFILES = [paperVariant('alpha'), paperVariant('beta')];
 const BETA = variantId('beta');
 
 describe('HTTP API', () => {
@@ -72,8 +82,8 @@ describe('HTTP API', () => {
     await store.recordScanStart(ALPHA, T0);
     await store.recordScanEnd(ALPHA, T0 + 5_000, null);
     clock.advanceTo(T0 + 65_000);
-    api = await startApiServer({ store, variants: ['alpha', 'beta'], clock, token: TOKEN });
-    noToken = await startApiServer({ store, variants: ['alpha', 'beta'], clock, token: null });
+    api = await startApiServer({ store, variants: PROFILES, clock, token: TOKEN });
+    noToken = await startApiServer({ store, variants: PROFILES, clock, token: null });
   });
 
   after(async () => {
@@ -327,7 +337,7 @@ describe('HTTP API', () => {
 
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
     assert.equal((await get('/api/nothing')).status, 404);
-    assert.equal((await get('/')).status, 404);
+    assert.equal((await get('/nothing.html')).status, 404);
     const wrong = await fetch(`${api.url}/api/status`, { method: 'DELETE' });
     assert.equal(wrong.status, 405);
     assert.equal(wrong.headers.get('allow'), 'GET');
@@ -339,14 +349,14 @@ describe('HTTP API', () => {
 
   it('refuses a non-loopback host unless allowRemote is set', async () => {
     await assert.rejects(
-      startApiServer({ store, variants: ['alpha'], clock, token: TOKEN, host: '0.0.0.0' }),
+      startApiServer({ store, variants: [paperVariant('alpha')], clock, token: TOKEN, host: '0.0.0.0' }),
       (error: unknown) => error instanceof RemoteBindRefusedError && /allowRemote: true/.test(error.message),
     );
     assert.ok(isLoopback('127.0.0.1') && isLoopback('::1') && isLoopback('localhost'));
     assert.ok(!isLoopback('0.0.0.0') && !isLoopback('192.168.1.2') && !isLoopback('127.example.com'));
     const remote = await startApiServer({
       store,
-      variants: ['alpha'],
+      variants: [paperVariant('alpha')],
       clock,
       token: TOKEN,
       host: '0.0.0.0',

@@ -5,14 +5,23 @@ import { isIP } from 'node:net';
 import { variantId } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
+import type { ReportEvent } from '../domain/trading-event.ts';
+import type { ActivityCounters } from './activity-counters.ts';
+import type { ApiVariant } from './api-variant.ts';
 import { authorizeMutation } from './auth.ts';
-import { HttpError, ROUTES, type ApiContext, type ApiResponse } from './routes.ts';
+import type { CandleSource } from './candle-source.ts';
+import { HttpError, type ApiContext, type ApiResponse } from './route.ts';
+import { ROUTES } from './routes.ts';
 import { BadRequestError } from './validation.ts';
 
 export interface ApiServerOptions {
   store: Store;
-  variants: readonly string[];
-  clock: Clock;
+  variants: readonly ApiVariant[];
+  clock: Pick<Clock, 'now'>;
+  /** The candle files behind the dashboard's candle chart; without them the chart says so. */
+  candles?: CandleSource | null;
+  /** The bot's counters when the server runs inside `sigil run`. */
+  activity?: ActivityCounters | null;
   host?: string;
   port?: number;
   /** The bearer token for mutations (from SIGIL_API_TOKEN); null disables them. */
@@ -21,6 +30,8 @@ export interface ApiServerOptions {
   allowRemote?: boolean;
   /** Unexpected errors (answered as a bare 500); defaults to ignoring them. */
   onError?: (error: unknown) => void;
+  /** Told of each halt and reset made through the API, once it is stored (for alerts). */
+  onEvent?: ReportEvent;
 }
 
 export interface ApiServer {
@@ -48,10 +59,20 @@ export function isLoopback(host: string): boolean {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && options.allowRemote !== true) throw new RemoteBindRefusedError(host);
+  const profiles = new Map(options.variants.map((v) => [v.id, v]));
   const ctx: ApiContext = {
     store: options.store,
-    variants: options.variants.map((name) => variantId(name)),
+    variants: options.variants.map((v) => variantId(v.id)),
+    profile: (name) => {
+      const profile = profiles.get(name);
+      if (!profile) throw new HttpError(404, `unknown variant "${name}"`);
+      return profile;
+    },
     clock: options.clock,
+    candles: options.candles ?? null,
+    activity: options.activity ?? null,
+    mutationsEnabled: options.token !== null,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
   const server = createServer((req, res) => {
     handle(ctx, options, req, res).catch((error: unknown) => {
@@ -135,6 +156,7 @@ function send(res: ServerResponse, response: ApiResponse): void {
       ? [JSON.stringify(response.json), 'application/json; charset=utf-8']
       : [response.text, response.contentType];
   res.writeHead(response.status, {
+    ...('headers' in response ? response.headers : {}),
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',

@@ -28,6 +28,7 @@ export const intentsQuery = z.strictObject({
     .optional(),
   variant: variant.optional(),
   symbol: symbol.optional(),
+  order: z.enum(['oldest', 'newest']).default('oldest'),
   limit: wholeNumber(1, 500).default(100),
   offset: wholeNumber(0, 1_000_000).default(0),
 });
@@ -37,20 +38,23 @@ export const positionsQuery = z.strictObject({
   state: z.enum(['open', 'closed']).default('open'),
 });
 
-/** `since` as epoch milliseconds or an ISO 8601 time. */
-export const equityQuery = z.strictObject({
-  since: z
-    .string()
-    .transform((raw, ctx) => {
-      const at = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-      if (!Number.isFinite(at)) {
-        ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO 8601 time' });
-        return z.NEVER;
-      }
-      return at;
-    })
-    .optional(),
+/** `since` or `to` as epoch milliseconds or an ISO 8601 time. */
+const instant = z.string().transform((raw, ctx) => {
+  const at = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(at)) {
+    ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO 8601 time' });
+    return z.NEVER;
+  }
+  return at;
 });
+
+export const candlesQuery = z.strictObject({
+  variant: variant.optional(),
+  limit: wholeNumber(1, 5000).default(300),
+  to: instant.optional(),
+});
+
+export const equityQuery = z.strictObject({ since: instant.optional() });
 
 export const emptyQuery = z.strictObject({});
 

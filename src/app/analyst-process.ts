@@ -3,9 +3,10 @@
 // queue) and decide them. Their `now` is the scanners' clock as the store shows it — the last scan's
 // time in the heartbeats — so a replay's simulated time and live time both work.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
-import { workerId, type EpochMs } from '../domain/ids.ts';
+import { workerId, type EpochMs, type WorkerId } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { MarketContext } from '../domain/ports/market-context.ts';
+import type { TradingEvent } from '../domain/trading-event.ts';
 import { decidePending } from '../engine/analyst-pool.ts';
 import { FileMarketContext } from '../marketdata/file-market-context.ts';
 import { variantRuntimes } from './engine-for.ts';
@@ -25,6 +26,8 @@ export interface AnalystProcessOptions {
   retryPauseMs?: number;
   /** What analysts read of the market; default the configured candle files (a replay's). */
   market?: MarketContext;
+  /** Told of each intent a worker failed, and which worker it was. */
+  onEvent?: (event: TradingEvent, worker: WorkerId) => void;
 }
 
 export async function runAnalystWorkers(options: AnalystProcessOptions): Promise<{ decided: number }> {
@@ -57,7 +60,11 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
         // One intent at a time per worker: N workers then decide N intents at once.
         now === null
           ? null
-          : await decidePending({ store, variants: runtimes, worker }, now, { signal, claimLimit: 1 });
+          : await decidePending(
+              { store, variants: runtimes, worker, onEvent: (event) => options.onEvent?.(event, worker) },
+              now,
+              { signal, claimLimit: 1 },
+            );
       const count = done ? done.traded + done.held + done.failed : 0;
       if (count > 0) {
         decided += count;

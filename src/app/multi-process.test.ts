@@ -74,7 +74,7 @@ describe('three processes sharing one PostgreSQL store', () => {
     await singleStore.close();
     assert.ok(expected.length > 10);
 
-    const base = [BIN, '--db', pg.url, '--config', configFile, 'run', '--quiet'];
+    const base = [BIN, '--db', pg.url, '--config', configFile, 'run', '--quiet', '--dashboard-port', '0'];
     const analysts = [1, 2].map(() =>
       finished(
         spawn(process.execPath, [...base, '--roles', 'analyst', '--workers', '2', '--idle-exit', '6']),

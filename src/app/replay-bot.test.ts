@@ -86,7 +86,19 @@ describe('the paper bot over a replay, interrupted', () => {
 
   it('SIGKILL at 20 random moments, then a restart, loses nothing and sends nothing twice', async () => {
     const url = `sqlite:${join(dir.path, 'killed.db')}`;
-    const args = [BIN, '--db', url, '--config', configFile, 'run', '--quiet', '--until', UNTIL];
+    const args = [
+      BIN,
+      '--db',
+      url,
+      '--config',
+      configFile,
+      'run',
+      '--quiet',
+      '--dashboard-port',
+      '0',
+      '--until',
+      UNTIL,
+    ];
     // A fixed sequence of kill delays, spread over start-up (~1 s) and the run itself.
     let seed = 7;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;

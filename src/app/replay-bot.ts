@@ -84,6 +84,9 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     clock.advanceTo(due);
     await retrying(() => bot.scheduler.runDue());
     if (options.speed > 0) await options.sleep(1000 / options.speed);
+    // Flat out, the store's calls resolve without the loop ever reaching the event loop's I/O phase, so
+    // background work (alert delivery) would wait for the replay's end; one turn per step costs microseconds.
+    else await new Promise((resolve) => setImmediate(resolve));
   }
   await bot.scheduler.stop();
   const [after] = await retrying(() => store.jobs([MARKET_JOB]));

@@ -2,10 +2,18 @@
 // lightweight-charts for the equity curves and the exit breakdown. The library is inlined, not linked,
 // so the file still works when opened from disk on a machine without network access, and the output is
 // a pure function of the report (no timestamps), so two runs of the same backtest give the same file.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { EXIT_REASONS } from '../domain/position.ts';
+import { chartLibrary } from '../charts/chart-library.ts';
+import {
+  colorOf,
+  equityCurve,
+  exitBars,
+  variantColors,
+  type ChartSeries,
+  type ExitChartData,
+} from '../charts/chart-data.ts';
+import { sigilCharts } from '../web/web-assets.ts';
+
+export type { ChartPoint, ChartSeries } from '../charts/chart-data.ts';
 import type { Report } from './backtest-report.ts';
 import type { TradeRow, VariantReport } from './metrics.ts';
 
@@ -13,19 +21,6 @@ export interface HtmlReportOptions {
   title: string;
   /** Per variant id; every variant of the report needs one (the equity curves start from it). */
   startingBalances: Record<string, number>;
-}
-
-/** A chart point; without `value` it is whitespace, a slot on the time axis with nothing drawn. */
-export interface ChartPoint {
-  /** Seconds since the epoch (lightweight-charts' UTCTimestamp); a category slot in the exit chart. */
-  time: number;
-  value?: number;
-}
-
-export interface ChartSeries {
-  variant: string;
-  color: string;
-  points: ChartPoint[];
 }
 
 /** What the page embeds as JSON and its chart code reads. */
@@ -36,21 +31,11 @@ export interface HtmlReportData {
   startingBalances: Record<string, number>;
   /** Realised equity per variant, in report order; times strictly increasing per series. */
   equity: ChartSeries[];
-  exits: {
-    /** Total P&L per exit reason, one series per variant, on slots grouped by reason. */
-    series: ChartSeries[];
-    /** Slot → exit reason, for the axis labels ('' on the gaps between groups). */
-    labels: Record<string, string>;
-    /** Slot → "reason · variant", for the crosshair. */
-    tooltips: Record<string, string>;
-  };
+  exits: ExitChartData;
 }
 
 /** Rows of the trade table; a year of 15-minute bars can close thousands, and the page must stay light. */
 export const TRADE_ROWS_SHOWN = 500;
-
-// Distinct on white and for the common colour-vision deficiencies; cycled past eight variants.
-const PALETTE = ['#2962ff', '#e8590c', '#2b8a3e', '#c2255c', '#7048e8', '#0c8599', '#868e96', '#a61e4d'];
 
 const DATA_ID = 'report-data';
 const CHARTS_ID = 'report-charts';
@@ -100,7 +85,7 @@ export function htmlReport(report: Report, options: HtmlReportOptions): string {
     section('Trades', tradeTable(report.trades)),
     `<script type="application/json" id="${DATA_ID}">${jsonForScript(data)}</script>`,
     `<script>${scriptSafe(chartLibrary())}</script>`,
-    `<script id="${CHARTS_ID}">${CHART_SCRIPT}</script>`,
+    `<script id="${CHARTS_ID}">${scriptSafe(sigilCharts())}\n${PAGE_CHARTS}</script>`,
     '</body>',
     '</html>',
     '',
@@ -127,105 +112,6 @@ function balanceOf(balances: Map<string, number>, variant: string): number {
   const balance = balances.get(variant);
   if (balance === undefined) throw new RangeError(`no starting balance for variant ${variant}`);
   return balance;
-}
-
-/** One colour per variant, by its place in the report, so a variant looks the same in both charts. */
-function variantColors(variants: readonly VariantReport[]): Map<string, string> {
-  return new Map(variants.map((v, i) => [v.variantId as string, PALETTE[i % PALETTE.length] ?? '#000000']));
-}
-
-function colorOf(colors: Map<string, string>, variant: string): string {
-  return colors.get(variant) ?? '#000000';
-}
-
-/**
- * Starting balance plus cumulative P&L at each exit, in whole seconds. lightweight-charts rejects a
- * series whose times do not strictly increase, so exits within the same second become one point carrying
- * the equity after all of them. The curve opens at the starting balance at `from`, or one second before
- * the first exit when a trade closed at or before `from` (the totals count those too).
- */
-function equityCurve(report: Report, variant: string, startingBalance: number): ChartPoint[] {
-  const exits = report.trades
-    .filter((t) => t.variant === variant)
-    .map((t) => ({ time: exitSecond(t), pnl: finitePnl(t) }))
-    // Stable, so same-second exits keep the report's (fingerprint) order; a hand-built report may be unsorted.
-    .sort((a, b) => a.time - b.time);
-  const from = Math.floor(parseTime(report.from, 'the report start') / 1000);
-  const first = exits[0];
-  const points: ChartPoint[] = [
-    { time: first === undefined ? from : Math.min(from, first.time - 1), value: startingBalance },
-  ];
-  let equity = startingBalance;
-  for (const exit of exits) {
-    equity += exit.pnl;
-    const last = points[points.length - 1];
-    if (last !== undefined && last.time === exit.time) last.value = equity;
-    else points.push({ time: exit.time, value: equity });
-  }
-  return points;
-}
-
-function exitSecond(trade: TradeRow): number {
-  return Math.floor(
-    parseTime(trade.exitTime, `the exit time of a ${trade.variant} ${trade.symbol} trade`) / 1000,
-  );
-}
-
-function finitePnl(trade: TradeRow): number {
-  // JSON turns NaN into null, and a null in a series breaks the chart without a word: fail here instead.
-  if (!Number.isFinite(trade.pnl)) {
-    throw new RangeError(`a ${trade.variant} ${trade.symbol} trade has a non-finite pnl (${trade.pnl})`);
-  }
-  return trade.pnl;
-}
-
-function parseTime(iso: string, what: string): number {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) throw new RangeError(`${what} is not a valid time: ${JSON.stringify(iso)}`);
-  return ms;
-}
-
-/**
- * lightweight-charts only knows a time axis, so the bar chart puts categories on fake times: one slot per
- * (reason, variant), grouped by reason with an empty slot between groups, and labels mapped back by slot.
- * Every series carries whitespace on the slots it does not fill so that each slot stays on the axis and
- * the groups line up even when a variant never exited for some reason.
- */
-function exitBars(variants: readonly VariantReport[], colors: Map<string, string>): HtmlReportData['exits'] {
-  const withExits = variants.filter((v) => v.exits !== null && v.exits.byReason.length > 0);
-  // The exit precedence order, as in each variant's byReason; first-seen order would depend on which
-  // variant happens to lack a reason.
-  const order = (reason: string): number => {
-    const index = (EXIT_REASONS as readonly string[]).indexOf(reason);
-    return index < 0 ? EXIT_REASONS.length : index;
-  };
-  const reasons = [...new Set(withExits.flatMap((v) => (v.exits?.byReason ?? []).map((r) => r.reason)))].sort(
-    (a, b) => order(a) - order(b),
-  );
-  const labels: Record<string, string> = {};
-  const tooltips: Record<string, string> = {};
-  const group = withExits.length + 1;
-  // Slot 0 would be the epoch itself; starting at 1 keeps every time a positive timestamp.
-  const slot = (reason: number, variant: number): number => 1 + reason * group + variant;
-  const series = withExits.map((v, vi): ChartSeries => {
-    const points: ChartPoint[] = [];
-    reasons.forEach((reason, ri) => {
-      const time = slot(ri, vi);
-      labels[time] = reason;
-      tooltips[time] = `${reason} · ${v.variantId}`;
-      const stats = v.exits?.byReason.find((r) => r.reason === reason);
-      points.push(stats === undefined ? { time } : { time, value: stats.totalPnl });
-      // The gap after each group but the last, carried by the first series alone.
-      if (vi === 0 && ri < reasons.length - 1) {
-        const gap = slot(ri, withExits.length);
-        labels[gap] = '';
-        tooltips[gap] = '';
-        points.push({ time: gap });
-      }
-    });
-    return { variant: v.variantId, color: colorOf(colors, v.variantId), points };
-  });
-  return { series, labels, tooltips };
 }
 
 // ---- HTML ----
@@ -458,95 +344,15 @@ function formatTime(iso: string): string {
 
 // ---- The library and the page's own script ----
 
-let library: string | undefined;
-
-function chartLibrary(): string {
-  library ??= readFileSync(libraryPath(), 'utf8');
-  return library;
-}
-
-const STANDALONE = 'lightweight-charts/dist/lightweight-charts.standalone.production.js';
-
-function libraryPath(): string {
-  const require = createRequire(import.meta.url);
-  try {
-    return require.resolve(STANDALONE);
-  } catch (error) {
-    // The package's `exports` map lists only its module entry and package.json, so Node refuses the
-    // dist path; package.json is exported, and the file sits next to it.
-    if ((error as { code?: unknown }).code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
-    return join(
-      dirname(require.resolve('lightweight-charts/package.json')),
-      'dist',
-      STANDALONE.split('/').pop() ?? '',
-    );
-  }
-}
-
-// Plain ES5-level JavaScript run by the browser: the standalone build defines window.LightweightCharts.
-const CHART_SCRIPT = `
+// The shared chart code (window.SigilCharts), then the calls that draw this page's two charts.
+const PAGE_CHARTS = `
 (function () {
   'use strict';
-  var LC = window.LightweightCharts;
   var data = JSON.parse(document.getElementById('${DATA_ID}').textContent);
-  var base = {
-    autoSize: true,
-    layout: { background: { color: '#ffffff' }, textColor: '#343a40', fontSize: 12 },
-    grid: { vertLines: { color: '#f1f3f5' }, horzLines: { color: '#f1f3f5' } },
-    rightPriceScale: { borderVisible: false },
-  };
-  function options(extra) {
-    var result = {};
-    var key;
-    for (key in base) result[key] = base[key];
-    for (key in extra) result[key] = extra[key];
-    return result;
-  }
-
   var equityEl = document.getElementById('equity-chart');
-  if (equityEl && data.equity.length > 0) {
-    var equity = LC.createChart(equityEl, options({
-      timeScale: { timeVisible: true, secondsVisible: false, borderVisible: false },
-    }));
-    data.equity.forEach(function (v) {
-      // Steps: realised equity changes only when a trade closes, and holds in between.
-      var series = equity.addSeries(LC.LineSeries, {
-        color: v.color,
-        lineWidth: 2,
-        lineType: LC.LineType.WithSteps,
-        title: v.variant,
-        priceLineVisible: false,
-      });
-      series.setData(v.points);
-    });
-    equity.timeScale().fitContent();
-  }
-
+  if (equityEl && data.equity.length > 0) window.SigilCharts.equityChart(equityEl, data.equity);
   var exitsEl = document.getElementById('exits-chart');
-  if (exitsEl && data.exits.series.length > 0) {
-    // The times are category slots, not moments: label them with the exit reason they stand for.
-    var exits = LC.createChart(exitsEl, options({
-      timeScale: {
-        borderVisible: false,
-        tickMarkFormatter: function (time) { return data.exits.labels[time] || ''; },
-      },
-      localization: {
-        timeFormatter: function (time) { return data.exits.tooltips[time] || ''; },
-      },
-      handleScroll: false,
-      handleScale: false,
-    }));
-    data.exits.series.forEach(function (v) {
-      var series = exits.addSeries(LC.HistogramSeries, {
-        color: v.color,
-        title: v.variant,
-        priceLineVisible: false,
-        lastValueVisible: false,
-      });
-      series.setData(v.points);
-    });
-    exits.timeScale().fitContent();
-  }
+  if (exitsEl && data.exits.series.length > 0) window.SigilCharts.exitChart(exitsEl, data.exits);
 })();
 `;
 

@@ -13,6 +13,7 @@ import { openStore } from '../store/open-store.ts';
 import { assembleBot, replayData } from '../app/bot-assembly.ts';
 import { selectVariants } from '../app/engine-for.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
+import type { BarSummary } from '../engine/trading-engine.ts';
 import { decisionCounts, type DecisionCounts } from './decision-counts.ts';
 import { tempDir } from './temp-store-dir.ts';
 
@@ -26,8 +27,8 @@ export interface BacktestOptions {
    * answered from the cache (free, and the same decisions). Default: the throwaway store.
    */
   llmStore?: MeteredModelOptions['store'];
-  /** Called after each bar with the bars done and the total. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each bar with the bars done, the total, and what the bar did. */
+  onProgress?: (done: number, total: number, bar: BarSummary) => void;
 }
 
 export interface BacktestRun {
@@ -68,7 +69,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       owner: 'backtest',
       ...(options.llmStore ? { llmStore: options.llmStore } : {}),
       mode: 'replay',
-      onBar: () => options.onProgress?.(++done, data.times.length),
+      onBar: (summary) => options.onProgress?.(++done, data.times.length, summary),
       onEvent: (event) => {
         if (event.type === 'job_failed') failure ??= { error: event.error };
       },

@@ -71,7 +71,17 @@ describe('sigil backtest, ab and run', () => {
 
   it('runs the paper bot to the end of a replay, reports, and on a second run says it is done', () => {
     const db = `sqlite:${join(dir.path, 'bot.db')}`;
-    const args = ['--db', db, '--config', config('atr-ab.yaml'), 'run', '--until', '2021-04-20T00:00:00Z'];
+    const args = [
+      '--db',
+      db,
+      '--config',
+      config('atr-ab.yaml'),
+      'run',
+      '--dashboard-port',
+      '0',
+      '--until',
+      '2021-04-20T00:00:00Z',
+    ];
     const first = sigil(args, dir.path);
     assert.equal(first.code, 0, first.err);
     assert.match(first.out, /^atr_1_5: \d+ closed, P&L -?[\d.]+ \(balance [\d.]+\), \d+ open, active$/m);

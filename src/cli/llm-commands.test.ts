@@ -82,7 +82,18 @@ describe('sigil run and backtest with an LLM analyst', () => {
 
   it('runs end to end: every intent decided by the chain, positions opened on its verdicts', async () => {
     const out = await sigilAsync(
-      ['--config', config, '--db', db, 'run', '--quiet', '--until', '2021-04-20T00:00:00Z'],
+      [
+        '--config',
+        config,
+        '--db',
+        db,
+        'run',
+        '--quiet',
+        '--dashboard-port',
+        '0',
+        '--until',
+        '2021-04-20T00:00:00Z',
+      ],
       dir.path,
     );
     assert.ok(server.requests.length > 0, 'the provider was asked');

@@ -1,10 +1,12 @@
 // The `sigil` command line: thin commands over the app layer.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { LOG_FORMATS, LOG_LEVELS } from '../logging/log-settings.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerData } from './commands/data.ts';
 import { registerIntents } from './commands/intents.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerDashboard } from './commands/dashboard.ts';
 import { registerProbe } from './commands/probe.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScan } from './commands/scan.ts';
@@ -24,6 +26,17 @@ export function buildProgram(): Command {
     )
     .option('--config <file>', 'YAML configuration file (see "sigil config schema")')
     .option('--verbose', 'show stack traces and causes of errors')
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr (default: SIGIL_LOG_LEVEL, else info)').choices(
+        LOG_LEVELS,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'log lines on stderr: json, or pretty text (default: SIGIL_LOG_FORMAT, else pretty on a terminal, json otherwise)',
+      ).choices(LOG_FORMATS),
+    )
     .showHelpAfterError('(run "sigil --help" for usage)')
     .exitOverride();
   registerMigrate(program);
@@ -38,6 +51,7 @@ export function buildProgram(): Command {
   registerBacktest(program);
   registerRun(program);
   registerProbe(program);
+  registerDashboard(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

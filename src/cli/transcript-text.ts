@@ -2,10 +2,6 @@
 // each role's answer in the order they spoke — the debate, readable.
 import type { AgentState, TranscriptEntry } from '../analyst/transcript.ts';
 
-export function isAgentState(state: unknown): state is AgentState {
-  return typeof state === 'object' && state !== null && Array.isArray((state as AgentState).transcript);
-}
-
 export function transcriptText(state: AgentState, options: { prompts?: boolean } = {}): string {
   const t = state.totals;
   const lines = [

@@ -166,6 +166,13 @@ variants:
         warmup_bars: 100,
       },
     );
+    assert.deepEqual(config.alerts, {
+      dedup_minutes: 10,
+      rate_limit_per_minute: 20,
+      max_retries: 5,
+      sinks: [],
+    });
+    assert.deepEqual(config.api, { enabled: true, host: '127.0.0.1', port: 8700, allow_remote: false });
     assert.deepEqual(parseConfig('', 'empty.yaml').variants, config.variants);
   });
 
@@ -274,7 +281,9 @@ variants:
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(Object.keys(schema.properties).sort(), [
       'account',
+      'alerts',
       'analyst',
+      'api',
       'broker',
       'compliance',
       'engine',

@@ -44,6 +44,8 @@ export interface SigilConfig {
   storeUrl: string | undefined;
   market: MarketSettings;
   engine: ConfigFile['engine'];
+  alerts: ConfigFile['alerts'];
+  api: ConfigFile['api'];
   variants: Variant[];
 }
 
@@ -113,6 +115,8 @@ function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
     storeUrl: config.store.url,
     market: { ...config.market, data },
     engine: config.engine,
+    alerts: config.alerts,
+    api: config.api,
     variants,
   };
 }
@@ -126,6 +130,12 @@ function mergeOverlay(base: VariantSettings, overlay: Record<string, unknown>): 
   return merged;
 }
 
+/**
+ * Sections where a secret is likely to be pasted (a bot token in place of its variable's name, a webhook
+ * URL as a sink): no value of theirs is quoted back, since configuration errors end up on screens and logs.
+ */
+const UNQUOTED_SECTIONS = new Set(['alerts']);
+
 function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
   const path = [...prefix, ...issue.path].map(String).join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
@@ -136,7 +146,9 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] =
   if (issue.code === 'invalid_key') {
     return `${path}: ${issue.issues.map((inner) => inner.message).join('; ')}`;
   }
-  const got = 'input' in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : '';
+  const quoted = !UNQUOTED_SECTIONS.has(String(prefix[0] ?? issue.path[0]));
+  const got =
+    quoted && 'input' in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : '';
   const expected = issue.message.replace(/^Invalid input: /, '');
   return `${path}: ${expected}${got}`;
 }

@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 import { POSTURE_NAMES } from '../scanners/micro/postures.ts';
+import { AlertsSchema } from './alerts-schema.ts';
 import { AnalystSchema, checkAnalyst } from './analyst-schema.ts';
+import { ApiSchema } from './api-schema.ts';
 import { BrokerSchema } from './broker-schema.ts';
 import { ComplianceSchema } from './compliance-schema.ts';
 import { EngineSchema, PaperSchema } from './engine-schema.ts';
@@ -214,6 +216,8 @@ export const ConfigFileSchema = z.strictObject({
   market: MarketSchema.prefault({}),
   ...SECTIONS_WITH_DEFAULTS,
   engine: EngineSchema.prefault({}),
+  alerts: AlertsSchema.prefault({}),
+  api: ApiSchema.prefault({}),
   variants: z
     .record(
       z.string().regex(VARIANT_NAME, 'variant names are 1-32 lower-case letters, digits, _ or -'),

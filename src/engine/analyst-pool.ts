@@ -12,12 +12,15 @@ import { markFailed, markHold, markReadyForExec, releaseClaim } from '../domain/
 import { FencedOutError } from '../domain/intent-lifecycle.ts';
 import { DecideLaterError } from '../domain/ports/analyst.ts';
 import type { Store } from '../domain/ports/store.ts';
+import type { ReportEvent } from '../domain/trading-event.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 
 export interface AnalystDeps {
   store: Store;
   variants: ReadonlyMap<string, VariantRuntime>;
   worker: WorkerId;
+  /** Told of each intent the analyst failed; absent = nobody listens. */
+  onEvent?: ReportEvent;
 }
 
 export interface DecideOptions {
@@ -112,18 +115,28 @@ async function decideOne(
         );
         return 'released';
       }
-      await markFailed(
-        store,
-        intent.id,
-        worker,
-        `${error.reason}; gave up after ${intent.attempts} attempts`,
-        now,
-      );
-      return 'failed';
+      return failed(deps, intent, `${error.reason}; gave up after ${intent.attempts} attempts`, now);
     }
-    await markFailed(store, intent.id, worker, `analyst: ${describeError(error)}`, now);
-    return 'failed';
+    return failed(deps, intent, `analyst: ${describeError(error)}`, now);
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+async function failed(
+  deps: AnalystDeps,
+  intent: TradeIntent,
+  reason: string,
+  now: EpochMs,
+): Promise<'failed'> {
+  await markFailed(deps.store, intent.id, deps.worker, reason, now);
+  deps.onEvent?.({
+    type: 'intent_failed',
+    at: now,
+    variantId: intent.variantId,
+    intentId: intent.id,
+    symbol: intent.symbol,
+    reason,
+  });
+  return 'failed';
 }

@@ -140,12 +140,13 @@ export class Bot {
 
   /**
    * Paper accounts snapshot in one transaction (one commit per run); an account at a remote broker is
-   * read outside any transaction, so no database lock is held across a network call.
+   * read outside any transaction, so no database lock is held across a network call. Listeners hear of
+   * the look once it committed: an alert never announces a pause that was rolled back.
    */
   private async snapshotEquity(now: EpochMs): Promise<void> {
     const { store, brokersFor, remoteBrokers } = this.options;
-    const run = async (tx: Store) => {
-      const reports = await monitorEquity(
+    const run = (tx: Store) =>
+      monitorEquity(
         {
           store: tx,
           brokers: brokersFor(tx),
@@ -157,9 +158,8 @@ export class Bot {
         },
         now,
       );
-      this.options.onEquity?.(reports);
-    };
-    await (remoteBrokers ? run(store) : store.transaction(run));
+    const reports = await (remoteBrokers ? run(store) : store.transaction(run));
+    this.options.onEquity?.(reports);
   }
 }
 

@@ -7,6 +7,7 @@ import { assessBreach, type Breach } from '../compliance/breach.ts';
 import { complianceState, liveBalance } from './account-view.ts';
 import { actOnBreach, type BreachAction } from './breach-actions.ts';
 import { describeError, errorKindOf } from '../domain/errors.ts';
+import type { ComplianceBreach } from '../domain/trading-event.ts';
 import { syncBrokerCloses } from './broker-sync.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -24,6 +25,28 @@ export interface EquityReport {
   closeFailures: string[];
   /** The broker could not be read: this variant was not checked at this look (the next one tries again). */
   error: string | null;
+}
+
+/**
+ * The pauses and halts a look put in force, as events. A breach already acted on (paused until the
+ * firm's next day, or halted) reports action `none` at later looks, so each breach is told once.
+ */
+export function breachEvents(reports: readonly EquityReport[], at: EpochMs): ComplianceBreach[] {
+  const events: ComplianceBreach[] = [];
+  for (const { variantId, action, breach, closedForCompliance, closeFailures } of reports) {
+    if (action === 'none' || breach === null || breach.kind === 'none') continue;
+    events.push({
+      type: 'compliance_breach',
+      at,
+      variantId,
+      level: breach.kind,
+      rule: breach.rule,
+      reason: breach.reason,
+      closedPositions: closedForCompliance,
+      closeFailures: closeFailures.length,
+    });
+  }
+  return events;
 }
 
 export type EquityMonitorDeps = Omit<TradingWorkerDeps, 'variants'> & { variants: readonly VariantRuntime[] };

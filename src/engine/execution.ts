@@ -7,7 +7,7 @@ import { positionId, type EpochMs, type IntentId, type PositionId } from '../dom
 import { markFailed, markOpened, markRejected } from '../domain/intent-commands.ts';
 import type { TradeIntent } from '../domain/intent.ts';
 import { entryOrderId, exitOrderId, type OrderResult } from '../domain/order.ts';
-import type { PositionSide } from '../domain/position.ts';
+import type { Position, PositionSide } from '../domain/position.ts';
 import { instrumentFor } from '../app/instrument-for.ts';
 import { enterAtomically, entryRefusal } from '../risk/atomic-entry.ts';
 import { planEntry, type EntryPlan } from '../risk/entry-plan.ts';
@@ -76,7 +76,9 @@ export async function executeIntent(
     // intent is adopted once its lease runs out and reconciled — the broker read again — before
     // anything is sent again.
     if (errorKindOf(error) === 'unknown_outcome') return 'unresolved';
-    await markFailed(deps.store, intent.id, deps.worker, describeError(error), now);
+    const reason = describeError(error);
+    await markFailed(deps.store, intent.id, deps.worker, reason, now);
+    deps.onEvent?.({ type: 'intent_failed', ...about(intent, now), reason });
     return 'failed';
   }
 }
@@ -89,7 +91,21 @@ async function execute(
   const { store, worker } = deps;
   const reject = async (reason: string, snapshot: unknown = null): Promise<ExecutionOutcome> => {
     await markRejected(store, intent.id, worker, reason, snapshot, now);
+    deps.onEvent?.({ type: 'intent_rejected', ...about(intent, now), reason });
     return 'rejected';
+  };
+  const opened = async (position: Position, snapshot: unknown): Promise<ExecutionOutcome> => {
+    await markOpened(store, intent.id, worker, position.id, snapshot, now);
+    deps.onEvent?.({
+      type: 'intent_executed',
+      ...about(intent, now),
+      positionId: position.id,
+      side: position.side,
+      price: position.entryPrice,
+      qty: position.qty,
+      stop: position.initialStop,
+    });
+    return 'opened';
   };
   const runtime = deps.variants.get(intent.variantId);
   if (!runtime) return reject(`variant ${intent.variantId} is not configured in this process`);
@@ -98,10 +114,7 @@ async function execute(
   // that far before it stopped.
   const id = positionIdFor(intent.id);
   const existingPosition = await store.getPosition(id);
-  if (existingPosition) {
-    await markOpened(store, intent.id, worker, id, { reconciled: 'position found' }, now);
-    return 'opened';
-  }
+  if (existingPosition) return opened(existingPosition, { reconciled: 'position found' });
 
   const side: PositionSide = intent.suggestedSide === 'SELL' ? 'short' : 'long';
   const instrument = instrumentFor(deps.instruments, intent.symbol);
@@ -220,10 +233,7 @@ async function execute(
     },
     now,
   );
-  if (outcome.kind === 'opened') {
-    await markOpened(store, intent.id, worker, id, { plan, order: fill, compliance }, now);
-    return 'opened';
-  }
+  if (outcome.kind === 'opened') return opened(outcome.position, { plan, order: fill, compliance });
   // A concurrent entry won between the guard and the insert: flatten what we bought.
   const unwind = await broker.submitMarketOrder(
     {
@@ -244,4 +254,9 @@ async function execute(
   return reject(`${outcome.code}: ${outcome.message}; the fill was unwound (${unwind.status})`, {
     order: fill,
   });
+}
+
+/** The fields every event about an intent carries. */
+function about(intent: TradeIntent, now: EpochMs) {
+  return { at: now, variantId: intent.variantId, intentId: intent.id, symbol: intent.symbol };
 }

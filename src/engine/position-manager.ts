@@ -6,8 +6,10 @@ import type { EpochMs } from '../domain/ids.ts';
 import { markClosed } from '../domain/intent-commands.ts';
 import { exitOrderFor } from '../domain/order.ts';
 import type { Position } from '../domain/position.ts';
+import type { TradingStateRecord } from '../domain/trading-state.ts';
 import { instrumentFor } from '../app/instrument-for.ts';
 import { exitRulesFor } from '../app/risk-rules.ts';
+import { KILL_SWITCH_REASON } from '../risk/kill-switch.ts';
 import { applyBar } from '../risk/manage-position.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 
@@ -55,7 +57,9 @@ export async function manageOpenPositions(
       },
     );
     if (step.kind === 'closed') {
-      result.closed.push(step.result.position);
+      const closed = step.result.position;
+      result.closed.push(closed);
+      reportClose(deps, closed, step.result.tripped, closeTime);
       if (position.intentId) {
         await markClosed(
           deps.store,
@@ -69,4 +73,38 @@ export async function manageOpenPositions(
     else if (step.position !== position) result.trailed++;
   }
   return result;
+}
+
+/** The close, and the kill switch it tripped (a realised drawdown past the variant's limit). */
+function reportClose(
+  deps: TradingWorkerDeps,
+  closed: Position,
+  tripped: TradingStateRecord | null,
+  closeTime: EpochMs,
+): void {
+  if (!deps.onEvent) return;
+  // A closed position has its exit price, reason and P&L; the fallbacks only satisfy the type.
+  deps.onEvent({
+    type: 'position_closed',
+    at: closed.closedAt ?? closeTime,
+    variantId: closed.variantId,
+    positionId: closed.id,
+    intentId: closed.intentId,
+    symbol: closed.symbol,
+    side: closed.side,
+    exitReason: closed.exitReason ?? 'manual',
+    pnl: closed.pnl ?? 0,
+    entryPrice: closed.entryPrice,
+    exitPrice: closed.exitPrice ?? Number.NaN,
+    qty: closed.qty,
+  });
+  if (tripped) {
+    deps.onEvent({
+      type: 'kill_switch_tripped',
+      at: tripped.changedAt ?? closeTime,
+      variantId: tripped.variantId,
+      actor: tripped.actor,
+      why: tripped.reason.replace(`${KILL_SWITCH_REASON}: `, ''),
+    });
+  }
 }

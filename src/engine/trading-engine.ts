@@ -14,14 +14,15 @@ import type { BrokerFor } from '../domain/ports/broker.ts';
 import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { Position } from '../domain/position.ts';
+import type { IntentCreated, TradingEvent } from '../domain/trading-event.ts';
 import { decidePending } from './analyst-pool.ts';
 import { adoptAbandoned, executeReady, type ExecutionOutcome } from './execution.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 import type { MarketState } from './market-state.ts';
 import { manageOpenPositions } from './position-manager.ts';
-import { runScanCycle } from './scan-cycle.ts';
+import { runScanCycle, type ScanCycleResult } from './scan-cycle.ts';
 import { syncNativeStops } from './stop-sync.ts';
-import { monitorEquity, type EquityReport } from './equity-monitor.ts';
+import { breachEvents, monitorEquity, type EquityReport } from './equity-monitor.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 
 export interface EngineOptions {
@@ -78,6 +79,11 @@ export interface BarSummary {
   stopEditsFailed: string[];
   /** The equity monitor's look at the bar's close (replays only). */
   equity: EquityReport[];
+  /**
+   * What happened in the step, in order. Handed out only with the summary, after the bar committed: a
+   * listener never hears of an entry that a rolled-back transaction undid.
+   */
+  events: TradingEvent[];
 }
 
 export class TradingEngine {
@@ -103,7 +109,12 @@ export class TradingEngine {
       const workers = this.options.analystWorkers ?? 1;
       const decide = (store: Store) =>
         decidePending(
-          { store, variants: this.variants, worker: workerId(`${this.options.processName}:analyst`) },
+          {
+            store,
+            variants: this.variants,
+            worker: workerId(`${this.options.processName}:analyst`),
+            onEvent: (event) => summary.events.push(event),
+          },
           closeTime,
           // Slow analysts claim only what they decide at once: an intent waiting its turn would not
           // have its lease extended.
@@ -113,7 +124,7 @@ export class TradingEngine {
       summary.decided = decided.traded + decided.held;
       if (this.options.executeAfterDecisions && this.roles.has('execution') && decided.traded > 0) {
         const executed = await this.inBarTransaction((store) =>
-          executeReady(this.workerDeps(store, 'execution'), closeTime),
+          executeReady(this.workerDeps(store, 'execution', summary.events), closeTime),
         );
         addOutcomes(summary, executed);
       }
@@ -128,7 +139,11 @@ export class TradingEngine {
     return summary;
   }
 
-  private workerDeps(store: Store, worker: 'execution' | 'positions' | 'equity'): TradingWorkerDeps {
+  private workerDeps(
+    store: Store,
+    worker: 'execution' | 'positions' | 'equity',
+    events?: TradingEvent[],
+  ): TradingWorkerDeps {
     return {
       store,
       brokers: this.options.brokersFor(store),
@@ -138,6 +153,7 @@ export class TradingEngine {
       worker: workerId(`${this.options.processName}:${worker}`),
       ...(this.options.requestsToday ? { requestsToday: this.options.requestsToday } : {}),
       ...(this.options.pause ? { pause: this.options.pause } : {}),
+      ...(events ? { onEvent: (event: TradingEvent) => events.push(event) } : {}),
     };
   }
 
@@ -161,11 +177,12 @@ export class TradingEngine {
       stopsMoved: 0,
       stopEditsFailed: [],
       equity: [],
+      events: [],
     };
 
     for (const candle of batch.candles) market.openBar(candle);
     if (this.roles.has('execution')) {
-      const executionDeps = this.workerDeps(store, 'execution');
+      const executionDeps = this.workerDeps(store, 'execution', summary.events);
       if (this.lastAdoption === null || batch.time - this.lastAdoption >= ADOPTION_EVERY_MS) {
         this.lastAdoption = batch.time;
         addOutcomes(summary, await adoptAbandoned(executionDeps, batch.time));
@@ -178,7 +195,7 @@ export class TradingEngine {
       for (const variant of this.options.variants) variant.onCandle(candle);
     }
     if (this.roles.has('execution')) {
-      const positions = this.workerDeps(store, 'positions');
+      const positions = this.workerDeps(store, 'positions', summary.events);
       const managed = await manageOpenPositions(positions, batch, closeTime);
       summary.closed = managed.closed;
       const stops = await syncNativeStops(positions, this.options.variants, closeTime);
@@ -199,6 +216,7 @@ export class TradingEngine {
           claimTtlMinutes: variant.settings.pipeline.claim_ttl_minutes,
         });
         summary.signals += scan.signals.length;
+        summary.events.push(...createdEvents(scan, closeTime));
       }
     }
     if (this.options.equityEachBar) {
@@ -206,6 +224,7 @@ export class TradingEngine {
         { ...this.workerDeps(store, 'equity'), variants: this.options.variants },
         closeTime,
       );
+      summary.events.push(...breachEvents(summary.equity, closeTime));
     }
     return summary;
   }
@@ -216,4 +235,23 @@ function addOutcomes(summary: BarSummary, outcomes: Record<ExecutionOutcome, num
   summary.rejected += outcomes.rejected;
   summary.failed += outcomes.failed;
   summary.unresolved += outcomes.unresolved;
+}
+
+/** The intents a scan created; one already there (a re-run of the same cycle) is not news. */
+function createdEvents(scan: ScanCycleResult, at: EpochMs): IntentCreated[] {
+  // insertIntents answers one result per signal, in the signals' order.
+  return scan.intents.flatMap(({ intent, inserted }, i) => {
+    const side = scan.signals[i]?.side;
+    if (!inserted || side === undefined) return [];
+    return [
+      {
+        type: 'intent_created',
+        at,
+        variantId: intent.variantId,
+        intentId: intent.id,
+        symbol: intent.symbol,
+        side,
+      },
+    ];
+  });
 }

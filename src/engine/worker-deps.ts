@@ -4,6 +4,7 @@ import type { MarketSettings } from '../config/load-config.ts';
 import type { EpochMs, VariantId, WorkerId } from '../domain/ids.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 import type { ApiCallCounts, Store } from '../domain/ports/store.ts';
+import type { ReportEvent } from '../domain/trading-event.ts';
 import type { MarketState } from './market-state.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 
@@ -18,4 +19,6 @@ export interface TradingWorkerDeps {
   requestsToday?: (variantId: VariantId, now: EpochMs) => Promise<ApiCallCounts>;
   /** Waits before an entry (the compliance rules' random delay); absent = no wait (replays and backtests). */
   pause?: (ms: number) => Promise<void>;
+  /** Told what happened (an entry filled or refused, a position closed); absent = nobody listens. */
+  onEvent?: ReportEvent;
 }

@@ -470,8 +470,9 @@ export class SqlStore implements Store {
       where.push(`${column} = ?`);
       params.push(value);
     }
+    const order = query.newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
     const rows = await this.db.query(
-      `SELECT * FROM intents${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ? OFFSET ?`,
+      `SELECT * FROM intents${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...params, query.limit ?? 2_147_483_647, query.offset ?? 0],
     );
     return rows.map(intentFromRow);

@@ -538,7 +538,7 @@ export function describeStoreContract(target: ContractTarget): void {
         await store.insertIntent(
           newIntent({ variantId: variant, symbol: 'BBB', tradeDate: '2026-02-02' }),
           's',
-          T0,
+          T0 + 1,
         );
         await store.transition(requestFor(a.intent.id, 'cancel'), T0);
         assert.deepEqual(
@@ -548,6 +548,11 @@ export function describeStoreContract(target: ContractTarget): void {
         assert.deepEqual(
           (await store.listIntents({ tradeDate: '2026-02-01', symbol: 'AAA' })).map((i) => i.id),
           [a.intent.id],
+        );
+        const newestFirst = await store.listIntents({ variantId: variant, newestFirst: true, limit: 1 });
+        assert.deepEqual(
+          newestFirst.map((i) => i.symbol),
+          ['BBB'],
         );
         const counts = (await store.countByStatus()).filter((c) => c.variantId === variant);
         assert.deepEqual(

@@ -2,14 +2,9 @@
 // being placed and for a read, and the redaction every message passes through: ccxt quotes signed request
 // URLs in its messages, and an error must never carry a key, a secret or a signature into a log.
 import type * as Ccxt from 'ccxt';
-import {
-  describeError,
-  FatalError,
-  isSigilError,
-  RejectedError,
-  RetryableError,
-} from '../../domain/errors.ts';
+import { FatalError, isSigilError, RejectedError, RetryableError } from '../../domain/errors.ts';
 import type { SigilError } from '../../domain/errors.ts';
+import type { Redactor } from '../../logging/redaction.ts';
 
 /**
  * What placing an order does after a throw:
@@ -119,43 +114,5 @@ export async function readError(error: unknown, what: string, redact: Redactor):
   });
 }
 
-export interface Redactor {
-  /** The text with credentials, signed query strings and header values removed. */
-  text(text: string): string;
-  /** An error's message, redacted. */
-  message(error: unknown): string;
-  /** Cleans an error's message and stack in place (it becomes a `cause`, which loggers print) and returns it. */
-  error(error: unknown): unknown;
-}
-
-/** A signed request's query string (binance: `?timestamp=…&signature=…`), or a signature anywhere else. */
-const SIGNED_QUERY = /\?[^\s"'<>]*signature=[^\s"'<>]*/gi;
-const SIGNATURE = /signature=[^\s&"'<>]*/gi;
-/** `Header: value` / `"header":"value"` for the headers exchanges authenticate with. */
-const AUTH_HEADER =
-  /(["']?)((?:x-[a-z0-9-]*|[a-z0-9-]*(?:api-?key|sign|secret|passphrase|token|authorization)[a-z0-9-]*))\1(\s*[:=]\s*)(["']?)[^\s"',&}]+\4/gi;
-
-/** Redaction of the given secrets (an exchange's apiKey, secret, password…) and of signed requests. */
-export function redactor(secrets: readonly (string | undefined)[]): Redactor {
-  const words = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4))];
-  const forms = words.flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
-  const text = (raw: string): string => {
-    let out = raw
-      .replace(SIGNED_QUERY, '?[signed query removed]')
-      .replace(SIGNATURE, 'signature=[removed]')
-      .replace(AUTH_HEADER, '$1$2$1$3[removed]');
-    for (const form of forms) out = out.split(form).join('[redacted]');
-    return out;
-  };
-  return {
-    text,
-    message: (error) => text(describeError(error)),
-    error: (error) => {
-      if (error instanceof Error) {
-        error.message = text(error.message);
-        if (error.stack !== undefined) error.stack = text(error.stack);
-      }
-      return error;
-    },
-  };
-}
+// The redaction itself is shared with the store and the logger.
+export { redactor, type Redactor } from '../../logging/redaction.ts';

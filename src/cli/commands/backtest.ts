@@ -8,6 +8,8 @@ import { buildReport } from '../../backtest/backtest-report.ts';
 import { htmlReport } from '../../backtest/html-report.ts';
 import { runBacktest } from '../../backtest/run-backtest.ts';
 import { UsageError } from '../cli-error.ts';
+import { barProgress } from '../bar-progress.ts';
+import { progressBar } from '../progress-bar.ts';
 import { reportText } from '../report-text.ts';
 
 interface BacktestFlags {
@@ -100,17 +102,21 @@ async function backtestReport(context: AppContext, flags: BacktestFlags) {
 }
 
 async function runAndReport(context: AppContext, flags: BacktestFlags, llmStore?: Store) {
-  const showProgress = flags.progress !== false && process.stderr.isTTY;
-  const run = await runBacktest({
-    config: context.config,
-    ...(llmStore ? { llmStore } : {}),
-    ...(flags.from ? { from: isoTime(flags.from, '--from') } : {}),
-    ...(flags.to ? { to: isoTime(flags.to, '--to') } : {}),
-    ...(flags.variants ? { variants: flags.variants.split(',') } : {}),
-    ...(showProgress ? { onProgress: progressBar() } : {}),
-  });
-  if (showProgress) process.stderr.write('\n');
-  return buildReport(run);
+  const bar = progressBar({ enabled: flags.progress !== false });
+  const showProgress = barProgress(bar, 'backtest');
+  try {
+    const run = await runBacktest({
+      config: context.config,
+      ...(llmStore ? { llmStore } : {}),
+      ...(flags.from ? { from: isoTime(flags.from, '--from') } : {}),
+      ...(flags.to ? { to: isoTime(flags.to, '--to') } : {}),
+      ...(flags.variants ? { variants: flags.variants.split(',') } : {}),
+      onProgress: (done, total, summary) => showProgress(summary, done, total),
+    });
+    return buildReport(run);
+  } finally {
+    bar.stop();
+  }
 }
 
 function isoTime(text: string, flag: string): number {
@@ -118,18 +124,4 @@ function isoTime(text: string, flag: string): number {
   if (Number.isNaN(at))
     throw new UsageError(`${flag} "${text}" is not an ISO time such as 2023-06-01T00:00:00Z`);
   return at;
-}
-
-function progressBar(): (done: number, total: number) => void {
-  let shown = -1;
-  return (done, total) => {
-    const percent = Math.floor((done / total) * 100);
-    if (percent === shown) return;
-    shown = percent;
-    const width = 30;
-    const filled = Math.round((percent / 100) * width);
-    process.stderr.write(
-      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}% (${done}/${total} bars)`,
-    );
-  };
 }

@@ -1,17 +1,12 @@
-// `sigil compliance`: where each variant stands against its prop-firm rules — the firm's day, balance
-// and equity (from the last snapshot: no broker request is spent), the levels at which the firm fails
-// the account and at which Sigil acts, the target with the best-day rule, trading days, today's
-// requests, and whether the variant is paused or halted.
+// `sigil compliance`: where each variant stands against its prop-firm rules (src/app/compliance-status.ts),
+// as text or JSON.
 import type { Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
 import { accountKey } from '../../app/broker-for.ts';
 import { complianceFor } from '../../app/compliance-for.ts';
 import { selectVariants } from '../../app/engine-for.ts';
-import { firmDay, zonedDateTime } from '../../compliance/firm-day.ts';
 import { money } from '../../compliance/format.ts';
-import { limitsOf } from '../../compliance/limits.ts';
-import { complianceState } from '../../engine/account-view.ts';
-import { ALL_SYMBOLS } from '../../domain/protection.ts';
+import { complianceStatus } from '../../app/compliance-status.ts';
 import { UsageError } from '../cli-error.ts';
 
 export function registerCompliance(program: Command): void {
@@ -30,48 +25,7 @@ export function registerCompliance(program: Command): void {
         for (const variant of variants) {
           const rules = complianceFor(variant.settings, context.config.file, variant.id);
           if (!rules) continue;
-          const day = firmDay(now, rules.dayZone);
-          const [last] = (await store.equitySnapshots(variant.id, now - 7 * 86_400_000))
-            .filter((snapshot) => snapshot.at <= now)
-            .slice(-1);
-          const open = (await store.openPositions(variant.id)).filter((p) => p.openedAt <= now);
-          const balance = last?.balance ?? rules.initialBalance;
-          const key = accountKey(variant.settings.broker);
-          // The last snapshot, not the broker: looking costs no request of the firm's budget.
-          const state = await complianceState(
-            {
-              store,
-              ...(key
-                ? { requestsToday: (_, at) => store.apiCalls(key, firmDay(at, rules.dayZone).day) }
-                : {}),
-            },
-            variant.id,
-            rules,
-            { balance, equity: last?.equity ?? balance, open },
-            now,
-          );
-          const limits = limitsOf(state, rules);
-          const trading = await store.tradingState(variant.id);
-          const pause = (await store.activeProtections(variant.id, ALL_SYMBOLS, now)).find(
-            (l) => l.kind === 'compliance',
-          );
-          shown.push({
-            variant: variant.id,
-            preset: rules.name,
-            day: day.day,
-            dayStarts: zonedDateTime(day.start, 'UTC'),
-            snapshotAt: last ? new Date(last.at).toISOString() : null,
-            balance: state.balance,
-            equity: state.equity,
-            ...limits,
-            tradingDays: state.tradingDays,
-            minTradingDays: rules.minTradingDays,
-            requests: state.requests,
-            requestLimits: rules.requests,
-            state: trading.state,
-            stateReason: trading.reason,
-            pausedUntil: pause ? new Date(pause.until).toISOString() : null,
-          });
+          shown.push(await complianceStatus(store, variant, rules, accountKey(variant.settings.broker), now));
         }
         if (options.json) {
           console.log(JSON.stringify(shown, null, 2));

@@ -4,6 +4,7 @@ import { candleFiles } from '../../marketdata/candle-directory.ts';
 import { readCandleFile } from '../../marketdata/candle-file.ts';
 import { findGaps, type MarketCalendar } from '../../marketdata/gaps.ts';
 import { UsageError } from '../cli-error.ts';
+import { progressBar } from '../progress-bar.ts';
 import { isoTime, renderTable } from '../table.ts';
 
 interface InfoOptions {
@@ -27,22 +28,20 @@ export function registerData(program: Command): void {
     )
     .option('--json', 'print JSON, with every gap')
     .action((path: string, options: InfoOptions) => {
-      const report = [...candleFiles(path)].map(([symbol, file]) => {
-        const candles = readCandleFile(file, symbol);
-        const timeframe = inferTimeframe(candles.map((c) => c.time));
-        const gaps = timeframe ? findGaps(candles, timeframeMs(timeframe), options.calendar) : [];
-        return {
-          symbol,
-          file,
-          timeframe,
-          bars: candles.length,
-          first: candles[0]?.time ?? null,
-          last: candles.at(-1)?.time ?? null,
-          gaps: gaps.map((g) => ({ from: isoTime(g.from), to: isoTime(g.to), bars: g.bars })),
-          flatBars: candles.filter((c) => c.high === c.low).length,
-          zeroVolumeBars: candles.filter((c) => c.volume === 0).length,
-        };
-      });
+      const files = [...candleFiles(path)];
+      // A folder of years of candles takes a while to read; one file is over before a bar means anything.
+      const bar = progressBar({ enabled: files.length > 1 });
+      bar.start(files.length, 'reading');
+      let report: FileInfo[];
+      try {
+        report = files.map(([symbol, file], index) => {
+          const info = fileInfo(symbol, file, options.calendar);
+          bar.update(index + 1, symbol);
+          return info;
+        });
+      } finally {
+        bar.stop();
+      }
       if (options.json) return console.log(JSON.stringify(report, null, 2));
       console.log(
         renderTable(
@@ -71,6 +70,25 @@ export function registerData(program: Command): void {
         ),
       );
     });
+}
+
+type FileInfo = ReturnType<typeof fileInfo>;
+
+function fileInfo(symbol: string, file: string, calendar: MarketCalendar) {
+  const candles = readCandleFile(file, symbol);
+  const timeframe = inferTimeframe(candles.map((c) => c.time));
+  const gaps = timeframe ? findGaps(candles, timeframeMs(timeframe), calendar) : [];
+  return {
+    symbol,
+    file,
+    timeframe,
+    bars: candles.length,
+    first: candles[0]?.time ?? null,
+    last: candles.at(-1)?.time ?? null,
+    gaps: gaps.map((g) => ({ from: isoTime(g.from), to: isoTime(g.to), bars: g.bars })),
+    flatBars: candles.filter((c) => c.high === c.low).length,
+    zeroVolumeBars: candles.filter((c) => c.volume === 0).length,
+  };
 }
 
 /** The most common spacing between bars, if it is a known timeframe. */

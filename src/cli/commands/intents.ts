@@ -5,7 +5,8 @@ import type { TradeIntent } from '../../domain/intent.ts';
 import { INTENT_STATUSES, type IntentStatus } from '../../domain/intent-lifecycle.ts';
 import { UsageError } from '../cli-error.ts';
 import { isoTime, renderTable } from '../table.ts';
-import { isAgentState, transcriptText } from '../transcript-text.ts';
+import { isAgentState } from '../../analyst/transcript.ts';
+import { transcriptText } from '../transcript-text.ts';
 
 interface ListOptions {
   status?: IntentStatus[];

@@ -1,11 +1,15 @@
 // `sigil probe`: the outside dead-man check (seed layer I). Run by cron or a systemd timer, not by the bot,
 // so it still speaks when the bot's process is wedged or gone: it reads each store's scanner heartbeats,
-// halts every stale variant through its kill switch, and exits 1 so any monitor can page on it.
+// halts every stale variant through its kill switch, and exits 1 so any monitor can page on it. Each halt
+// it makes is also sent to the configured alert sinks (a stale heartbeat and the kill switch it tripped).
 import type { Command } from 'commander';
+import { alertEvents, alertsFor } from '../../app/alerts-for.ts';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { describeError } from '../../domain/errors.ts';
 import { timeframeMs } from '../../domain/candle.ts';
 import type { EpochMs, VariantId } from '../../domain/ids.ts';
 import type { Store } from '../../domain/ports/store.ts';
+import type { TradingEvent } from '../../domain/trading-event.ts';
 import {
   checkLiveness,
   deadManReason,
@@ -15,8 +19,11 @@ import {
 } from '../../monitoring/dead-man.ts';
 import { tripKillSwitch } from '../../risk/kill-switch.ts';
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor, UsageError } from '../cli-error.ts';
+import { commandLogger } from '../command-logger.ts';
 
 const ACTOR = 'probe';
+/** How long the probe waits for its alerts before it exits; cron runs it again soon anyway. */
+const ALERT_FLUSH_MS = 5_000;
 
 interface ProbeOptions {
   json?: boolean;
@@ -60,6 +67,18 @@ export function registerProbe(program: Command): void {
         staleAfterMinutes: barMinutes + v.settings.pipeline.heartbeat_stale_minutes,
       }));
 
+      const log = commandLogger(command);
+      // Built first: a sink whose secret is missing is a configuration error (exit 2) like any other.
+      const alerts = alertsFor(context.config, {
+        clock: context.clock,
+        onDropped: (sink, alert, error) =>
+          log.warn(
+            { sink, alert: alert.title, err: error },
+            `alert not delivered by ${sink}: ${describeError(error)}`,
+          ),
+      });
+      const events: TradingEvent[] = [];
+
       const reports: StoreReport[] = [];
       for (const url of urls) {
         try {
@@ -77,7 +96,9 @@ export function registerProbe(program: Command): void {
               });
               const variants = [];
               for (const liveness of checked) {
-                variants.push({ ...liveness, action: await act(store, liveness, now) });
+                const action = await act(store, liveness, now);
+                if (action === 'halted') events.push(...haltEvents(liveness, now));
+                variants.push({ ...liveness, action });
               }
               return { store: opened.driver.target, variants };
             }),
@@ -102,6 +123,10 @@ export function registerProbe(program: Command): void {
         for (const report of reports) print(report);
       }
       if (stale > 0 || failed) process.exitCode = EXIT_FAILURE;
+      alertEvents(alerts, events);
+      if (alerts && !(await alerts.flush(ALERT_FLUSH_MS))) {
+        log.warn(`alerts still undelivered after ${ALERT_FLUSH_MS / 1000} s were dropped`);
+      }
     });
 }
 
@@ -115,6 +140,24 @@ async function act(store: Store, liveness: VariantLiveness, now: EpochMs): Promi
     now,
   );
   return 'halted';
+}
+
+/**
+ * Told once per halt the probe makes: a later run finds the variant already halted and stays quiet, so a
+ * cron job every few minutes does not repeat the page.
+ */
+function haltEvents(liveness: VariantLiveness, now: EpochMs): TradingEvent[] {
+  const variant = { at: now, variantId: liveness.variantId };
+  return [
+    {
+      type: 'heartbeat_stale',
+      ...variant,
+      ageMs: liveness.ageMs,
+      staleAfterMinutes: liveness.staleAfterMinutes,
+      detail: describeLiveness(liveness),
+    },
+    { type: 'kill_switch_tripped', ...variant, actor: ACTOR, why: deadManReason(liveness) },
+  ];
 }
 
 function print(report: StoreReport): void {

@@ -9,7 +9,8 @@ import { runAnalystWorkers } from '../../app/analyst-process.ts';
 import { decisionCounts } from '../../backtest/decision-counts.ts';
 import { runReplay } from '../../app/replay-bot.ts';
 import { startLive } from '../../app/live-bot.ts';
-import type { EquityReport } from '../../engine/equity-monitor.ts';
+import { alertEvents, alertsFor, crashEvents } from '../../app/alerts-for.ts';
+import { breachEvents, type EquityReport } from '../../engine/equity-monitor.ts';
 import { ENGINE_ROLES, type EngineRole } from '../../domain/engine-role.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
 import { describeError } from '../../domain/errors.ts';
@@ -17,6 +18,16 @@ import { variantId } from '../../domain/ids.ts';
 import type { Store } from '../../domain/ports/store.ts';
 import { UsageError } from '../cli-error.ts';
 import { reportText } from '../report-text.ts';
+import { commandLogger } from '../command-logger.ts';
+import { progressBar } from '../progress-bar.ts';
+import { barProgress } from '../bar-progress.ts';
+import { forJob, forVariant, forWorker } from '../../logging/log-context.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { logTradingEvents } from '../../logging/trading-event-log.ts';
+import { startRunDashboard, type RunDashboard } from '../run-dashboard.ts';
+
+/** How long the run waits at exit for alerts still queued or being retried. */
+const ALERT_FLUSH_MS = 5_000;
 
 interface RunFlags {
   live?: boolean;
@@ -27,6 +38,8 @@ interface RunFlags {
   speed: string;
   until?: string;
   quiet?: boolean;
+  dashboard: boolean;
+  dashboardPort?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -50,6 +63,8 @@ export function registerRun(program: Command): void {
     )
     .option('--workers <n>', 'analyst workers in this process (with --roles analyst)', '1')
     .option('--idle-exit <seconds>', 'an analyst-only process exits after this long without work')
+    .option('--dashboard-port <n>', 'serve the dashboard on this port, 0 = any free port (default: api.port)')
+    .option('--no-dashboard', 'serve no dashboard or API (also: api.enabled: false)')
     .action(async (flags: RunFlags, command: Command) => {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
       const speed = Number(flags.speed);
@@ -67,32 +82,78 @@ export function registerRun(program: Command): void {
       if (idleExit !== null && !(idleExit > 0))
         throw new UsageError(`--idle-exit must be a number of seconds > 0, got ${flags.idleExit}`);
 
+      // Log lines are written above the replay's progress bar, never through it.
+      const bar = progressBar({ enabled: !flags.quiet });
+      const log = commandLogger(command, { write: (text) => bar.writeAbove(text) });
+
+      // Alerts are queued as bars commit and delivered in the background; the run never waits on a sink.
+      const alerts = alertsFor(context.config, {
+        clock: context.clock,
+        onDropped: (sink, alert, error) =>
+          log.warn(
+            { sink, alert: alert.title, err: error },
+            `alert "${alert.title}" not delivered by ${sink}: ${describeError(error)}`,
+          ),
+      });
+
       const stop = new AbortController();
       const onSignal = () => {
-        if (!stop.signal.aborted) process.stderr.write('\nstopping after the bar in progress…\n');
+        if (!stop.signal.aborted) log.info('stopping after the bar in progress…');
         stop.abort();
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      let dashboard: RunDashboard | null = null;
       try {
         await withStore(context, async (store) => {
+          // The process that scans serves the dashboard; analyst-only processes have nothing to show.
+          if (roles.has('scanner')) {
+            dashboard = await startRunDashboard({
+              context,
+              variants,
+              flags,
+              log,
+              onEvent: (event) => {
+                alertEvents(alerts, [event]);
+                logTradingEvents(log, [event]);
+              },
+            });
+            if (dashboard) {
+              console.log(
+                `Dashboard: ${dashboard.url}/  (API under ${dashboard.url}/api, metrics at ${dashboard.url}/metrics)`,
+              );
+            }
+          }
+          const activity = dashboard?.activity;
           if (flags.live) {
             const bot = await startLive({
               store,
               config: context.config,
               variants,
               clock: context.clock,
-              onBar: (summary) =>
+              onBar: (summary) => {
+                alertEvents(alerts, summary.events);
+                logTradingEvents(log, summary.events);
+                activity?.recordDecisions(summary.decided);
                 console.log(
                   `${new Date(summary.at).toISOString()}  signals ${summary.signals}  opened ${summary.opened}  closed ${summary.closed.length}`,
-                ),
+                );
+              },
               onEvent: (event) => {
+                alertEvents(alerts, crashEvents(event));
                 if (event.type === 'job_failed') {
-                  process.stderr.write(`job ${event.job} failed: ${describeError(event.error)}\n`);
+                  activity?.recordWorkerError();
+                  forJob(log, event.job).error(
+                    { err: event.error },
+                    `job failed: ${describeError(event.error)}`,
+                  );
                 }
               },
               onEquity: (reports) => {
-                for (const line of equityNotices(reports)) process.stderr.write(`${line}\n`);
+                // Live only: in a replay the equity look is part of the bar, and its breaches come with the
+                // bar's events.
+                alertEvents(alerts, breachEvents(reports, context.clock.now()));
+                logEquityNotices(log, reports);
               },
             });
             console.log(
@@ -114,6 +175,10 @@ export function registerRun(program: Command): void {
                 'execution needs the scanner role in the same process in a replay (analysts may run elsewhere)',
               );
             }
+            log.info(
+              { workers, variants: variants.map((v) => v.id) },
+              `analyst process started with ${workers} worker(s)`,
+            );
             const { decided } = await runAnalystWorkers({
               store,
               config: context.config,
@@ -123,7 +188,9 @@ export function registerRun(program: Command): void {
               idleExitMs: idleExit === null ? null : idleExit * 1000,
               signal: stop.signal,
               sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+              onEvent: (event, worker) => logTradingEvents(forWorker(log, worker), [event]),
             });
+            log.info({ decided }, `analyst process stopped: ${decided} intent(s) decided`);
             console.log(
               `analyst process ${process.pid}: ${decided} intent(s) decided by ${workers} worker(s)`,
             );
@@ -131,8 +198,7 @@ export function registerRun(program: Command): void {
           }
           if (!roles.has('execution'))
             throw new UsageError('the scanner role needs the execution role in the same process in a replay');
-          const live = !flags.quiet && process.stderr.isTTY;
-          let lastPaint = 0;
+          const showProgress = barProgress(bar, 'replay');
           const result = await runReplay({
             store,
             config: context.config,
@@ -143,30 +209,30 @@ export function registerRun(program: Command): void {
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             roles,
             onBar: (summary, progress) => {
-              if (!live) return;
-              const now = performance.now();
-              if (now - lastPaint < 250 && progress.done < progress.total) return;
-              lastPaint = now;
-              const percent = ((progress.done / progress.total) * 100).toFixed(1);
-              process.stderr.write(
-                `\r${new Date(summary.at).toISOString().slice(0, 16)}  ${percent}%  bar ${progress.done}/${progress.total}  ` +
-                  `signals ${summary.signals}  opened ${summary.opened}  closed ${summary.closed.length}   `,
-              );
+              alertEvents(alerts, summary.events);
+              logTradingEvents(log, summary.events);
+              activity?.recordDecisions(summary.decided);
+              dashboard?.followBar(summary.at);
+              showProgress(summary, progress.done, progress.total);
             },
             onRetry: (error, attempt) => {
-              process.stderr.write(
-                `\nstore unavailable (${describeError(error)}); retry ${attempt} after a pause\n`,
+              log.warn(
+                { attempt, err: error },
+                `store unavailable (${describeError(error)}); retry ${attempt} after a pause`,
               );
             },
             onEvent: (event) => {
+              alertEvents(alerts, crashEvents(event));
               if (event.type === 'job_failed') {
-                process.stderr.write(
-                  `\njob ${event.job} failed at ${new Date(event.at).toISOString()}: ${describeError(event.error)}\n`,
+                activity?.recordWorkerError();
+                forJob(log, event.job).error(
+                  { err: event.error, at: new Date(event.at).toISOString() },
+                  `job failed at ${new Date(event.at).toISOString()}: ${describeError(event.error)}`,
                 );
               }
             },
           });
-          if (live) process.stderr.write('\n');
+          bar.stop();
           if (result.resumedAt !== null && result.barsRun === 0 && result.finished) {
             console.log(
               `The replay had already reached its end (${new Date(result.to).toISOString()}); the report:`,
@@ -198,10 +264,20 @@ export function registerRun(program: Command): void {
           });
           console.log('');
           console.log(reportText({ ...report, trades: [] }));
+          // At a terminal the finished replay stays on view; scripts and CI get their exit.
+          if (dashboard && process.stdout.isTTY && !stop.signal.aborted) {
+            console.log(`\nThe replay is done; the dashboard stays up at ${dashboard.url}/ until Ctrl-C.`);
+            await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+          }
         });
       } finally {
+        await (dashboard as RunDashboard | null)?.close();
+        // Its redraw timer would keep the process alive.
+        bar.stop();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        // After the handlers are gone, so a second Ctrl-C ends the wait at once.
+        await alerts?.flush(ALERT_FLUSH_MS);
       }
     });
 }
@@ -234,12 +310,17 @@ async function variantSummary(
 }
 
 /** What an operator must see of an equity look: a pause, a halt, a failed close, an unreadable account. */
-function equityNotices(reports: readonly EquityReport[]): string[] {
-  return reports.flatMap((r) => [
-    ...(r.action !== 'none' ? [`${r.variantId}: ${r.action} — ${r.breach?.reason ?? ''}`] : []),
-    ...r.closeFailures.map(
-      (failure) => `${r.variantId}: compliance close failed, retried next look: ${failure}`,
-    ),
-    ...(r.error ? [`${r.variantId}: account not read, checked again next look: ${r.error}`] : []),
-  ]);
+function logEquityNotices(log: Logger, reports: readonly EquityReport[]): void {
+  for (const r of reports) {
+    const variantLog = forVariant(log, r.variantId);
+    if (r.action !== 'none') {
+      variantLog[r.action === 'halted' ? 'error' : 'warn'](
+        { action: r.action, rule: r.breach?.rule },
+        `${r.action} — ${r.breach?.reason ?? ''}`,
+      );
+    }
+    for (const failure of r.closeFailures)
+      variantLog.error(`compliance close failed, retried next look: ${failure}`);
+    if (r.error) variantLog.warn(`account not read, checked again next look: ${r.error}`);
+  }
 }

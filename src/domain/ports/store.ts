@@ -34,6 +34,8 @@ export interface IntentQuery {
   variantId?: VariantId;
   symbol?: string;
   tradeDate?: string;
+  /** Latest first (the dashboard's recent intents); default oldest first. */
+  newestFirst?: boolean;
   limit?: number;
   offset?: number;
 }

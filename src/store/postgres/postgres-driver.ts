@@ -3,6 +3,7 @@
 import pg from 'pg';
 import type { BulkUpdate, Dialect, Row, SqlDriver, SqlExecutor, SqlValue } from '../sql-driver.ts';
 import { StoreConfigError, StoreUnavailableError } from '../store-errors.ts';
+import { redactUrl } from '../../logging/redaction.ts';
 
 const INT8_OID = 20;
 // Epoch milliseconds and counts fit a double exactly; pg would hand int8 back as strings otherwise.
@@ -238,6 +239,5 @@ export function describePgError(display: string, error: unknown): Error {
   return error instanceof Error ? error : new Error(message);
 }
 
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+// Shared with the logger: a URL's password never reaches a message or a log line.
+export { redactUrl };

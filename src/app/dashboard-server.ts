@@ -1,0 +1,60 @@
+// The dashboard and API server as `sigil run` and `sigil dashboard` start it. It reads through its own
+// store connection: the bot holds a transaction open across each bar, and an operator's halt must not
+// join (and be rolled back with) the bot's transaction.
+import type { SigilConfig, Variant } from '../config/load-config.ts';
+import type { ActivityCounters } from '../api/activity-counters.ts';
+import { startApiServer, type ApiServer } from '../api/server.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+import type { ReportEvent } from '../domain/trading-event.ts';
+import { openStore } from '../store/open-store.ts';
+import { apiVariantsFor } from './api-variants.ts';
+import { candleFilesSource } from './candle-files-source.ts';
+
+/** The environment variable holding the bearer token for halt, reset and cancel. */
+export const API_TOKEN_ENV = 'SIGIL_API_TOKEN';
+
+export interface DashboardOptions {
+  config: SigilConfig;
+  variants: readonly Variant[];
+  storeUrl: string;
+  /** The bot's clock: a replay's dashboard shows the replay's time, and heartbeat ages against it. */
+  clock: Pick<Clock, 'now'>;
+  host: string;
+  port: number;
+  allowRemote: boolean;
+  env: NodeJS.ProcessEnv;
+  activity?: ActivityCounters;
+  onError?: (error: unknown) => void;
+  /** Halts and resets made through the API, once stored: the bot alerts and logs them like its own. */
+  onEvent?: ReportEvent;
+}
+
+export async function startDashboard(options: DashboardOptions): Promise<ApiServer> {
+  const token = options.env[API_TOKEN_ENV]?.trim() || null;
+  const opened = await openStore(options.storeUrl, { now: new Date(options.clock.now()).toISOString() });
+  try {
+    const server = await startApiServer({
+      store: opened.store,
+      variants: apiVariantsFor(options.config, options.variants),
+      clock: options.clock,
+      candles: candleFilesSource(options.config),
+      activity: options.activity ?? null,
+      host: options.host,
+      port: options.port,
+      allowRemote: options.allowRemote,
+      token,
+      ...(options.onError ? { onError: options.onError } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    return {
+      url: server.url,
+      close: async () => {
+        await server.close();
+        await opened.store.close();
+      },
+    };
+  } catch (error) {
+    await opened.store.close();
+    throw error;
+  }
+}

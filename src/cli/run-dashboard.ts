@@ -1,0 +1,59 @@
+// The dashboard of a running `sigil run`: served from the start, on the bot's own clock (a replay's
+// simulated time), counting the bot's decisions and worker errors for /metrics, and forwarding halts
+// and resets made in the page to the bot's alerts and log.
+import type { AppContext } from '../app/app-context.ts';
+import type { Variant } from '../config/load-config.ts';
+import { ActivityCounters } from '../api/activity-counters.ts';
+import type { ApiServer } from '../api/server.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+import type { ReportEvent } from '../domain/trading-event.ts';
+import { describeError } from '../domain/errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import { listenSettings, serveDashboard } from './dashboard-listen.ts';
+
+export interface RunDashboard {
+  url: string;
+  activity: ActivityCounters;
+  /** A replay's bars move the dashboard's clock; live trading keeps the system clock. */
+  followBar(at: number): void;
+  close(): Promise<void>;
+}
+
+export interface RunDashboardOptions {
+  context: AppContext;
+  variants: readonly Variant[];
+  flags: { dashboard: boolean; dashboardPort?: string };
+  log: Logger;
+  onEvent: ReportEvent;
+}
+
+/** Null when switched off (`--no-dashboard` or `api.enabled: false`). */
+export async function startRunDashboard(options: RunDashboardOptions): Promise<RunDashboard | null> {
+  const { context, log } = options;
+  if (!options.flags.dashboard || !context.config.api.enabled) return null;
+  let barAt: number | null = null;
+  const clock: Pick<Clock, 'now'> = { now: () => barAt ?? context.clock.now() };
+  const activity = new ActivityCounters();
+  const server: ApiServer = await serveDashboard(
+    {
+      config: context.config,
+      variants: options.variants,
+      storeUrl: context.storeUrl,
+      clock,
+      ...listenSettings(context.config, { port: options.flags.dashboardPort }),
+      env: process.env,
+      activity,
+      onEvent: options.onEvent,
+      onError: (error) => log.error({ err: error }, `dashboard request failed: ${describeError(error)}`),
+    },
+    context.config.file,
+  );
+  return {
+    url: server.url,
+    activity,
+    followBar: (at) => {
+      barAt = at;
+    },
+    close: () => server.close(),
+  };
+}
