@@ -12,6 +12,7 @@ import { atomicEntryBench, riskPureBench } from './risk.ts';
 import { backtestBench } from './backtest.ts';
 import { analystBench } from './analyst.ts';
 import { brokerBench, guardBench } from './compliance.ts';
+import { dashboardBench } from './dashboard.ts';
 
 const SECONDS = Number(process.env.SIGIL_BENCH_SECONDS ?? 5);
 const BATCH = Number(process.env.SIGIL_BENCH_BATCH ?? 200);
@@ -97,6 +98,7 @@ const entryFigures = [
   ...(await backtestBench(2)),
   ...(await analystBench()),
   ...(await brokerBench(200)),
+  ...(await dashboardBench()),
 ];
 for (const figure of entryFigures) console.log(JSON.stringify(figure));
 scannerFigures.push(...entryFigures);

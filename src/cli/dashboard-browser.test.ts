@@ -3,7 +3,7 @@
 // their numbers, the charts, the pipeline — and the halt button trips a variant through the
 // token-protected API. A screenshot is kept in test-artifacts/ for a human to look at.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,9 +14,9 @@ import { variantId } from '../domain/ids.ts';
 import { runReplay } from '../app/replay-bot.ts';
 import { openStore } from '../store/open-store.ts';
 import { launchChromium, type Browser } from '../../test/support/browser.ts';
+import { sigilServing } from '../../test/support/sigil-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/sigil.js', import.meta.url));
 const DATA = fileURLToPath(new URL('../../data/crypto/1h', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const TOKEN = 'dashboard-test-token-4f9c';
@@ -33,24 +33,6 @@ variants:
     risk:
       hard_stop_multiplier: 2.5
 `;
-
-/** Starts `sigil run` and resolves with the dashboard address it prints. */
-function startRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Dashboard: (http:\/\/\S+?)\/?\s/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`sigil run exited (${code}) before serving: ${out}${err}`)),
-    );
-  });
-}
 
 async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent()) ?? '';
@@ -83,9 +65,10 @@ describe('the dashboard in Chromium, served by a running bot', () => {
       await store.close();
     }
     // Then the bot resumes slowly, so it is still running while the browser looks at it.
-    ({ child: run, url } = await startRun(
+    ({ child: run, url } = await sigilServing(
       ['--db', db, '--config', configFile, 'run', '--quiet', '--speed', '20', '--dashboard-port', '0'],
-      { ...process.env, SIGIL_API_TOKEN: TOKEN },
+      dir.path,
+      { SIGIL_API_TOKEN: TOKEN },
     ));
     browser = await launchChromium();
   });

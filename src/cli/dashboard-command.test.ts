@@ -2,35 +2,16 @@
 // own variants when no config names them, refusing a port already taken with a reason, and stopping
 // cleanly on Ctrl-C.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { variantId } from '../domain/ids.ts';
 import { openStore } from '../store/open-store.ts';
 import { longAt100 } from '../../test/support/position-fixture.ts';
-import { sigilAsync } from '../../test/support/sigil-cli.ts';
+import { sigilAsync, sigilServing } from '../../test/support/sigil-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/sigil.js', import.meta.url));
 const T0 = Date.UTC(2026, 0, 5);
-
-function serve(args: string[], cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  const env = { ...process.env };
-  delete env.SIGIL_DB;
-  delete env.SIGIL_API_TOKEN;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Dashboard: (http:\/\/\S+?)\/?\s/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`sigil dashboard exited (${code}): ${out}`)));
-  });
-}
 
 describe('sigil dashboard', () => {
   const dir = tempDir('sigil-dashboard-cmd-');
@@ -49,7 +30,7 @@ describe('sigil dashboard', () => {
   after(() => dir.remove());
 
   it("serves any store's variants until Ctrl-C, with mutations off without a token", async () => {
-    const { child, url } = await serve(['--db', db, 'dashboard', '--port', '0'], dir.path);
+    const { child, url } = await sigilServing(['--db', db, 'dashboard', '--port', '0'], dir.path);
     try {
       const variants = (await (await fetch(`${url}/api/variants`)).json()) as {
         variants: { name: string; openPositions: number }[];

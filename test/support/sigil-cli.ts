@@ -1,5 +1,5 @@
 // Runs the real `sigil` binary in a child process: what a user types, what they see, the exit code.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/sigil.js', import.meta.url));
@@ -32,5 +32,37 @@ export function sigilAsync(args: string[], cwd: string, env: Record<string, stri
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/**
+ * Starts a command that serves the dashboard (`run`, `dashboard`) and resolves with the address it
+ * prints, leaving it running; the caller stops it (SIGINT) and awaits its exit.
+ */
+export function sigilServing(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.SIGIL_DB;
+  if (!('SIGIL_API_TOKEN' in env)) delete childEnv.SIGIL_API_TOKEN;
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Dashboard: (http:\/\/\S+?)\/?\s/.exec(out);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`sigil ${args.join(' ')} exited (${code}) before serving: ${out}${err}`)),
+    );
   });
 }

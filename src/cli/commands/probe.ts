@@ -3,10 +3,10 @@
 // halts every stale variant through its kill switch, and exits 1 so any monitor can page on it. Each halt
 // it makes is also sent to the configured alert sinks (a stale heartbeat and the kill switch it tripped).
 import type { Command } from 'commander';
-import { alertEvents, alertsFor } from '../../app/alerts-for.ts';
+import { alertEvents } from '../../app/alerts-for.ts';
+import { commandAlerts } from '../command-alerts.ts';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
-import { describeError } from '../../domain/errors.ts';
-import { timeframeMs } from '../../domain/candle.ts';
+import { staleAfterMinutes } from '../../app/api-variants.ts';
 import type { EpochMs, VariantId } from '../../domain/ids.ts';
 import type { Store } from '../../domain/ports/store.ts';
 import type { TradingEvent } from '../../domain/trading-event.ts';
@@ -61,22 +61,14 @@ export function registerProbe(program: Command): void {
       const now = options.at === undefined ? context.clock.now() : parseTime(options.at);
       const urls = dbs.length > 0 ? [...new Set(dbs)] : [context.storeUrl];
       // Scanners run once per bar close: a scan is late when it has not come a bar after the last one.
-      const barMinutes = timeframeMs(context.config.market.timeframe) / 60_000;
       const watched: WatchedVariant[] = context.config.variants.map((v) => ({
         variantId: v.id,
-        staleAfterMinutes: barMinutes + v.settings.pipeline.heartbeat_stale_minutes,
+        staleAfterMinutes: staleAfterMinutes(context.config, v),
       }));
 
       const log = commandLogger(command);
       // Built first: a sink whose secret is missing is a configuration error (exit 2) like any other.
-      const alerts = alertsFor(context.config, {
-        clock: context.clock,
-        onDropped: (sink, alert, error) =>
-          log.warn(
-            { sink, alert: alert.title, err: error },
-            `alert not delivered by ${sink}: ${describeError(error)}`,
-          ),
-      });
+      const alerts = commandAlerts(context, log);
       const events: TradingEvent[] = [];
 
       const reports: StoreReport[] = [];

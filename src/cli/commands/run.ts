@@ -9,7 +9,8 @@ import { runAnalystWorkers } from '../../app/analyst-process.ts';
 import { decisionCounts } from '../../backtest/decision-counts.ts';
 import { runReplay } from '../../app/replay-bot.ts';
 import { startLive } from '../../app/live-bot.ts';
-import { alertEvents, alertsFor, crashEvents } from '../../app/alerts-for.ts';
+import { alertEvents, crashEvents } from '../../app/alerts-for.ts';
+import { commandAlerts } from '../command-alerts.ts';
 import { breachEvents, type EquityReport } from '../../engine/equity-monitor.ts';
 import { ENGINE_ROLES, type EngineRole } from '../../domain/engine-role.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
@@ -87,14 +88,7 @@ export function registerRun(program: Command): void {
       const log = commandLogger(command, { write: (text) => bar.writeAbove(text) });
 
       // Alerts are queued as bars commit and delivered in the background; the run never waits on a sink.
-      const alerts = alertsFor(context.config, {
-        clock: context.clock,
-        onDropped: (sink, alert, error) =>
-          log.warn(
-            { sink, alert: alert.title, err: error },
-            `alert "${alert.title}" not delivered by ${sink}: ${describeError(error)}`,
-          ),
-      });
+      const alerts = commandAlerts(context, log);
 
       const stop = new AbortController();
       const onSignal = () => {

@@ -1,9 +1,9 @@
 // The operator's switches: halt a variant (the kill switch, by hand), put it in reduce-only, reset it. A
 // halt and a reset are sent to the configured alert sinks, so whoever watches the chat knows who did what.
 import type { Command } from 'commander';
-import { alertEvents, alertsFor } from '../../app/alerts-for.ts';
+import { alertEvents } from '../../app/alerts-for.ts';
+import { commandAlerts } from '../command-alerts.ts';
 import { appContext, withStore, type AppContext, type GlobalOptions } from '../../app/app-context.ts';
-import { describeError } from '../../domain/errors.ts';
 import type { VariantId } from '../../domain/ids.ts';
 import type { TradingEvent } from '../../domain/trading-event.ts';
 import { resetTradingState, tripKillSwitch } from '../../risk/kill-switch.ts';
@@ -89,14 +89,7 @@ export function configuredVariant(context: AppContext, name: string): VariantId 
 
 /** Sends the alerts of what the command did, after it is done, and waits a little for their delivery. */
 async function tell(context: AppContext, events: readonly TradingEvent[], log: Logger): Promise<void> {
-  const alerts = alertsFor(context.config, {
-    clock: context.clock,
-    onDropped: (sink, alert, error) =>
-      log.warn(
-        { sink, alert: alert.title, err: error },
-        `alert not delivered by ${sink}: ${describeError(error)}`,
-      ),
-  });
+  const alerts = commandAlerts(context, log);
   alertEvents(alerts, events);
   await alerts?.flush(ALERT_FLUSH_MS);
 }
