@@ -3,7 +3,7 @@
 // lightweight-charts takes them.
 import type { Candle } from '../domain/candle.ts';
 import type { Position } from '../domain/position.ts';
-import { HttpError, type ApiContext, type Route } from './route.ts';
+import { HttpError, knownVariant, type ApiContext, type Route } from './route.ts';
 import { candlesQuery, parseQuery } from './validation.ts';
 
 export interface ChartMarker {
@@ -34,7 +34,7 @@ export const CANDLE_ROUTES: readonly Route[] = [
       const end = query.to ?? (await lastActivity(ctx));
       const all = await ctx.candles.candles(symbol);
       const shown = lastBarsUpTo(all, end, query.limit);
-      const positions = await positionsOf(ctx, symbol, query.variant);
+      const positions = await positionsOf(ctx, symbol, query.variant, shown[0]?.time ?? end);
       return {
         status: 200,
         json: {
@@ -83,10 +83,16 @@ async function positionsOf(
   ctx: ApiContext,
   symbol: string,
   variant: string | undefined,
+  from: number,
 ): Promise<Position[]> {
-  const wanted = (p: Position) => p.symbol === symbol && (variant === undefined || p.variantId === variant);
-  const open = (await ctx.store.openPositions()).filter(wanted);
-  const closed = (await ctx.store.closedPositions()).filter(wanted);
+  const known = variant === undefined ? undefined : knownVariant(ctx, variant, 'query');
+  const open = (await ctx.store.openPositions(known)).filter((p) => p.symbol === symbol);
+  // Trades that closed before the first bar shown have no marker to draw.
+  const closed = await ctx.store.closedPositions({
+    symbol,
+    closedAfter: from - 1,
+    ...(known === undefined ? {} : { variantId: known }),
+  });
   return [...closed, ...open];
 }
 

@@ -14,6 +14,7 @@ async function storeReport(ctx: ApiContext): Promise<Report> {
     to: now,
     variants: ctx.variants.map((id) => ({ id, startingBalance: ctx.profile(id).startingBalance })),
     closed,
+    ab: ctx.abVerdicts.verdict(ctx.variants, closed),
   });
 }
 

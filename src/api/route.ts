@@ -4,6 +4,7 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { VariantId } from '../domain/ids.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
+import type { AbVerdictCache } from './ab-cache.ts';
 import type { ActivityCounters } from './activity-counters.ts';
 import type { ApiVariant } from './api-variant.ts';
 import type { CandleSource } from './candle-source.ts';
@@ -20,6 +21,8 @@ export interface ApiContext {
   candles: CandleSource | null;
   /** This process's own activity (decisions, worker errors); null when the server runs beside no bot. */
   activity: ActivityCounters | null;
+  /** The last A/B verdict, kept until a trade closes. */
+  abVerdicts: AbVerdictCache;
   /** False when no token is configured: the dashboard hides halt and reset. */
   mutationsEnabled: boolean;
   /** Told of each halt and reset made through the API (for alerts); absent = nobody listens. */

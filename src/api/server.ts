@@ -6,6 +6,7 @@ import { variantId } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
+import { AbVerdictCache } from './ab-cache.ts';
 import type { ActivityCounters } from './activity-counters.ts';
 import type { ApiVariant } from './api-variant.ts';
 import { authorizeMutation } from './auth.ts';
@@ -71,6 +72,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     clock: options.clock,
     candles: options.candles ?? null,
     activity: options.activity ?? null,
+    abVerdicts: new AbVerdictCache(),
     mutationsEnabled: options.token !== null,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };

@@ -27,6 +27,8 @@ export function buildReport(input: {
   closed: readonly Position[];
   gaps?: readonly CandleGap[];
   decisions?: DecisionCounts[];
+  /** The A/B comparisons when already known (the API keeps them between refreshes; they are slow). */
+  ab?: AbComparison[];
 }): Report {
   const trades = tradeRows(input.closed);
   return {
@@ -39,12 +41,16 @@ export function buildReport(input: {
         to: input.to,
       }),
     ),
-    ab: compareAll(
-      input.variants.map((v) => ({
-        id: v.id,
-        pnls: input.closed.filter((p) => p.variantId === v.id && p.pnl !== null).map((p) => p.pnl as number),
-      })),
-    ),
+    ab:
+      input.ab ??
+      compareAll(
+        input.variants.map((v) => ({
+          id: v.id,
+          pnls: input.closed
+            .filter((p) => p.variantId === v.id && p.pnl !== null)
+            .map((p) => p.pnl as number),
+        })),
+      ),
     gaps: input.gaps?.length ?? 0,
     fingerprint: fingerprint(trades),
     trades,
