@@ -1,4 +1,4 @@
-// Reads what /metrics reports from the store (and the process's counters): one pass per scrape.
+// Reads what /metrics reports from the store: one pass per scrape.
 import { firmDay } from '../compliance/firm-day.ts';
 import type { EquitySnapshot } from '../domain/ports/store.ts';
 import type { MetricsInput, RequestBudget, VariantDrawdown } from './metrics.ts';
@@ -31,9 +31,6 @@ export async function metricsInput(ctx: ApiContext): Promise<MetricsInput> {
     tradingStates,
     drawdowns,
     requestBudgets: budgets,
-    activity: ctx.activity
-      ? { decisions: ctx.activity.decisions, workerErrors: ctx.activity.workerErrors }
-      : null,
   };
 }
 

@@ -1,11 +1,15 @@
-// Prometheus text exposition (format 0.0.4) of the store's state: what a scrape needs to alert on a
-// silent bot (heartbeat age, halted variants) and to chart the pipeline and equity.
+// The store's state as Prometheus metrics: what a scrape needs to alert on a silent bot (heartbeat
+// age, halted variants, drawdown, the firm's request budget) and to chart the pipeline and equity.
+// A fresh registry per scrape: every series is read from the store, so a variant or status that is
+// gone is gone from the scrape too, and two scrapes at once never see each other's half-set values.
+import { Gauge, Registry } from 'prom-client';
 import type { EpochMs } from '../domain/ids.ts';
 import { INTENT_STATUSES } from '../domain/intent-lifecycle.ts';
 import type { ScannerHeartbeat } from '../domain/heartbeat.ts';
 import type { ApiCallCounts, EquitySnapshot, StatusCount } from '../domain/ports/store.ts';
 import type { FirmRules } from '../compliance/firm-rules.ts';
 import type { TradingStateRecord } from '../domain/trading-state.ts';
+import type { ProcessMetrics } from './process-metrics.ts';
 
 export interface MetricsInput {
   now: EpochMs;
@@ -17,8 +21,6 @@ export interface MetricsInput {
   drawdowns: readonly VariantDrawdown[];
   /** Variants whose broker account has a firm's daily request limit. */
   requestBudgets: readonly RequestBudget[];
-  /** This process's counters; null when the server runs beside no bot (`sigil dashboard`). */
-  activity: { decisions: number; workerErrors: number } | null;
 }
 
 export interface VariantDrawdown {
@@ -33,127 +35,77 @@ export interface RequestBudget {
   limits: FirmRules['requests'];
 }
 
-export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
-export function renderMetrics(input: MetricsInput): string {
-  const lines: string[] = [];
-  const family = (
-    name: string,
-    help: string,
-    type: 'gauge' | 'counter',
-    samples: [Labels, number][],
-  ): void => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) lines.push(`${name}${formatLabels(labels)} ${formatValue(value)}`);
-  };
+const REQUEST_KINDS = ['all', 'modifications', 'positions'] as const;
 
+/** The exposition text; with the bot's process metrics when the server runs inside `sigil run`. */
+export async function renderMetrics(input: MetricsInput, process: ProcessMetrics | null): Promise<string> {
+  const registry = new Registry();
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> =>
+    new Gauge({ name, help, labelNames, registers: [registry] });
+
+  const intents = gauge('sigil_intents', 'Trade intents by variant and status.', ['variant', 'status']);
   // Every configured variant gets every status, zeros included, so a rate() never sees a series vanish.
-  const counts = new Map<string, number>();
   for (const variant of input.variants) {
-    for (const status of INTENT_STATUSES) counts.set(key(variant, status), 0);
+    for (const status of INTENT_STATUSES) intents.set({ variant, status }, 0);
   }
-  for (const c of input.counts) counts.set(key(c.variantId, c.status), c.count);
-  family(
-    'sigil_intents',
-    'Trade intents by variant and status.',
-    'gauge',
-    [...counts].map(([k, value]) => {
-      const [variant = '', status = ''] = k.split('\u0000');
-      return [{ variant, status }, value];
-    }),
-  );
+  for (const c of input.counts) intents.set({ variant: c.variantId, status: c.status }, c.count);
 
-  family(
+  const heartbeatAge = gauge(
     'sigil_heartbeat_age_seconds',
     'Seconds since the variant last finished a scan (since it started one, if none finished).',
-    'gauge',
-    input.heartbeats.flatMap((hb): [Labels, number][] => {
-      const last = hb.lastScanEnd ?? hb.lastScanStart;
-      return last === null ? [] : [[{ variant: hb.variantId }, Math.max(0, (input.now - last) / 1000)]];
-    }),
+    ['variant'],
   );
-
-  family(
-    'sigil_equity',
-    'Equity of the latest snapshot (balance plus open positions at the last price).',
-    'gauge',
-    input.latestEquity.map((s) => [{ variant: s.variantId }, s.equity]),
-  );
-
-  family(
-    'sigil_trading_halted',
-    '1 when the variant is halted (kill switch or by hand), else 0.',
-    'gauge',
-    input.tradingStates.map((s) => [{ variant: s.variantId }, s.state === 'halted' ? 1 : 0]),
-  );
-
-  family(
-    'sigil_drawdown_ratio',
-    'Current drawdown below the highest equity snapshot, 0..1.',
-    'gauge',
-    input.drawdowns.map((d) => [{ variant: d.variant }, d.ratio]),
-  );
-
-  const kinds = ['all', 'modifications', 'positions'] as const;
-  const limitOf = (b: RequestBudget, kind: (typeof kinds)[number]): number =>
-    kind === 'all'
-      ? b.limits.allPerDay
-      : kind === 'modifications'
-        ? b.limits.modificationsPerDay
-        : b.limits.positionsPerDay;
-  family(
-    'sigil_broker_requests_used',
-    "Broker requests spent today (the firm's day) against its daily limit, by kind.",
-    'gauge',
-    input.requestBudgets.flatMap((b) =>
-      kinds.map((kind): [Labels, number] => [{ variant: b.variant, kind }, b.used[kind]]),
-    ),
-  );
-  family(
-    'sigil_broker_requests_limit',
-    "The firm's daily request limit by kind; 0 = unlimited.",
-    'gauge',
-    input.requestBudgets.flatMap((b) =>
-      kinds.map((kind): [Labels, number] => [{ variant: b.variant, kind }, limitOf(b, kind)]),
-    ),
-  );
-
-  if (input.activity) {
-    family(
-      'sigil_decisions_total',
-      'Intents decided by this process since it started; decisions per minute = rate(...[5m]) * 60.',
-      'counter',
-      [[{}, input.activity.decisions]],
-    );
-    family(
-      'sigil_worker_errors_total',
-      "This process's jobs and workers that failed with an error since it started.",
-      'counter',
-      [[{}, input.activity.workerErrors]],
-    );
+  for (const hb of input.heartbeats) {
+    const last = hb.lastScanEnd ?? hb.lastScanStart;
+    if (last !== null) heartbeatAge.set({ variant: hb.variantId }, Math.max(0, (input.now - last) / 1000));
   }
 
-  return `${lines.join('\n')}\n`;
+  const equity = gauge(
+    'sigil_equity',
+    'Equity of the latest snapshot (balance plus open positions at the last price).',
+    ['variant'],
+  );
+  for (const s of input.latestEquity) equity.set({ variant: s.variantId }, s.equity);
+
+  const halted = gauge(
+    'sigil_trading_halted',
+    '1 when the variant is halted (kill switch or by hand), else 0.',
+    ['variant'],
+  );
+  for (const s of input.tradingStates) halted.set({ variant: s.variantId }, s.state === 'halted' ? 1 : 0);
+
+  const drawdown = gauge(
+    'sigil_drawdown_ratio',
+    'Current drawdown below the highest equity snapshot, 0..1.',
+    ['variant'],
+  );
+  for (const d of input.drawdowns) drawdown.set({ variant: d.variant }, d.ratio);
+
+  const used = gauge(
+    'sigil_broker_requests_used',
+    "Broker requests spent today (the firm's day) against its daily limit, by kind.",
+    ['variant', 'kind'],
+  );
+  const limit = gauge(
+    'sigil_broker_requests_limit',
+    "The firm's daily request limit by kind; 0 = unlimited.",
+    ['variant', 'kind'],
+  );
+  for (const b of input.requestBudgets) {
+    for (const kind of REQUEST_KINDS) {
+      used.set({ variant: b.variant, kind }, b.used[kind]);
+      limit.set({ variant: b.variant, kind }, limitOf(b, kind));
+    }
+  }
+
+  const all = process ? Registry.merge([registry, process.registry]) : registry;
+  return all.metrics();
 }
 
-type Labels = Record<string, string>;
-
-function key(variant: string, status: string): string {
-  return `${variant}\u0000${status}`;
-}
-
-function formatLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabel(value)}"`);
-  return parts.length > 0 ? `{${parts.join(',')}}` : '';
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
+function limitOf(budget: RequestBudget, kind: (typeof REQUEST_KINDS)[number]): number {
+  const limits = budget.limits;
+  if (kind === 'all') return limits.allPerDay;
+  return kind === 'modifications' ? limits.modificationsPerDay : limits.positionsPerDay;
 }

@@ -5,7 +5,7 @@ import type { Store } from '../domain/ports/store.ts';
 import type { VariantId } from '../domain/ids.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
 import type { AbVerdictCache } from './ab-cache.ts';
-import type { ActivityCounters } from './activity-counters.ts';
+import type { ProcessMetrics } from './process-metrics.ts';
 import type { ApiVariant } from './api-variant.ts';
 import type { CandleSource } from './candle-source.ts';
 import { BadRequestError } from './validation.ts';
@@ -19,8 +19,8 @@ export interface ApiContext {
   profile(variant: string): ApiVariant;
   clock: Pick<Clock, 'now'>;
   candles: CandleSource | null;
-  /** This process's own activity (decisions, worker errors); null when the server runs beside no bot. */
-  activity: ActivityCounters | null;
+  /** The bot process's counters and health; null when the server runs beside no bot (`sigil dashboard`). */
+  processMetrics: ProcessMetrics | null;
   /** The last A/B verdict, kept until a trade closes. */
   abVerdicts: AbVerdictCache;
   /** False when no token is configured: the dashboard hides halt and reset. */

@@ -167,7 +167,7 @@ const CORE_ROUTES: readonly Route[] = [
     pattern: /^\/metrics$/,
     mutating: false,
     async handle(ctx) {
-      const text = renderMetrics(await metricsInput(ctx));
+      const text = await renderMetrics(await metricsInput(ctx), ctx.processMetrics);
       return { status: 200, text, contentType: METRICS_CONTENT_TYPE };
     },
   },

@@ -246,6 +246,7 @@ describe('HTTP API', () => {
     const samples = new Map<string, number>();
     const typed = new Set<string>();
     for (const line of res.text.trimEnd().split('\n')) {
+      if (line === '') continue; // the format ignores empty lines (prom-client puts one between families)
       const meta = /^# (HELP|TYPE) (\w+) (.+)$/.exec(line);
       if (meta) {
         if (meta[1] === 'TYPE') typed.add(meta[2] ?? '');

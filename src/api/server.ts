@@ -7,7 +7,7 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
 import { AbVerdictCache } from './ab-cache.ts';
-import type { ActivityCounters } from './activity-counters.ts';
+import type { ProcessMetrics } from './process-metrics.ts';
 import type { ApiVariant } from './api-variant.ts';
 import { authorizeMutation } from './auth.ts';
 import type { CandleSource } from './candle-source.ts';
@@ -22,7 +22,7 @@ export interface ApiServerOptions {
   /** The candle files behind the dashboard's candle chart; without them the chart says so. */
   candles?: CandleSource | null;
   /** The bot's counters when the server runs inside `sigil run`. */
-  activity?: ActivityCounters | null;
+  processMetrics?: ProcessMetrics | null;
   host?: string;
   port?: number;
   /** The bearer token for mutations (from SIGIL_API_TOKEN); null disables them. */
@@ -71,7 +71,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     clock: options.clock,
     candles: options.candles ?? null,
-    activity: options.activity ?? null,
+    processMetrics: options.processMetrics ?? null,
     abVerdicts: new AbVerdictCache(),
     mutationsEnabled: options.token !== null,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -2,7 +2,7 @@
 // store connection: the bot holds a transaction open across each bar, and an operator's halt must not
 // join (and be rolled back with) the bot's transaction.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
-import type { ActivityCounters } from '../api/activity-counters.ts';
+import type { ProcessMetrics } from '../api/process-metrics.ts';
 import { startApiServer, type ApiServer } from '../api/server.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
@@ -23,7 +23,7 @@ export interface DashboardOptions {
   port: number;
   allowRemote: boolean;
   env: NodeJS.ProcessEnv;
-  activity?: ActivityCounters;
+  processMetrics?: ProcessMetrics;
   onError?: (error: unknown) => void;
   /** Halts and resets made through the API, once stored: the bot alerts and logs them like its own. */
   onEvent?: ReportEvent;
@@ -38,7 +38,7 @@ export async function startDashboard(options: DashboardOptions): Promise<ApiServ
       variants: apiVariantsFor(options.config, options.variants),
       clock: options.clock,
       candles: candleFilesSource(options.config),
-      activity: options.activity ?? null,
+      processMetrics: options.processMetrics ?? null,
       host: options.host,
       port: options.port,
       allowRemote: options.allowRemote,

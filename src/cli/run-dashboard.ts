@@ -3,7 +3,7 @@
 // and resets made in the page to the bot's alerts and log.
 import type { AppContext } from '../app/app-context.ts';
 import type { Variant } from '../config/load-config.ts';
-import { ActivityCounters } from '../api/activity-counters.ts';
+import { ProcessMetrics } from '../api/process-metrics.ts';
 import type { ApiServer } from '../api/server.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
@@ -13,7 +13,7 @@ import { listenSettings, serveDashboard } from './dashboard-listen.ts';
 
 export interface RunDashboard {
   url: string;
-  activity: ActivityCounters;
+  processMetrics: ProcessMetrics;
   /** A replay's bars move the dashboard's clock; live trading keeps the system clock. */
   followBar(at: number): void;
   close(): Promise<void>;
@@ -33,7 +33,7 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
   if (!options.flags.dashboard || !context.config.api.enabled) return null;
   let barAt: number | null = null;
   const clock: Pick<Clock, 'now'> = { now: () => barAt ?? context.clock.now() };
-  const activity = new ActivityCounters();
+  const processMetrics = new ProcessMetrics();
   const server: ApiServer = await serveDashboard(
     {
       config: context.config,
@@ -42,7 +42,7 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
       clock,
       ...listenSettings(context.config, { port: options.flags.dashboardPort }),
       env: process.env,
-      activity,
+      processMetrics,
       onEvent: options.onEvent,
       onError: (error) => log.error({ err: error }, `dashboard request failed: ${describeError(error)}`),
     },
@@ -50,7 +50,7 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
   );
   return {
     url: server.url,
-    activity,
+    processMetrics,
     followBar: (at) => {
       barAt = at;
     },

@@ -118,7 +118,7 @@ export function registerRun(program: Command): void {
               );
             }
           }
-          const activity = dashboard?.activity;
+          const processMetrics = dashboard?.processMetrics;
           if (flags.live) {
             const bot = await startLive({
               store,
@@ -128,7 +128,7 @@ export function registerRun(program: Command): void {
               onBar: (summary) => {
                 alertEvents(alerts, summary.events);
                 logTradingEvents(log, summary.events);
-                activity?.recordDecisions(summary.decided);
+                processMetrics?.recordDecisions(summary.decided);
                 console.log(
                   `${new Date(summary.at).toISOString()}  signals ${summary.signals}  opened ${summary.opened}  closed ${summary.closed.length}`,
                 );
@@ -136,7 +136,7 @@ export function registerRun(program: Command): void {
               onEvent: (event) => {
                 alertEvents(alerts, crashEvents(event));
                 if (event.type === 'job_failed') {
-                  activity?.recordWorkerError();
+                  processMetrics?.recordWorkerError();
                   forJob(log, event.job).error(
                     { err: event.error },
                     `job failed: ${describeError(event.error)}`,
@@ -205,7 +205,7 @@ export function registerRun(program: Command): void {
             onBar: (summary, progress) => {
               alertEvents(alerts, summary.events);
               logTradingEvents(log, summary.events);
-              activity?.recordDecisions(summary.decided);
+              processMetrics?.recordDecisions(summary.decided);
               dashboard?.followBar(summary.at);
               showProgress(summary, progress.done, progress.total);
             },
@@ -218,7 +218,7 @@ export function registerRun(program: Command): void {
             onEvent: (event) => {
               alertEvents(alerts, crashEvents(event));
               if (event.type === 'job_failed') {
-                activity?.recordWorkerError();
+                processMetrics?.recordWorkerError();
                 forJob(log, event.job).error(
                   { err: event.error, at: new Date(event.at).toISOString() },
                   `job failed at ${new Date(event.at).toISOString()}: ${describeError(event.error)}`,
