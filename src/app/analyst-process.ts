@@ -2,14 +2,19 @@
 // pending intents one at a time under a lease (SKIP LOCKED on PostgreSQL, so processes on several hosts share the
 // queue) and decide them. Their `now` is the scanners' clock as the store shows it — the last scan's
 // time in the heartbeats — so a replay's simulated time and live time both work.
+// A store that goes away is ridden out with the same back-off as the scanners'; any other error is a
+// crash: it is reported (so it alerts), the other workers stop, and the process ends with the error.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
+import { describeError, errorKindOf } from '../domain/errors.ts';
 import { workerId, type EpochMs, type WorkerId } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
+import type { Clock } from '../domain/ports/clock.ts';
 import type { MarketContext } from '../domain/ports/market-context.ts';
 import type { TradingEvent } from '../domain/trading-event.ts';
 import { decidePending } from '../engine/analyst-pool.ts';
 import { FileMarketContext } from '../marketdata/file-market-context.ts';
 import { variantRuntimes } from './engine-for.ts';
+import { withStoreRetries } from './store-retries.ts';
 
 export interface AnalystProcessOptions {
   store: Store;
@@ -20,14 +25,19 @@ export interface AnalystProcessOptions {
   /** Exit after this long without work (ms); null = until stopped. */
   idleExitMs: number | null;
   signal: AbortSignal;
-  sleep: (ms: number) => Promise<void>;
+  /** Resolves after ms, or at once when the signal aborts (a stopping process waits for no timer). */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Wall time, for the time of a crash report (the workers' `now` is the scanners'). */
+  clock: Pick<Clock, 'now'>;
   pollMs?: number;
   /** Pause of a worker after its analyst chose to decide later (fallback: retry). */
   retryPauseMs?: number;
   /** What analysts read of the market; default the configured candle files (a replay's). */
   market?: MarketContext;
-  /** Told of each intent a worker failed, and which worker it was. */
+  /** Told of each intent a worker failed, and of a worker's crash, with the worker. */
   onEvent?: (event: TradingEvent, worker: WorkerId) => void;
+  /** A worker's store call failed and is made again after a pause (attempt counts from 1). */
+  onRetry?: (error: unknown, attempt: number, worker: WorkerId) => void;
 }
 
 export async function runAnalystWorkers(options: AnalystProcessOptions): Promise<{ decided: number }> {
@@ -52,19 +62,29 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
     return beats.length === 0 ? null : Math.max(...beats.map((b) => b.lastScanEnd as number));
   };
 
-  const loop = async (index: number): Promise<void> => {
-    const worker = workerId(`${options.processName}:analyst-${index}`);
-    while (!signal.aborted) {
-      const now = await scannersNow();
-      const done =
+  // A crashed worker stops the others: the process then ends, and its supervisor starts it again.
+  const stopAll = new AbortController();
+  const stopped = AbortSignal.any([signal, stopAll.signal]);
+  const pause = (ms: number) => options.sleep(ms, stopped);
+
+  const loop = async (worker: WorkerId): Promise<void> => {
+    const retries = {
+      signal: stopped,
+      sleep: pause,
+      onRetry: (error: unknown, attempt: number) => options.onRetry?.(error, attempt, worker),
+    };
+    while (!stopped.aborted) {
+      const done = await withStoreRetries(async () => {
+        const now = await scannersNow();
         // One intent at a time per worker: N workers then decide N intents at once.
-        now === null
+        return now === null
           ? null
           : await decidePending(
               { store, variants: runtimes, worker, onEvent: (event) => options.onEvent?.(event, worker) },
               now,
-              { signal, claimLimit: 1 },
+              { signal: stopped, claimLimit: 1 },
             );
+      }, retries);
       const count = done ? done.traded + done.held + done.failed : 0;
       if (count > 0) {
         decided += count;
@@ -73,12 +93,32 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
       }
       if (options.idleExitMs !== null && performance.now() - lastWork > options.idleExitMs) return;
       // An intent handed back to "decide later" is not asked about again at once.
-      await options.sleep(
-        done && done.released > 0 ? (options.retryPauseMs ?? 30_000) : (options.pollMs ?? 20),
-      );
+      await pause(done && done.released > 0 ? (options.retryPauseMs ?? 30_000) : (options.pollMs ?? 20));
     }
   };
-  await Promise.all(Array.from({ length: options.workers }, (_, i) => loop(i + 1)));
+
+  let crash: { error: unknown } | null = null;
+  const crashed = (error: unknown, worker: WorkerId): void => {
+    // Once stopping, a store still down only cuts a worker's retries short: that is no crash of its own.
+    if (stopped.aborted && (crash !== null || errorKindOf(error) === 'retryable')) return;
+    crash = { error };
+    options.onEvent?.(
+      {
+        type: 'worker_crashed',
+        at: options.clock.now(),
+        variantId: null,
+        worker,
+        error: describeError(error),
+      },
+      worker,
+    );
+    stopAll.abort();
+  };
+  const workers = Array.from({ length: options.workers }, (_, i) =>
+    workerId(`${options.processName}:analyst-${i + 1}`),
+  );
+  await Promise.all(workers.map((worker) => loop(worker).catch((error) => crashed(error, worker))));
+  if (crash !== null) throw (crash as { error: unknown }).error;
   return { decided };
 }
 

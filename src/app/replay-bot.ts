@@ -5,7 +5,6 @@
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import { timeframeMs } from '../domain/candle.ts';
 import type { Store } from '../domain/ports/store.ts';
-import { errorKindOf } from '../domain/errors.ts';
 import { SimClock } from '../clock/sim-clock.ts';
 import { MARKET_JOB } from '../engine/bot.ts';
 import type { EngineRole } from '../domain/engine-role.ts';
@@ -13,11 +12,10 @@ import type { BarSummary } from '../engine/trading-engine.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import { awaitDecisionsIn } from './analyst-process.ts';
 import { assembleBot, replayData } from './bot-assembly.ts';
+import { withStoreRetries } from './store-retries.ts';
 
 /** How long a replay waits for analysts in other processes before it reports them missing. */
 const DECISION_TIMEOUT_MS = 60_000;
-/** About two minutes of back-off in all before an unreachable store ends the run. */
-const MAX_STORE_RETRIES = 30;
 
 export interface ReplayRunOptions {
   store: Store;
@@ -50,7 +48,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   const data = replayData(config, undefined, options.until);
   const barMs = timeframeMs(config.market.timeframe);
 
-  const retrying = <T>(fn: () => Promise<T>) => withRetries(fn, options);
+  const retrying = <T>(fn: () => Promise<T>) => withStoreRetries(fn, options);
   const [job] = await retrying(() => store.jobs([MARKET_JOB]));
   const resumedAt = job?.lastRunAt ?? null;
   const clock = new SimClock(Math.max(data.first, resumedAt ?? data.first));
@@ -97,19 +95,4 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     barsRun,
     finished: (after?.lastRunAt ?? 0) >= data.end,
   };
-}
-
-async function withRetries<T>(
-  fn: () => Promise<T>,
-  options: Pick<ReplayRunOptions, 'sleep' | 'onRetry'>,
-): Promise<T> {
-  for (let failures = 1; ; failures++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (errorKindOf(error) !== 'retryable' || failures > MAX_STORE_RETRIES) throw error;
-      options.onRetry?.(error, failures);
-      await options.sleep(Math.min(5_000, 50 * 2 ** failures));
-    }
-  }
 }

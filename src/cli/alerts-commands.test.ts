@@ -194,6 +194,22 @@ alerts:
     );
   });
 
+  it('an analyst-only process that crashes says so before it exits', async () => {
+    const db = `sqlite:${join(dir.path, 'analysts.db')}`;
+    const opened = await openStore(db, { now: '2021-04-01T00:00:00Z' });
+    // A failure no back-off mends: the table the workers read first is gone.
+    await opened.driver.execute('DROP TABLE scanner_heartbeat');
+    await opened.store.close();
+    const from = fake.requests.length;
+
+    const run = await sigil('--db', db, 'run', '--roles', 'analyst', '--workers', '2');
+    assert.notEqual(run.code, 0, 'the process ends with the error');
+    assert.match(run.err, /no such table: scanner_heartbeat/);
+    const crashes = texts('discord', from);
+    assert.equal(crashes.length, 1, `one alert for two workers: ${crashes.join(' | ')}`);
+    assert.match(crashes[0] ?? '', /^🚨 CRITICAL · Job analysts-\d+:analyst-[12] failed\n.*no such table/);
+  });
+
   it('a missing secret stops the command with the variable’s name, printing no other secret', async () => {
     const missing = await sigilAsync(
       ['--config', configFile, '--db', `sqlite:${join(dir.path, 'x.db')}`, 'probe'],

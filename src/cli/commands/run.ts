@@ -2,6 +2,7 @@
 // a simulated clock as fast as it goes (or at --speed bars a second), shows a live per-variant summary,
 // and at the end prints the report and the A/B verdict. Ctrl-C stops it cleanly after the bar in
 // progress; running it again resumes where it stopped.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
 import { selectVariants } from '../../app/engine-for.ts';
@@ -181,8 +182,17 @@ export function registerRun(program: Command): void {
               processName: `analysts-${process.pid}`,
               idleExitMs: idleExit === null ? null : idleExit * 1000,
               signal: stop.signal,
-              sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-              onEvent: (event, worker) => logTradingEvents(forWorker(log, worker), [event]),
+              sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
+              clock: context.clock,
+              onEvent: (event, worker) => {
+                alertEvents(alerts, [event]);
+                logTradingEvents(forWorker(log, worker), [event]);
+              },
+              onRetry: (error, attempt, worker) =>
+                forWorker(log, worker).warn(
+                  { attempt, err: error },
+                  `store unavailable (${describeError(error)}); retry ${attempt} after a pause`,
+                ),
             });
             log.info({ decided }, `analyst process stopped: ${decided} intent(s) decided`);
             console.log(
