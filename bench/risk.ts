@@ -6,6 +6,7 @@ import type { Candle } from '../src/domain/candle.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { enterAtomically } from '../src/risk/atomic-entry.ts';
 import { planEntry, type EntryRules } from '../src/risk/entry-plan.ts';
+import type { Instrument } from '../src/domain/instrument.ts';
 import { evaluateBar, type OpenTrade } from '../src/risk/exit-precedence.ts';
 import { freshSchema } from '../test/support/postgres.ts';
 import { tempDir } from '../test/support/temp-dir.ts';
@@ -18,13 +19,14 @@ const RULES: EntryRules = {
   sizing: { riskPerTradeUsd: 5, maxPositionUsd: 50, positionPct: 10 },
   takeProfitPct: 0,
 };
-const INSTRUMENT = {
+const INSTRUMENT: Instrument = {
   symbol: 'BTCUSDT',
   priceTick: 0.01,
   qtyStep: 0.00001,
   minQty: 0.00001,
   minNotional: 5,
   contractSize: 1,
+  quote: 'dollars',
 };
 
 export function riskPureBench(): BenchFigure[] {

@@ -19,6 +19,7 @@ import type { VariantRuntime } from '../engine/variant-runtime.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import { paperBrokers, variantRuntimes } from './engine-for.ts';
 import { remoteVariants, type RemoteAccounts } from './broker-for.ts';
+import { checkQuoteCurrencies } from './instrument-for.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 
@@ -90,6 +91,8 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   const { config } = a;
   const barMs = timeframeMs(config.market.timeframe);
   const replay = a.mode === 'replay';
+  // Before anything trades: a symbol whose money cannot be booked in dollars stops the start.
+  checkQuoteCurrencies(config, a.feed.symbols);
   const market = new MarketState(barMs);
   const runtimes = variantRuntimes(config, a.variants, { store: a.llmStore ?? a.store, market });
   const live = remoteVariants(a.variants);
@@ -100,7 +103,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   }
   const remote = a.remote;
   const brokersFor = (store: Store): BrokerFor => {
-    const paper = paperBrokers(store, market, a.variants, replay ? 'bar_open' : 'last_price');
+    const paper = paperBrokers(store, market, config, a.variants, replay ? 'bar_open' : 'last_price');
     return (variantId) => remote?.byVariant.get(variantId)?.broker ?? paper(variantId);
   };
   const requestsToday = remote ? { requestsToday: remote.requestsToday } : {};

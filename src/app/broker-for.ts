@@ -95,7 +95,13 @@ async function remoteAccount(
     });
     const account = accountKey(settings) ?? 'ccxt';
     return {
-      broker: new CcxtBroker({ exchange, store: wiring.store, variantId: variant.id, account }),
+      broker: new CcxtBroker({
+        exchange,
+        store: wiring.store,
+        variantId: variant.id,
+        account,
+        quoteOf: (symbol) => instrumentFor(config.market, symbol).quote,
+      }),
       budget: new RequestBudget(wiring.store, account, rules),
       matchTrader: null,
     };

@@ -12,6 +12,7 @@ import { analystFor, type AnalystWiring } from './analyst-for.ts';
 import { riskRulesFor } from './risk-rules.ts';
 import { complianceFor } from './compliance-for.ts';
 import { scannerFor } from './scanner-for.ts';
+import { instrumentFor } from './instrument-for.ts';
 
 /** The named variants of the config (all of them without names); a typo is refused, never a new variant. */
 export function selectVariants(config: SigilConfig, names?: readonly string[]): Variant[] {
@@ -55,6 +56,7 @@ export function variantRuntimes(
 export function paperBrokers(
   store: Store,
   market: MarketState,
+  config: Pick<SigilConfig, 'market'>,
   variants: readonly Variant[],
   fillAt: 'bar_open' | 'last_price',
 ): BrokerFor {
@@ -68,6 +70,7 @@ export function paperBrokers(
         startingBalance: v.settings.account.starting_balance_usd,
         feePct: v.settings.paper.fee_pct,
         slippagePct: v.settings.paper.slippage_pct,
+        quoteOf: (symbol) => instrumentFor(config.market, symbol).quote,
       }),
     ]),
   );

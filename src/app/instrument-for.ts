@@ -1,11 +1,17 @@
-// The instrument grid of one symbol, from the config: the built-in default, then '*', then the symbol's own keys.
+// The instrument of one symbol, from the config: the built-in default, then '*', then the symbol's own
+// keys; its quote currency from its name unless the config names one.
 import { ALL_SYMBOLS } from '../domain/protection.ts';
 import type { Instrument } from '../domain/instrument.ts';
-import type { MarketSettings } from '../config/load-config.ts';
+import { quoteTermsOf } from '../domain/quote-currency.ts';
+import type { MarketSettings, SigilConfig } from '../config/load-config.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { DEFAULT_INSTRUMENT } from '../config/risk-schema.ts';
 
 export function instrumentFor(market: Pick<MarketSettings, 'instruments'>, symbol: string): Instrument {
-  const spec = { ...DEFAULT_INSTRUMENT, ...market.instruments[ALL_SYMBOLS], ...market.instruments[symbol] };
+  const spec = specOf(market, symbol);
+  const quote = quoteTermsOf(symbol, quoteCurrencyOf(market, symbol));
+  // checkQuoteCurrencies refuses such a symbol at start; this is the backstop, never a guess.
+  if (!quote.ok) throw new Error(quote.reason);
   return {
     symbol,
     priceTick: spec.price_tick,
@@ -13,7 +19,29 @@ export function instrumentFor(market: Pick<MarketSettings, 'instruments'>, symbo
     minQty: spec.min_qty,
     minNotional: spec.min_notional,
     contractSize: spec.contract_size,
+    quote: quote.terms,
   };
+}
+
+/** Refuses to start on a symbol whose money Sigil cannot book in dollars (EURGBP), naming each one. */
+export function checkQuoteCurrencies(
+  config: Pick<SigilConfig, 'file' | 'market'>,
+  symbols: readonly string[],
+): void {
+  const problems = symbols.flatMap((symbol) => {
+    const verdict = quoteTermsOf(symbol, quoteCurrencyOf(config.market, symbol));
+    return verdict.ok ? [] : [`market.instruments.${symbol}.quote_currency: ${verdict.reason}`];
+  });
+  if (problems.length > 0) throw new ConfigError(config.file ?? 'built-in defaults', problems);
+}
+
+/** Only the symbol's own entry names a quote currency ('*' may not: the config refuses it). */
+function quoteCurrencyOf(market: Pick<MarketSettings, 'instruments'>, symbol: string): string | null {
+  return market.instruments[symbol]?.quote_currency ?? null;
+}
+
+function specOf(market: Pick<MarketSettings, 'instruments'>, symbol: string) {
+  return { ...DEFAULT_INSTRUMENT, ...market.instruments[ALL_SYMBOLS], ...market.instruments[symbol] };
 }
 
 /** The price of one pip, where the config gives one: pips are an FX convention, not a property of the tick. */

@@ -2,18 +2,23 @@
 // trips an exit of the same position closed. The paper account and the ccxt spot adapter both keep their
 // positions this way — spot exchanges hold balances, not positions, so the orders are the only record.
 import type { EpochMs } from '../domain/ids.ts';
+import { moveValue } from '../domain/instrument.ts';
+import type { QuoteTerms } from '../domain/quote-currency.ts';
 import type { BrokerClosedPosition, BrokerPosition } from '../domain/ports/broker.ts';
 import type { StoredOrder } from '../domain/ports/store.ts';
 
 export interface OrderBook {
   /** Filled entries not yet closed, by position id, oldest first. */
   open: Map<string, StoredOrder>;
-  /** Closed round trips, in close order; pnl is net of the entry's and the exit's fees. */
+  /** Closed round trips, in close order; pnl (dollars) is net of the entry's and the exit's fees. */
   closed: BrokerClosedPosition[];
 }
 
+/** How a symbol's quote money becomes dollars (the config's instrument). */
+export type QuoteOf = (symbol: string) => QuoteTerms;
+
 /** Only filled orders that name a position count; an exit without an open entry is ignored. */
-export function bookOf(orders: readonly StoredOrder[]): OrderBook {
+export function bookOf(orders: readonly StoredOrder[], quoteOf: QuoteOf): OrderBook {
   const open = new Map<string, StoredOrder>();
   const closed: BrokerClosedPosition[] = [];
   for (const order of orders) {
@@ -28,8 +33,12 @@ export function bookOf(orders: readonly StoredOrder[]): OrderBook {
     open.delete(ref);
     const position = positionOf(entry);
     const exitPrice = order.result.price ?? position.entryPrice;
-    const gross =
-      move(position.side, position.entryPrice, exitPrice) * position.qty * entry.request.contractSize;
+    const gross = moveValue(
+      { contractSize: entry.request.contractSize, quote: quoteOf(position.symbol) },
+      move(position.side, position.entryPrice, exitPrice),
+      position.qty,
+      exitPrice,
+    );
     closed.push({
       brokerRef: ref,
       symbol: position.symbol,

@@ -16,6 +16,7 @@ describeBrokerContract('paper', async () => {
     startingBalance: 10_000,
     feePct: 0.1,
     slippagePct: 0,
+    quoteOf: () => 'dollars',
   });
   return {
     broker,

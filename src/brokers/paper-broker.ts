@@ -14,9 +14,10 @@ import type {
   BrokerPosition,
   StopLevels,
 } from '../domain/ports/broker.ts';
-import type { Store } from '../domain/ports/store.ts';
+import type { Store, StoredOrder } from '../domain/ports/store.ts';
 import { RejectedError } from '../domain/errors.ts';
-import { bookOf, closedSince, move, positionOf, type OrderBook } from './order-book.ts';
+import { moveValue, positionValue, type MoneyTerms } from '../domain/instrument.ts';
+import { bookOf, closedSince, move, positionOf, type OrderBook, type QuoteOf } from './order-book.ts';
 
 export interface PaperAccount {
   variantId: VariantId;
@@ -25,6 +26,8 @@ export interface PaperAccount {
   feePct: number;
   /** Adverse slippage, percent of price, on market entries (exits fill at the rule's price). */
   slippagePct: number;
+  /** The account is in dollars: how each symbol's quote money converts. */
+  quoteOf: QuoteOf;
 }
 
 /** Where market orders fill: null when the symbol has no price yet (the order is rejected). */
@@ -70,7 +73,12 @@ export class PaperBroker implements Broker {
     for (const entry of open.values()) {
       const position = positionOf(entry);
       const mark = this.price(position.symbol) ?? position.entryPrice;
-      floating += move(position.side, position.entryPrice, mark) * position.qty * entry.request.contractSize;
+      floating += moveValue(
+        this.termsOf(entry),
+        move(position.side, position.entryPrice, mark),
+        position.qty,
+        mark,
+      );
       floating -= entry.result.fee;
     }
     return { balance, equity: balance + floating, currency: 'USD' };
@@ -86,7 +94,12 @@ export class PaperBroker implements Broker {
 
   /** Entries still open (by position id) and closed round trips, from the variant's filled orders. */
   private async book(): Promise<OrderBook> {
-    return bookOf(await this.store.variantOrders(this.paper.variantId));
+    return bookOf(await this.store.variantOrders(this.paper.variantId), this.paper.quoteOf);
+  }
+
+  private termsOf(order: StoredOrder | OrderRequest): MoneyTerms {
+    const request = 'request' in order ? order.request : order;
+    return { contractSize: request.contractSize, quote: this.paper.quoteOf(request.symbol) };
   }
 
   private fill(order: OrderRequest, now: EpochMs): OrderResult {
@@ -108,7 +121,7 @@ export class PaperBroker implements Broker {
     }
     const slip = order.limitHint === undefined ? this.paper.slippagePct / 100 : 0;
     const price = market * (order.side === 'buy' ? 1 + slip : 1 - slip);
-    const fee = price * order.qty * order.contractSize * (this.paper.feePct / 100);
+    const fee = positionValue(this.termsOf(order), order.qty, price) * (this.paper.feePct / 100);
     return { ...base, status: 'filled', price, fee, reason: '' };
   }
 }

@@ -219,6 +219,14 @@ variants:
       problemsOf("market:\n  instruments:\n    '*':\n      qty_step: 0\n"),
       /^sigil.yaml: market.instruments.\*.qty_step: .*>0.*, got 0$/,
     );
+    assert.equal(
+      problemsOf("market:\n  instruments:\n    '*':\n      quote_currency: USD\n"),
+      "sigil.yaml: market.instruments.*.quote_currency: is set per symbol, not under '*' (each symbol's quote currency is its own), got \"USD\"",
+    );
+    assert.match(
+      problemsOf('market:\n  instruments:\n    US30:\n      quote_currency: dollars\n'),
+      /^sigil.yaml: market.instruments.US30.quote_currency: a currency code such as USD or JPY/,
+    );
     assert.match(
       problemsOf('risk:\n  hard_stop_floor_pct: -1\n'),
       /^sigil.yaml: risk.hard_stop_floor_pct: .*>0.*, got -1$/,

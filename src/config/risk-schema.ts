@@ -137,6 +137,13 @@ export const InstrumentSchema = z.strictObject({
     .describe(
       'Price of one pip (0.0001 EURUSD, 0.01 USDJPY); an analyst stop given in pips converts with it.',
     ),
+  quote_currency: z
+    .string()
+    .regex(/^[A-Z]{3,5}$/, 'a currency code such as USD or JPY')
+    .nullable()
+    .describe(
+      "The currency prices are quoted in, for a symbol whose name does not say (US30: USD); null = from the name. Money is booked in dollars: a dollar quote counts one for one, a dollar-base pair's (USDJPY) converts at its own price, any other is refused.",
+    ),
 });
 
 export type InstrumentConfig = z.infer<typeof InstrumentSchema>;
@@ -149,6 +156,7 @@ export const DEFAULT_INSTRUMENT = {
   min_notional: 0,
   contract_size: 1,
   pip_size: null,
+  quote_currency: null,
 } as const satisfies InstrumentConfig;
 
 /** Checks across keys, on a variant's merged settings (the floor may come from the base, the cap from an overlay). */

@@ -2,6 +2,7 @@
 // database URL carrying a password is refused (put it in SIGIL_DB or PGPASSWORD instead).
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
+import { ALL_SYMBOLS } from '../domain/protection.ts';
 import { POSTURE_NAMES } from '../scanners/micro/postures.ts';
 import { AlertsSchema } from './alerts-schema.ts';
 import { AnalystSchema, checkAnalyst } from './analyst-schema.ts';
@@ -187,6 +188,17 @@ const MarketSchema = z.strictObject({
   instruments: z
     .record(z.string().min(1), InstrumentSchema.partial())
     .default({})
+    .superRefine((instruments, context) => {
+      // One quote currency for every symbol would book USDJPY's yen as dollars: it is said per symbol.
+      if (instruments[ALL_SYMBOLS]?.quote_currency != null) {
+        context.addIssue({
+          code: 'custom',
+          message: "is set per symbol, not under '*' (each symbol's quote currency is its own)",
+          input: instruments[ALL_SYMBOLS]?.quote_currency,
+          path: [ALL_SYMBOLS, 'quote_currency'],
+        });
+      }
+    })
     .describe("Price and quantity grids per symbol; '*' sets the default for every symbol (docs/risk.md)."),
   feed: z
     .enum(['ccxt', 'match_trader'])

@@ -43,7 +43,7 @@ export async function liveBalance(
   const realised = startingBalance + (await deps.store.realizedTotal(variantId));
   const unrealised = open.reduce((sum, p) => {
     const price = deps.market.lastClose(p.symbol) ?? p.entryPrice;
-    return sum + positionPnl(p, price, instrumentFor(deps.instruments, p.symbol).contractSize, p.fees);
+    return sum + positionPnl(p, price, instrumentFor(deps.instruments, p.symbol), p.fees);
   }, 0);
   const entryFees = open.reduce((sum, p) => sum + p.fees, 0);
   return { balance: realised - entryFees, equity: realised + unrealised, open };

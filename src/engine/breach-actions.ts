@@ -112,7 +112,7 @@ async function closeAtMarket(
       exitPrice: fill.price,
       reason: 'compliance',
       exitFees: fill.fee,
-      contractSize: instrument.contractSize,
+      terms: instrument,
     },
     runtime.rules.close,
     deps.worker,

@@ -49,7 +49,7 @@ export async function syncBrokerCloses(
         exitPrice: close.exitPrice,
         reason,
         exitFees: 0,
-        contractSize: instrumentFor(deps.instruments, position.symbol).contractSize,
+        terms: instrumentFor(deps.instruments, position.symbol),
         pnl: close.pnl,
       },
       runtime.rules.close,

@@ -50,7 +50,7 @@ describe('the compliance gate', () => {
     const runtime = variantRuntimes(config, config.variants, { store, market })[0]!;
     const deps = {
       store,
-      brokers: paperBrokers(store, market, config.variants, 'last_price'),
+      brokers: paperBrokers(store, market, config, config.variants, 'last_price'),
       variants: new Map([[runtime.id as string, runtime]]),
       market,
       instruments: config.market,

@@ -14,6 +14,7 @@ import { complianceState, liveBalance } from './account-view.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 import type { Position } from '../domain/position.ts';
 import { instrumentFor } from '../app/instrument-for.ts';
+import { moveValue } from '../domain/instrument.ts';
 
 export type GateAnswer =
   | { passed: true; qty: number; delayMs: number; report: ComplianceReport }
@@ -77,6 +78,8 @@ function openRisk(
   return open.reduce((sum, p) => {
     const mark = deps.market.lastClose(p.symbol) ?? p.entryPrice;
     const toStop = p.side === 'long' ? mark - p.currentStop : p.currentStop - mark;
-    return sum + Math.max(0, toStop) * p.qty * instrumentFor(deps.instruments, p.symbol).contractSize;
+    const instrument = instrumentFor(deps.instruments, p.symbol);
+    // In dollars at the stop's price, where the loss would be taken.
+    return sum + moveValue(instrument, Math.max(0, toStop), p.qty, p.currentStop);
   }, 0);
 }

@@ -59,7 +59,7 @@ for (const target of STORE_TARGETS) {
       );
       deps = {
         store,
-        brokers: paperBrokers(store, market, config.variants, 'bar_open'),
+        brokers: paperBrokers(store, market, config, config.variants, 'bar_open'),
         variants,
         market,
         instruments: config.market,
@@ -197,7 +197,13 @@ describe('execution on a spot account', () => {
       });
       const runtimes = variantRuntimes(config, config.variants, { store, market });
       const variant = config.variants[0]!.id;
-      const spot = new CcxtBroker({ exchange, store, variantId: variant, account: 'ccxt:binance' });
+      const spot = new CcxtBroker({
+        exchange,
+        store,
+        variantId: variant,
+        account: 'ccxt:binance',
+        quoteOf: () => 'dollars',
+      });
       const { intent } = await store.insertIntent(
         {
           variantId: variant,

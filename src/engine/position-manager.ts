@@ -43,7 +43,7 @@ export async function manageOpenPositions(
       {
         exits: exitRulesFor(runtime.rules, instrument),
         close: runtime.rules.close,
-        contractSize: instrument.contractSize,
+        terms: instrument,
         feeRate: 0,
         actor: deps.worker,
         exitFill: async (open, _reason, price, at) => {

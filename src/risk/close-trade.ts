@@ -1,6 +1,7 @@
 // Closing a position, with everything a close decides, in one transaction: the realised P&L, the locks
 // the protections ask for (freqtrade evaluates them when a trade closes, too) and the kill switch.
 import type { EpochMs } from '../domain/ids.ts';
+import { moveValue, type MoneyTerms } from '../domain/instrument.ts';
 import type { ExitReason, Position } from '../domain/position.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { TradingStateRecord } from '../domain/trading-state.ts';
@@ -21,8 +22,8 @@ export interface TradeExit {
   reason: ExitReason;
   /** Fees of the exit fill; the entry's are already on the position. */
   exitFees: number;
-  /** Units per quantity (FX lot: 100 000), to turn a price move into money. */
-  contractSize: number;
+  /** Units per quantity (FX lot: 100 000) and the quote currency's terms, to turn a price move into dollars. */
+  terms: MoneyTerms;
   /** The broker's own figure for a position it closed (swaps and commissions included); default: computed. */
   pnl?: number;
 }
@@ -34,15 +35,10 @@ export interface CloseResult {
   tripped: TradingStateRecord | null;
 }
 
-/** Money made by a position closed at `exitPrice`, after all its fees, in the quote currency. */
-export function positionPnl(
-  position: Position,
-  exitPrice: number,
-  contractSize: number,
-  fees: number,
-): number {
+/** Dollars made by a position closed at `exitPrice` (the quote converted at that price), after all its fees. */
+export function positionPnl(position: Position, exitPrice: number, terms: MoneyTerms, fees: number): number {
   const move = position.side === 'long' ? exitPrice - position.entryPrice : position.entryPrice - exitPrice;
-  return move * position.qty * contractSize - fees;
+  return moveValue(terms, move, position.qty, exitPrice) - fees;
 }
 
 export async function closeTrade(
@@ -60,7 +56,7 @@ export async function closeTrade(
       exitReason: exit.reason,
       closedAt: now,
       fees,
-      pnl: exit.pnl ?? positionPnl(position, exit.exitPrice, exit.contractSize, fees),
+      pnl: exit.pnl ?? positionPnl(position, exit.exitPrice, exit.terms, fees),
     });
 
     const p = rules.protections;

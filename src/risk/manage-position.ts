@@ -1,5 +1,6 @@
 // One closed candle applied to one open position: the exit precedence decides, the store records. The
 // position manager (live) and the backtester call this same step, so both exit the same way.
+import { positionValue, type MoneyTerms } from '../domain/instrument.ts';
 import type { ExitReason, Position } from '../domain/position.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { closeTrade, type CloseResult, type CloseRules } from './close-trade.ts';
@@ -9,8 +10,8 @@ import { exitAllowed } from './trading-policy.ts';
 export interface ManageContext {
   exits: ExitRules;
   close: CloseRules;
-  /** Units per quantity of the position's instrument. */
-  contractSize: number;
+  /** Units per quantity of the position's instrument and its quote currency's terms. */
+  terms: MoneyTerms;
   /** Fee of the exit fill as a fraction of its value, when no `exitFill` sends the exit to a broker. */
   feeRate: number;
   actor: string;
@@ -55,7 +56,10 @@ export async function applyBar(
     }
     const fill = context.exitFill
       ? await context.exitFill(position, outcome.reason, outcome.price, outcome.at)
-      : { price: outcome.price, fee: outcome.price * position.qty * context.contractSize * context.feeRate };
+      : {
+          price: outcome.price,
+          fee: positionValue(context.terms, position.qty, outcome.price) * context.feeRate,
+        };
     const result = await closeTrade(
       store,
       position,
@@ -63,7 +67,7 @@ export async function applyBar(
         exitPrice: fill.price,
         reason: outcome.reason,
         exitFees: fill.fee,
-        contractSize: context.contractSize,
+        terms: context.terms,
       },
       context.close,
       context.actor,

@@ -29,7 +29,7 @@ function context(close: Partial<CloseRules> = {}): ManageContext {
   return {
     exits: { trailAtrMultiplier: 2, trailActivationPct: 0, timeStopMs: 0, priceTick: 0.01 },
     close: { protections: NO_PROTECTIONS, killSwitchDrawdownPct: 0, startingBalanceUsd: 1000, ...close },
-    contractSize: 1,
+    terms: { contractSize: 1, quote: 'dollars' },
     feeRate: 0,
     actor: 'position-manager:test',
   };

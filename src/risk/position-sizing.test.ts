@@ -189,6 +189,36 @@ describe('sizePosition: FX lots', () => {
   });
 });
 
+describe('sizePosition: a pair on a dollar base (USDJPY)', () => {
+  const USDJPY: Instrument = { ...EURUSD, symbol: 'USDJPY', priceTick: 0.001, quote: 'dollar_base' };
+
+  it('prices the stop distance in dollars at the stop', () => {
+    // 150.00 → 149.50: 0.5 yen × 100 000 = 50 000 yen a lot = 50 000 / 149.5 = 334.448… USD;
+    // 100 / 334.448 = 0.299 → 0.29 lots; risk 0.29 × 334.448 = 96.99 USD; value 0.29 × 100 000 USD
+    const rule: SizingRule = { riskPerTradeUsd: 100, maxPositionUsd: 1_000_000, positionPct: 0 };
+    const sized = size({ entryPrice: 150, stopPrice: 149.5 }, rule, USDJPY);
+    assert.ok(sized.ok);
+    assert.equal(sized.qty, 0.29);
+    near(sized.riskUsd, (0.29 * 50_000) / 149.5, 1e-9);
+    near(sized.notional, 29_000, 1e-6);
+    // Booked in yen as dollars, the same rule would have bought 0.002 lots: 150 times too little.
+  });
+
+  it('caps the position value in dollars: a lot of USDJPY is worth 100 000 dollars', () => {
+    const rule: SizingRule = { riskPerTradeUsd: 10_000, maxPositionUsd: 50_000, positionPct: 0 };
+    const sized = size({ entryPrice: 150, stopPrice: 149.5 }, rule, USDJPY);
+    assert.ok(sized.ok);
+    assert.equal(sized.qty, 0.5);
+  });
+
+  it('checks the exchange minimum order value in the quote currency', () => {
+    const rule: SizingRule = { riskPerTradeUsd: 100, maxPositionUsd: 1_000_000, positionPct: 0 };
+    // 0.29 lots × 100 000 × 150 = 4 350 000 yen
+    const below = size({ entryPrice: 150, stopPrice: 149.5 }, rule, { ...USDJPY, minNotional: 4_400_000 });
+    assertDenied(below, 'below_min_notional');
+  });
+});
+
 describe('sizePosition: the percentage-of-equity sentinel', () => {
   it('sizes by position_pct of equity when risk per trade is 0', () => {
     // 10 % of 1000 = 100 USD; 100 / 100 = 1 unit; its stop 5 away costs 5

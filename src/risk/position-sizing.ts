@@ -1,7 +1,9 @@
 // Constant-dollar risk sizing (the seed's G3, after jesse's risk_to_qty and freqtrade's stake sizing):
 // every trade risks the same dollars at its stop, so a wide ATR stop buys a smaller position instead of
 // a bigger loss. Quantities are floored to the instrument's grid; an order that cannot meet the
-// instrument's minimums is refused, never rounded up into more risk than the rule allows.
+// instrument's minimums is refused, never rounded up into more risk than the rule allows. Risk and
+// position value are dollars: a USDJPY stop distance in yen is worth 1/price dollars a yen (at the stop,
+// where the loss would be taken).
 import { Decimal } from 'decimal.js';
 import type { Instrument } from '../domain/instrument.ts';
 import { deny, type Verdict } from './denial.ts';
@@ -24,7 +26,7 @@ export interface SizingInput {
 
 export type Sizing = Verdict<{
   qty: number;
-  /** qty × contract size × entry, in the quote currency. */
+  /** qty × contract size × entry, in dollars. */
   notional: number;
   /** What the stop costs at this quantity (before fees and slippage). */
   riskUsd: number;
@@ -34,8 +36,15 @@ export function sizePosition(input: SizingInput, rule: SizingRule, instrument: I
   // Decimal arithmetic: in floats 1.1 − 1.097 is 0.0030000000000001137, and a risk that divides the stop
   // distance exactly (150 / 300 = 0.5 lots) floors to 0.49.
   const contract = new Decimal(instrument.contractSize);
-  const unitValue = new Decimal(input.entryPrice).times(contract);
-  const unitRisk = new Decimal(input.entryPrice).minus(input.stopPrice).abs().times(contract);
+  // Quote money to dollars at a price; dollar-quoted instruments stay exact.
+  const dollars = (quoteMoney: Decimal, price: number) =>
+    instrument.quote === 'dollars' ? quoteMoney : quoteMoney.div(price);
+  const unitQuoteValue = new Decimal(input.entryPrice).times(contract);
+  const unitValue = dollars(unitQuoteValue, input.entryPrice);
+  const unitRisk = dollars(
+    new Decimal(input.entryPrice).minus(input.stopPrice).abs().times(contract),
+    input.stopPrice,
+  );
   if (!unitRisk.isFinite() || unitRisk.lte(0)) {
     return deny('no_stop_distance', `the stop ${input.stopPrice} equals the entry`);
   }
@@ -60,13 +69,15 @@ export function sizePosition(input: SizingInput, rule: SizingRule, instrument: I
       `${instrument.symbol}: the rule allows ${raw.toSignificantDigits(6).toString()}, below the minimum quantity ${instrument.minQty} (step ${instrument.qtyStep})`,
     );
   }
-  const notional = qty.times(unitValue);
-  if (notional.lt(instrument.minNotional)) {
+  // The exchange's minimum order value is in the quote currency.
+  const quoteNotional = qty.times(unitQuoteValue);
+  if (quoteNotional.lt(instrument.minNotional)) {
     return deny(
       'below_min_notional',
-      `${instrument.symbol}: ${qty.toString()} is worth ${notional.toFixed(2)}, below the minimum order value ${instrument.minNotional}`,
+      `${instrument.symbol}: ${qty.toString()} is worth ${quoteNotional.toFixed(2)}, below the minimum order value ${instrument.minNotional}`,
     );
   }
+  const notional = qty.times(unitValue);
   return {
     ok: true,
     qty: qty.toNumber(),

@@ -35,6 +35,7 @@ export const SPOT: Instrument = {
   minQty: 0.001,
   minNotional: 5,
   contractSize: 1,
+  quote: 'dollars',
 };
 
 /** Standard FX lots: 100 000 units, 0.01-lot steps and minimum, 5-digit prices. */
@@ -45,4 +46,5 @@ export const EURUSD: Instrument = {
   minQty: 0.01,
   minNotional: 0,
   contractSize: 100_000,
+  quote: 'dollars',
 };

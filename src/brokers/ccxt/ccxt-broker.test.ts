@@ -78,6 +78,7 @@ describeBrokerContract('ccxt (Binance spot, fake server)', async () => {
     store,
     variantId: variantId('contract'),
     account: 'ccxt:binance',
+    quoteOf: () => 'dollars',
   });
   return {
     broker,
@@ -113,7 +114,13 @@ describe('ccxt broker: faults on an order', () => {
     dir = tempDir();
     ({ store } = await openStore(`sqlite:${join(dir.path, 'faults.db')}`, { now: '2026-01-05T12:00:00Z' }));
     exchange = binanceAt(fake, prices);
-    broker = new CcxtBroker({ exchange, store, variantId: VARIANT, account: 'ccxt:binance' });
+    broker = new CcxtBroker({
+      exchange,
+      store,
+      variantId: VARIANT,
+      account: 'ccxt:binance',
+      quoteOf: () => 'dollars',
+    });
   });
   after(async () => {
     await store.close();
@@ -276,6 +283,7 @@ describe('ccxt broker: faults on an order', () => {
       store,
       variantId: VARIANT,
       account: 'ccxt:binance',
+      quoteOf: () => 'dollars',
     });
 
     const found = await restarted.findOrder(order.clientOrderId);

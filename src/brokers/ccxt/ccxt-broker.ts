@@ -22,7 +22,7 @@ import type {
   StopLevels,
 } from '../../domain/ports/broker.ts';
 import type { OrderAttempt, Store, StoredOrder } from '../../domain/ports/store.ts';
-import { bookOf, closedSince, positionOf, type OrderBook } from '../order-book.ts';
+import { bookOf, closedSince, positionOf, type OrderBook, type QuoteOf } from '../order-book.ts';
 import {
   isExchangeRefusal,
   isOrderNotFound,
@@ -61,6 +61,8 @@ export interface CcxtBrokerOptions {
   variantId: VariantId;
   /** Names the account in order attempts, e.g. `ccxt:binance`. */
   account: string;
+  /** How each symbol's quote money converts to dollars (spot pairs quoted in a stablecoin: one for one). */
+  quoteOf: QuoteOf;
 }
 
 /** The quote currency of an account whose variant has not traded yet. */
@@ -162,7 +164,7 @@ export class CcxtBroker implements Broker {
 
   async account(): Promise<BrokerAccount> {
     const orders = await this.store.variantOrders(this.options.variantId);
-    const { open } = bookOf(orders);
+    const { open } = bookOf(orders, this.options.quoteOf);
     await this.loadMarkets();
     const quote = this.quoteCurrency(orders);
     const balances = await this.read('fetchBalance', () => this.exchange.fetchBalance());
@@ -379,7 +381,7 @@ export class CcxtBroker implements Broker {
   // ── Reads ──────────────────────────────────────────────────────────────────────────────────────
 
   private async book(): Promise<OrderBook> {
-    return bookOf(await this.store.variantOrders(this.options.variantId));
+    return bookOf(await this.store.variantOrders(this.options.variantId), this.options.quoteOf);
   }
 
   private async loadMarkets(): Promise<void> {
