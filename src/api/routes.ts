@@ -18,6 +18,7 @@ import {
   emptyQuery,
   equityQuery,
   intentsQuery,
+  locksQuery,
   parseBody,
   parseQuery,
   positionsQuery,
@@ -160,6 +161,20 @@ const CORE_ROUTES: readonly Route[] = [
         };
       });
       return ok({ now, heartbeats });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/locks$/,
+    mutating: false,
+    async handle(ctx, req) {
+      const query = parseQuery(locksQuery, req.query);
+      const variant = query.variant === undefined ? undefined : knownVariant(ctx, query.variant, 'query');
+      const now = ctx.clock.now();
+      const locks = (await ctx.store.protectionsInForce(now, variant)).filter((lock) =>
+        ctx.variants.includes(lock.variantId),
+      );
+      return ok({ now, locks });
     },
   },
   {

@@ -230,6 +230,42 @@ describe('HTTP API', () => {
     assert.equal((await getJson('/api/equity/gamma')).status, 404);
   });
 
+  it('GET /api/locks lists the locks in force, by variant, and refuses an unknown one', async () => {
+    const HOUR = 3_600_000;
+    await store.upsertProtection(
+      { variantId: ALPHA, symbol: 'SOL/USDT', kind: 'cooldown', until: T0 + 4 * HOUR, reason: 'opened p1' },
+      T0,
+    );
+    await store.upsertProtection(
+      { variantId: BETA, symbol: '*', kind: 'manual', until: T0 + 2 * HOUR, reason: 'CPI' },
+      T0,
+    );
+    await store.upsertProtection(
+      { variantId: BETA, symbol: 'BTC/USDT', kind: 'cooldown', until: T0 + 60_000, reason: 'over' },
+      T0,
+    );
+    const all = await getJson('/api/locks');
+    assert.equal(all.status, 200);
+    assert.equal(all.body.now, T0 + 65_000);
+    assert.deepEqual(
+      all.body.locks.map((l: Row) => [l.variantId, l.symbol, l.kind, l.until, l.reason]),
+      [
+        ['alpha', 'SOL/USDT', 'cooldown', T0 + 4 * HOUR, 'opened p1'],
+        ['beta', '*', 'manual', T0 + 2 * HOUR, 'CPI'],
+      ],
+      'an ended lock is not in force',
+    );
+    const beta = await getJson('/api/locks?variant=beta');
+    assert.deepEqual(
+      beta.body.locks.map((l: Row) => l.kind),
+      ['manual'],
+    );
+    const unknown = await getJson('/api/locks?variant=gamma');
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error, /variant: unknown variant "gamma"/);
+    assert.equal((await getJson('/api/locks?symbol=x')).status, 400, 'an unknown parameter is refused');
+  });
+
   it('GET /api/heartbeats gives each heartbeat with its age', async () => {
     const { status, body } = await getJson('/api/heartbeats');
     assert.equal(status, 200);

@@ -55,6 +55,7 @@ export const candlesQuery = z.strictObject({
 });
 
 export const equityQuery = z.strictObject({ since: instant.optional() });
+export const locksQuery = z.strictObject({ variant: variant.optional() });
 
 export const emptyQuery = z.strictObject({});
 

@@ -61,6 +61,17 @@ describe('the dashboard in Chromium, served by a running bot', () => {
         signal: new AbortController().signal,
         sleep: async () => undefined,
       });
+      // An operator's lock on one symbol, as `sigil lock` writes it, for the locks panel.
+      await store.upsertProtection(
+        {
+          variantId: variantId('wide'),
+          symbol: 'SOLUSDT',
+          kind: 'manual',
+          until: Date.parse('2100-01-01T00:00:00Z'),
+          reason: 'news at 14:30 (operator:cli)',
+        },
+        Date.parse('2021-05-01T00:00:00Z'),
+      );
     } finally {
       await store.close();
     }
@@ -105,6 +116,10 @@ describe('the dashboard in Chromium, served by a running bot', () => {
     assert.match(await text(page, '#candle-note'), /\d+ bars, [1-9]\d* entries\/exits/);
     assert.match(await text(page, '#ab'), /baseline vs wide/);
     assert.equal(await page.locator('#heartbeats tbody tr').count(), 2);
+    assert.match(
+      await text(page, '#locks tr[data-variant="wide"][data-kind="manual"]'),
+      /SOLUSDT.*manual.*2100-01-01 00:00.*news at 14:30/,
+    );
 
     // Halt needs the token: without it the button is disabled.
     const halt = page.locator('[data-variant="wide"] button[data-action="halt"]');

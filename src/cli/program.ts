@@ -14,6 +14,7 @@ import { registerStats } from './commands/stats.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerCompliance } from './commands/compliance.ts';
 import { registerTrading } from './commands/trading.ts';
+import { registerLocks } from './commands/locks.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sigil')
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerScan(program);
   registerTrading(program);
+  registerLocks(program);
   registerStats(program);
   registerBacktest(program);
   registerRun(program);

@@ -111,6 +111,57 @@ export function describeRiskStoreContract(target: ContractTarget): void {
       assert.deepEqual(await store.protectionsInForce(T0 + 9 * HOUR, v), [], 'a lock ends at its until');
     });
 
+    it('lifts the locks of the kinds named on exactly one symbol, keeping them as history', async () => {
+      const v = variantId('lift');
+      const until = T0 + 10 * HOUR;
+      await store.upsertProtection(
+        { variantId: v, symbol: 'ETHUSDT', kind: 'cooldown', until, reason: 'opened p1' },
+        T0,
+      );
+      await store.upsertProtection(
+        { variantId: v, symbol: 'ETHUSDT', kind: 'manual', until, reason: 'news' },
+        T0,
+      );
+      await store.upsertProtection(
+        { variantId: v, symbol: 'ETHUSDT', kind: 'compliance', until, reason: 'daily' },
+        T0,
+      );
+      await store.upsertProtection({ variantId: v, symbol: '*', kind: 'manual', until, reason: 'all' }, T0);
+      await store.upsertProtection(
+        { variantId: v, symbol: 'BTCUSDT', kind: 'cooldown', until, reason: 'p2' },
+        T0,
+      );
+
+      const lifted = await store.liftProtections(
+        { variantId: v, symbol: 'ETHUSDT', kinds: ['cooldown', 'manual'], note: ' (lifted)' },
+        T0 + HOUR,
+      );
+      assert.deepEqual(
+        lifted.map((p) => [p.kind, p.until, p.reason]),
+        [
+          ['cooldown', T0 + HOUR, 'opened p1 (lifted)'],
+          ['manual', T0 + HOUR, 'news (lifted)'],
+        ],
+      );
+      assert.deepEqual(
+        (await store.protectionsInForce(T0 + HOUR, v)).map((p) => [p.symbol, p.kind]),
+        [
+          ['*', 'manual'],
+          ['BTCUSDT', 'cooldown'],
+          ['ETHUSDT', 'compliance'],
+        ],
+        'other kinds and other symbols (the variant-wide lock too) stay',
+      );
+      assert.deepEqual(
+        await store.liftProtections(
+          { variantId: v, symbol: 'ETHUSDT', kinds: ['cooldown'], note: ' again' },
+          T0 + 2 * HOUR,
+        ),
+        [],
+        'a lock no longer in force is not lifted twice',
+      );
+    });
+
     it('switches the trading state, records each change once, and reads active for an untouched variant', async () => {
       const v = variantId('state');
       assert.deepEqual(await store.tradingState(v), {

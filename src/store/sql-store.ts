@@ -38,7 +38,7 @@ import type {
   ApiCallLimits,
 } from '../domain/ports/store.ts';
 import type { NewPosition, Position, PositionClose } from '../domain/position.ts';
-import { ALL_SYMBOLS, type SymbolProtection } from '../domain/protection.ts';
+import { ALL_SYMBOLS, type ProtectionKind, type SymbolProtection } from '../domain/protection.ts';
 import type { TradingState, TradingStateChange, TradingStateRecord } from '../domain/trading-state.ts';
 import { advisoryKey } from './migrator.ts';
 import * as jobRows from './job-rows.ts';
@@ -632,6 +632,20 @@ export class SqlStore implements Store {
       variantId ? [now, variantId] : [now],
     );
     return rows.map(protectionFromRow);
+  }
+
+  async liftProtections(
+    lift: { variantId: VariantId; symbol: string; kinds: readonly ProtectionKind[]; note: string },
+    now: EpochMs,
+  ): Promise<SymbolProtection[]> {
+    if (lift.kinds.length === 0) return [];
+    const rows = await this.db.query(
+      `UPDATE symbol_protections SET until = ?, reason = reason || ?, updated_at = ?
+       WHERE variant_id = ? AND symbol = ? AND kind IN (${lift.kinds.map(() => '?').join(', ')}) AND until > ?
+       RETURNING *`,
+      [now, lift.note, now, lift.variantId, lift.symbol, ...lift.kinds, now],
+    );
+    return rows.map(protectionFromRow).sort((a, b) => a.kind.localeCompare(b.kind));
   }
 
   // ── Trading state (the kill switch) ────────────────────────────────────────────────────────────

@@ -55,7 +55,8 @@
     if (seconds === null || seconds === undefined) return '—';
     if (seconds < 90) return Math.round(seconds) + ' s';
     if (seconds < 5400) return Math.round(seconds / 60) + ' min';
-    return (seconds / 3600).toFixed(1) + ' h';
+    if (seconds < 172800) return (seconds / 3600).toFixed(1) + ' h';
+    return (seconds / 86400).toFixed(1) + ' d';
   }
 
   function token() {
@@ -191,6 +192,24 @@
           el('td', { text: age(hb.ageSeconds) + (hb.stale ? ' — stale' : '') }),
           el('td', { text: hb.staleAfterMinutes === null ? '—' : hb.staleAfterMinutes + ' min' }),
           el('td', { className: 'text', text: hb.lastError || '' }),
+        ]);
+      }),
+    );
+  }
+
+  function locks(body) {
+    $('locks-section').hidden = body.locks.length === 0;
+    table(
+      $('locks'),
+      ['Variant', 'Symbol', 'Kind', 'Until', 'Left', 'Reason'],
+      body.locks.map(function (lock) {
+        return el('tr', { 'data-variant': lock.variantId, 'data-kind': lock.kind }, [
+          el('td', { className: 'text', text: lock.variantId }),
+          el('td', { className: 'text', text: lock.symbol === '*' ? 'all symbols' : lock.symbol }),
+          el('td', { className: 'text', text: lock.kind }),
+          el('td', { text: time(lock.until) }),
+          el('td', { text: age((lock.until - body.now) / 1000) }),
+          el('td', { className: 'text', text: lock.reason }),
         ]);
       }),
     );
@@ -338,6 +357,7 @@
       api('/api/heartbeats'),
       api('/api/compliance'),
       api('/api/intents?order=newest&limit=15'),
+      api('/api/locks'),
     ]).then(function (r) {
       var status = r[0];
       mutationsEnabled = status.mutationsEnabled;
@@ -348,6 +368,7 @@
       heartbeats(r[3]);
       compliance(r[4]);
       intents(r[5]);
+      locks(r[6]);
       symbols(status.symbols);
       return candles();
     });

@@ -7,7 +7,7 @@ import { complianceFor } from '../../app/compliance-for.ts';
 import { selectVariants } from '../../app/engine-for.ts';
 import { money } from '../../compliance/format.ts';
 import { complianceStatus } from '../../app/compliance-status.ts';
-import { UsageError } from '../cli-error.ts';
+import { atOption } from '../at-option.ts';
 
 export function registerCompliance(program: Command): void {
   program
@@ -18,7 +18,7 @@ export function registerCompliance(program: Command): void {
     .option('--at <time>', 'as of this ISO-8601 time (a replay is in the past), default now')
     .action(async (names: string[], options: { json?: boolean; at?: string }, command: Command) => {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
-      const now = options.at === undefined ? context.clock.now() : parseTime(options.at);
+      const now = atOption(options.at, () => context.clock.now());
       const variants = selectVariants(context.config, names);
       await withStore(context, async (store) => {
         const shown = [];
@@ -59,11 +59,4 @@ export function registerCompliance(program: Command): void {
         }
       });
     });
-}
-
-function parseTime(text: string): number {
-  const time = Date.parse(text);
-  if (Number.isNaN(time))
-    throw new UsageError(`--at: "${text}" is not an ISO-8601 time, e.g. 2026-01-05T13:00:00Z`);
-  return time;
 }

@@ -18,7 +18,8 @@ import {
   type WatchedVariant,
 } from '../../monitoring/dead-man.ts';
 import { tripKillSwitch } from '../../risk/kill-switch.ts';
-import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor, UsageError } from '../cli-error.ts';
+import { atOption } from '../at-option.ts';
+import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor } from '../cli-error.ts';
 import { commandLogger } from '../command-logger.ts';
 
 const ACTOR = 'probe';
@@ -58,7 +59,7 @@ export function registerProbe(program: Command): void {
     .addHelpText('after', '\nRepeat the global --db to check several stores: sigil probe --db URL --db URL')
     .action(async (options: ProbeOptions, command: Command) => {
       const context = appContext(command.optsWithGlobals<GlobalOptions>());
-      const now = options.at === undefined ? context.clock.now() : parseTime(options.at);
+      const now = atOption(options.at, () => context.clock.now());
       const urls = dbs.length > 0 ? [...new Set(dbs)] : [context.storeUrl];
       // Scanners run once per bar close: a scan is late when it has not come a bar after the last one.
       const watched: WatchedVariant[] = context.config.variants.map((v) => ({
@@ -167,11 +168,4 @@ function print(report: StoreReport): void {
           : '';
     console.log(`  ${v.variantId}: ${describeLiveness(v)}${action}`);
   }
-}
-
-function parseTime(text: string): EpochMs {
-  const time = Date.parse(text);
-  if (Number.isNaN(time))
-    throw new UsageError(`--at "${text}" is not an ISO time such as 2024-05-01T12:00:00Z`);
-  return time;
 }

@@ -4,6 +4,7 @@ import { scannerFor } from '../../app/scanner-for.ts';
 import { runScanCycle } from '../../engine/scan-cycle.ts';
 import { loadCandles } from '../../marketdata/candle-directory.ts';
 import { ReplayFeed } from '../../marketdata/replay-feed.ts';
+import { atOption } from '../at-option.ts';
 import { UsageError } from '../cli-error.ts';
 import { registerScanEvaluate } from './scan-evaluate.ts';
 import { isoTime, renderTable } from '../table.ts';
@@ -26,9 +27,7 @@ export function registerScan(program: Command): void {
       const { market, variants } = context.config;
       const series = loadCandles(market.data, market.symbols);
       const feed = new ReplayFeed(series, market.timeframe, market.calendar);
-      const at = options.at === undefined ? feed.end : Date.parse(options.at);
-      if (Number.isNaN(at))
-        throw new UsageError(`--at "${options.at}" is not an ISO time such as 2023-06-01T12:00:00Z`);
+      const at = atOption(options.at, () => feed.end);
       if (at <= feed.start)
         throw new UsageError(
           `--at ${isoTime(at)} is before the data, which starts at ${isoTime(feed.start)}`,

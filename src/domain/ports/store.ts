@@ -11,7 +11,7 @@ import type { IntentNaturalKey, NewIntent, TradeIntent } from '../intent.ts';
 import type { IntentStatus } from '../intent-lifecycle.ts';
 import type { TransitionRequest } from '../intent-transition.ts';
 import type { NewPosition, Position, PositionClose } from '../position.ts';
-import type { SymbolProtection } from '../protection.ts';
+import type { ProtectionKind, SymbolProtection } from '../protection.ts';
 import type { TradingState, TradingStateChange, TradingStateRecord } from '../trading-state.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -173,6 +173,14 @@ export interface Store {
   activeProtections(variantId: VariantId, symbol: string, now: EpochMs): Promise<SymbolProtection[]>;
   /** Every lock in force at `now`, for operators. */
   protectionsInForce(now: EpochMs, variantId?: VariantId): Promise<SymbolProtection[]>;
+  /**
+   * Ends at `now` the locks of these kinds in force on exactly (variant, symbol) — '*' names the
+   * variant-wide ones — appending `note` to each reason (the row stays, as history); returns them as lifted.
+   */
+  liftProtections(
+    lift: { variantId: VariantId; symbol: string; kinds: readonly ProtectionKind[]; note: string },
+    now: EpochMs,
+  ): Promise<SymbolProtection[]>;
 
   tradingState(variantId: VariantId): Promise<TradingStateRecord>;
   tradingStates(): Promise<TradingStateRecord[]>;
