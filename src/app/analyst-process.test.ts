@@ -1,6 +1,7 @@
 // An analyst-only process against a PostgreSQL store that misbehaves: connections killed under it are
-// ridden out with back-off (the process keeps working), while any other failure — here the heartbeat
-// table dropped by hand — is one crash report for the whole process and ends it with the error.
+// ridden out with back-off (the process keeps working, and hands back at once the intent it held), while
+// any other failure — here the heartbeat table dropped by hand — is one crash report for the whole
+// process and ends it with the error.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfigFile, type SigilConfig } from '../config/load-config.ts';
-import { variantId } from '../domain/ids.ts';
+import { variantId, workerId } from '../domain/ids.ts';
 import type { TradingEvent } from '../domain/trading-event.ts';
 import { openStore, type OpenedStore } from '../store/open-store.ts';
 import { freshSchema, testPostgresBaseUrl, type TestSchema } from '../../test/support/postgres.ts';
@@ -43,14 +44,33 @@ describe('an analyst-only process when its store fails', () => {
     return opened;
   }
 
-  function analysts(opened: OpenedStore, signal: AbortSignal) {
+  /** Kills the pool's one connection (the workers' too) every 100 ms for a while; returns how often. */
+  async function killConnections(opened: OpenedStore, forMs: number): Promise<number> {
+    let kills = 0;
+    const until = performance.now() + forMs;
+    while (performance.now() < until) {
+      // A query on the connection shows its server process.
+      const pid = await opened.driver
+        .query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+        .then(([row]) => row?.pid ?? null)
+        .catch(() => null);
+      if (pid !== null) {
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        kills++;
+      }
+      await delay(100);
+    }
+    return kills;
+  }
+
+  function analysts(opened: OpenedStore, signal: AbortSignal, workers = 2) {
     const events: TradingEvent[] = [];
     const retries: string[] = [];
     const done = runAnalystWorkers({
       store: opened.store,
       config,
       variants: config.variants,
-      workers: 2,
+      workers,
       processName: 'analysts-test',
       idleExitMs: null,
       signal,
@@ -68,20 +88,7 @@ describe('an analyst-only process when its store fails', () => {
     const stop = new AbortController();
     try {
       const { done, events, retries } = analysts(opened, stop.signal);
-      let kills = 0;
-      const until = performance.now() + 1_500;
-      while (performance.now() < until) {
-        // The pool's one connection, the workers' too: a query on it shows its server process.
-        const pid = await opened.driver
-          .query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
-          .then(([row]) => row?.pid ?? null)
-          .catch(() => null);
-        if (pid !== null) {
-          await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-          kills++;
-        }
-        await delay(100);
-      }
+      const kills = await killConnections(opened, 1_500);
       stop.abort();
       assert.deepEqual(await done, { decided: 0 }, 'the process ends without an error');
       assert.ok(kills >= 1, `the worker's connection was killed (${kills} times)`);
@@ -90,6 +97,49 @@ describe('an analyst-only process when its store fails', () => {
       // And the store works again for whoever asks next.
       assert.equal((await opened.store.heartbeats()).length, 1);
     } finally {
+      await opened.store.close();
+      await schema.drop();
+    }
+  });
+
+  it('hands back the intent it held when its connection dropped, and decides it', async () => {
+    const schema = await freshSchema('analysts');
+    const opened = await storeWithHeartbeat(schema);
+    const worker = workerId('analysts-test:analyst-1');
+    const stop = new AbortController();
+    try {
+      // What a connection lost in the middle of a decision leaves: a claim nobody is working on, leased
+      // for claim_ttl_minutes of the scanners' clock, which stands still until the bar is decided.
+      const { intent } = await opened.store.insertIntent(
+        { variantId: variantId('baseline'), symbol: 'BTCUSDT', tradeDate: '2021-04-10' },
+        'scanner',
+        NOW,
+      );
+      assert.equal((await opened.store.claimNextPending(worker, NOW))?.id, intent.id);
+
+      const { done, retries } = analysts(opened, stop.signal, 1);
+      const kills = await killConnections(opened, 1_500);
+      // Then the store stays up until the worker is done with the intent.
+      for (let i = 0; i < 100 && (await opened.store.getIntent(intent.id))?.status === 'claimed'; i++) {
+        await delay(50);
+      }
+      stop.abort();
+      await done;
+      assert.ok(kills >= 1 && retries.length >= 1, `killed ${kills}, retried ${retries.length}`);
+      const records = await opened.store.decisionRecords(intent.id);
+      const released = records.find((r) => r.event === 'release');
+      assert.equal(released?.actor, worker);
+      assert.match(released?.reason ?? '', /its worker lost the store connection/);
+      const after = await opened.store.getIntent(intent.id);
+      assert.notEqual(after?.status, 'claimed', 'the intent was decided again, not left to its lease');
+      assert.ok(
+        records.some(
+          (r) => r.event !== 'release' && r.event !== 'claim' && r.at >= (released?.at ?? Infinity),
+        ),
+        `decided after the release: ${records.map((r) => r.event).join(', ')}`,
+      );
+    } finally {
+      stop.abort();
       await opened.store.close();
       await schema.drop();
     }

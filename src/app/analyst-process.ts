@@ -2,7 +2,8 @@
 // pending intents one at a time under a lease (SKIP LOCKED on PostgreSQL, so processes on several hosts share the
 // queue) and decide them. Their `now` is the scanners' clock as the store shows it — the last scan's
 // time in the heartbeats — so a replay's simulated time and live time both work.
-// A store that goes away is ridden out with the same back-off as the scanners'; any other error is a
+// A store that goes away is ridden out with the same back-off as the scanners', and the intent a worker
+// held when it went is handed back at once rather than when its lease runs out; any other error is a
 // crash: it is reported (so it alerts), the other workers stop, and the process ends with the error.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import { describeError, errorKindOf } from '../domain/errors.ts';
@@ -12,6 +13,8 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { MarketContext } from '../domain/ports/market-context.ts';
 import type { TradingEvent } from '../domain/trading-event.ts';
 import { decidePending } from '../engine/analyst-pool.ts';
+import { releaseClaim } from '../domain/intent-commands.ts';
+import { FencedOutError } from '../domain/intent-lifecycle.ts';
 import { FileMarketContext } from '../marketdata/file-market-context.ts';
 import { variantRuntimes } from './engine-for.ts';
 import { withStoreRetries } from './store-retries.ts';
@@ -68,14 +71,23 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
   const pause = (ms: number) => options.sleep(ms, stopped);
 
   const loop = async (worker: WorkerId): Promise<void> => {
+    // Set by a failed store call: the worker may hold a claim it will never finish.
+    let stranded = false;
     const retries = {
       signal: stopped,
       sleep: pause,
-      onRetry: (error: unknown, attempt: number) => options.onRetry?.(error, attempt, worker),
+      onRetry: (error: unknown, attempt: number) => {
+        stranded = true;
+        options.onRetry?.(error, attempt, worker);
+      },
     };
     while (!stopped.aborted) {
       const done = await withStoreRetries(async () => {
         const now = await scannersNow();
+        if (stranded && now !== null) {
+          await releaseStranded(store, worker, now);
+          stranded = false;
+        }
         // One intent at a time per worker: N workers then decide N intents at once.
         return now === null
           ? null
@@ -120,6 +132,28 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
   await Promise.all(workers.map((worker) => loop(worker).catch((error) => crashed(error, worker))));
   if (crash !== null) throw (crash as { error: unknown }).error;
   return { decided };
+}
+
+/**
+ * Hands back the intents `worker` still holds: after a lost connection it is deciding none of them (it
+ * works one at a time), and their leases would keep them from everyone until they ran out. An intent the
+ * janitor recycled meanwhile is no longer the worker's to release.
+ */
+async function releaseStranded(store: Store, worker: WorkerId, now: EpochMs): Promise<void> {
+  const held = (await store.listIntents({ statuses: ['claimed'] })).filter((i) => i.claimWorkerId === worker);
+  for (const intent of held) {
+    try {
+      await releaseClaim(
+        store,
+        intent.id,
+        worker,
+        now,
+        'released: its worker lost the store connection while deciding',
+      );
+    } catch (error) {
+      if (!(error instanceof FencedOutError)) throw error;
+    }
+  }
 }
 
 /** For a process without analysts: waits until other processes have decided the variants' open intents. */
