@@ -2,6 +2,7 @@
 // 429, 5xx, network errors and timeouts are retryable, any other non-2xx is rejected. Every message is
 // scrubbed of the sink's secrets (bot token, webhook URL), because errors end up in logs and the API.
 import { RejectedError } from '../domain/errors.ts';
+import { redactor } from '../logging/redaction.ts';
 import { AlertRetryableError } from './delivery-error.ts';
 
 export interface PostJsonRequest {
@@ -21,7 +22,7 @@ export interface PostJsonRequest {
 const BODY_QUOTE = 200;
 
 export async function postJson(request: PostJsonRequest): Promise<void> {
-  const scrub = (text: string) => redact(text, request.secrets);
+  const scrub = redactor(request.secrets).text;
   // A malformed URL will never work: refuse it rather than retry it, and without quoting it.
   if (!URL.canParse(request.url))
     throw new RejectedError('alert_bad_url', `${request.sink}: the URL is not valid`);
@@ -95,15 +96,6 @@ export function urlSecrets(url: string): string[] {
     // An unparsable URL fails in fetch with the URL in its message; the whole-URL secret covers that.
   }
   return secrets;
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  // Longest first, so a URL is replaced whole before its token part is.
-  for (const secret of [...secrets].filter((s) => s !== '').sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join('***');
-  }
-  return out;
 }
 
 /** "fetch failed" says nothing; the cause (ECONNREFUSED, a DNS failure) is what the operator needs. */
