@@ -1,9 +1,8 @@
 // Reads what /metrics reports from the store: one pass per scrape.
 import { firmDay } from '../compliance/firm-day.ts';
-import type { EquitySnapshot } from '../domain/ports/store.ts';
+import type { EquityHeadline, EquitySnapshot } from '../domain/ports/store.ts';
 import type { MetricsInput, RequestBudget, VariantDrawdown } from './metrics.ts';
 import type { ApiContext } from './route.ts';
-import { latestEquity } from './routes.ts';
 
 export async function metricsInput(ctx: ApiContext): Promise<MetricsInput> {
   const now = ctx.clock.now();
@@ -12,9 +11,9 @@ export async function metricsInput(ctx: ApiContext): Promise<MetricsInput> {
   const budgets: RequestBudget[] = [];
   const tradingStates = [];
   for (const variant of ctx.variants) {
-    const snapshot = await latestEquity(ctx, variant);
-    if (snapshot) latest.push(snapshot);
-    drawdowns.push({ variant, ratio: drawdownRatio(await ctx.store.equitySnapshots(variant)) });
+    const headline = await ctx.store.equityHeadline(variant);
+    if (headline.latest) latest.push(headline.latest);
+    drawdowns.push({ variant, ratio: drawdownRatio(headline) });
     tradingStates.push(await ctx.store.tradingState(variant));
     const { compliance, accountKey } = ctx.profile(variant);
     if (compliance && accountKey) {
@@ -34,11 +33,8 @@ export async function metricsInput(ctx: ApiContext): Promise<MetricsInput> {
   };
 }
 
-/** Current drawdown from the equity peak, 0..1, over every snapshot (0 without snapshots). */
-export function drawdownRatio(snapshots: readonly EquitySnapshot[]): number {
-  let peak = -Infinity;
-  for (const s of snapshots) peak = Math.max(peak, s.equity);
-  const last = snapshots[snapshots.length - 1];
-  if (!last || !(peak > 0)) return 0;
-  return Math.max(0, (peak - last.equity) / peak);
+/** Current drawdown below the highest snapshot, 0..1 (0 without snapshots). */
+export function drawdownRatio({ latest, peak }: EquityHeadline): number {
+  if (latest === null || peak === null || !(peak > 0)) return 0;
+  return Math.max(0, (peak - latest.equity) / peak);
 }

@@ -2,9 +2,8 @@
 // module's kill switch, so the API does nothing an operator could not do with the CLI.
 import { isAgentState } from '../analyst/transcript.ts';
 import { markCancelled } from '../domain/intent-commands.ts';
-import { intentId, workerId, type VariantId } from '../domain/ids.ts';
+import { intentId, workerId } from '../domain/ids.ts';
 import { IllegalTransitionError, INTENT_STATUSES } from '../domain/intent-lifecycle.ts';
-import type { EquitySnapshot } from '../domain/ports/store.ts';
 import { checkLiveness } from '../monitoring/dead-man.ts';
 import { resetTradingState, tripKillSwitch } from '../risk/kill-switch.ts';
 import { CANDLE_ROUTES } from './candle-routes.ts';
@@ -13,7 +12,7 @@ import { DASHBOARD_ROUTES } from './dashboard-routes.ts';
 import { metricsInput } from './metrics-input.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { REPORT_ROUTES } from './report-routes.ts';
-import { API_ACTOR, HttpError, knownVariant, ok, param, type ApiContext, type Route } from './route.ts';
+import { API_ACTOR, HttpError, knownVariant, ok, param, type Route } from './route.ts';
 import {
   emptyQuery,
   equityQuery,
@@ -69,7 +68,7 @@ const CORE_ROUTES: readonly Route[] = [
           preset: profile.compliance?.name ?? null,
           tradingState: await ctx.store.tradingState(name),
           heartbeat: heartbeats.get(name) ?? null,
-          latestEquity: await latestEquity(ctx, name),
+          latestEquity: (await ctx.store.equityHeadline(name)).latest,
           openPositions: (await ctx.store.openPositions(name)).length,
         });
       }
@@ -251,11 +250,6 @@ const CORE_ROUTES: readonly Route[] = [
 ];
 
 /** A live bot snapshots every few minutes: the last day holds the latest; a stopped one, the whole series. */
-export async function latestEquity(ctx: ApiContext, variant: VariantId): Promise<EquitySnapshot | null> {
-  const recent = await ctx.store.equitySnapshots(variant, ctx.clock.now() - 86_400_000);
-  if (recent.length > 0) return recent.at(-1) ?? null;
-  return (await ctx.store.equitySnapshots(variant)).at(-1) ?? null;
-}
 
 export const ROUTES: readonly Route[] = [
   ...CORE_ROUTES,

@@ -162,6 +162,41 @@ export function describeRiskStoreContract(target: ContractTarget): void {
       );
     });
 
+    it('keeps equity snapshots in time order, one per moment, with the latest and the peak at hand', async () => {
+      const v = variantId('equity');
+      assert.deepEqual(await store.equityHeadline(v), { latest: null, peak: null });
+      const snap = (at: number, equity: number) => ({
+        variantId: v,
+        at,
+        balance: 1000,
+        equity,
+        openPositions: 1,
+      });
+      // Written out of order, and one moment twice: the later write wins.
+      await store.recordEquity(snap(T0 + 2 * HOUR, 1_030));
+      await store.recordEquity(snap(T0, 1_000));
+      await store.recordEquity(snap(T0 + HOUR, 1_050.5));
+      await store.recordEquity(snap(T0 + 3 * HOUR, 990));
+      await store.recordEquity(snap(T0 + 2 * HOUR, 1_020));
+      assert.deepEqual(
+        (await store.equitySnapshots(v)).map((s) => [s.at - T0, s.equity]),
+        [
+          [0, 1_000],
+          [HOUR, 1_050.5],
+          [2 * HOUR, 1_020],
+          [3 * HOUR, 990],
+        ],
+      );
+      assert.deepEqual(
+        (await store.equitySnapshots(v, T0 + 2 * HOUR)).map((s) => s.at - T0),
+        [2 * HOUR, 3 * HOUR],
+        'since is inclusive',
+      );
+      const headline = await store.equityHeadline(v);
+      assert.deepEqual(headline.latest, snap(T0 + 3 * HOUR, 990));
+      assert.equal(headline.peak, 1_050.5);
+    });
+
     it('switches the trading state, records each change once, and reads active for an untouched variant', async () => {
       const v = variantId('state');
       assert.deepEqual(await store.tradingState(v), {

@@ -24,6 +24,7 @@ import type {
   ClaimOptions,
   ClosedPositionQuery,
   DialectName,
+  EquityHeadline,
   EquitySnapshot,
   RealizedPnl,
   InsertResult,
@@ -752,13 +753,23 @@ export class SqlStore implements Store {
       `SELECT * FROM equity_snapshots WHERE variant_id = ?${since === undefined ? '' : ' AND at >= ?'} ORDER BY at`,
       since === undefined ? [variantId] : [variantId, since],
     );
-    return rows.map((row) => ({
-      variantId: row.variant_id as VariantId,
-      at: row.at as EpochMs,
-      balance: row.balance as number,
-      equity: row.equity as number,
-      openPositions: row.open_positions as number,
-    }));
+    return rows.map(snapshotFromRow);
+  }
+
+  async equityHeadline(variantId: VariantId): Promise<EquityHeadline> {
+    const [latest] = await this.db.query(
+      'SELECT * FROM equity_snapshots WHERE variant_id = ? ORDER BY at DESC LIMIT 1',
+      [variantId],
+    );
+    const [max] = await this.db.query(
+      'SELECT MAX(equity) AS peak FROM equity_snapshots WHERE variant_id = ?',
+      [variantId],
+    );
+    const peak = max?.peak;
+    return {
+      latest: latest ? snapshotFromRow(latest) : null,
+      peak: peak === null || peak === undefined ? null : Number(peak),
+    };
   }
 
   // ── Scheduled jobs ─────────────────────────────────────────────────────────────────────────────
@@ -838,4 +849,14 @@ function withoutUndefined(changes: IntentChanges): IntentChanges {
   return Object.fromEntries(
     Object.entries(changes).filter(([, value]) => value !== undefined),
   ) as IntentChanges;
+}
+
+function snapshotFromRow(row: Row): EquitySnapshot {
+  return {
+    variantId: row.variant_id as VariantId,
+    at: row.at as EpochMs,
+    balance: row.balance as number,
+    equity: row.equity as number,
+    openPositions: row.open_positions as number,
+  };
 }

@@ -40,6 +40,12 @@ export interface IntentQuery {
   offset?: number;
 }
 
+export interface EquityHeadline {
+  latest: EquitySnapshot | null;
+  /** Null without snapshots. */
+  peak: number | null;
+}
+
 export interface StatusCount {
   variantId: VariantId;
   status: IntentStatus;
@@ -222,6 +228,8 @@ export interface Store {
 
   recordEquity(snapshot: EquitySnapshot): Promise<void>;
   equitySnapshots(variantId: VariantId, since?: EpochMs): Promise<EquitySnapshot[]>;
+  /** The latest snapshot and the highest equity ever snapshotted, without reading them all (a scrape's). */
+  equityHeadline(variantId: VariantId): Promise<EquityHeadline>;
 
   /** Registers a job if it does not exist yet; an existing job keeps its schedule (it survives restarts). */
   ensureJob(name: string, firstRunAt: EpochMs, now: EpochMs): Promise<JobRecord>;
