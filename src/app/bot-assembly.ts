@@ -87,7 +87,7 @@ export interface BotAssembly {
 /** Exchanges publish a closed bar a moment after its close; asking at once often gets the old bar. */
 const PUBLISH_LAG_MS = 5_000;
 
-export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntime[] } {
+export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntime[]; market: MarketState } {
   const { config } = a;
   const barMs = timeframeMs(config.market.timeframe);
   const replay = a.mode === 'replay';
@@ -147,5 +147,5 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     ...(a.onEquity ? { onEquity: a.onEquity } : {}),
     ...(a.onEvent ? { onEvent: a.onEvent } : {}),
   });
-  return { bot, runtimes };
+  return { bot, runtimes, market };
 }

@@ -8,6 +8,7 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
 import { openStore } from '../store/open-store.ts';
 import { apiVariantsFor } from './api-variants.ts';
+import type { CandleSource } from '../api/candle-source.ts';
 import { candleFilesSource } from './candle-files-source.ts';
 
 /** The environment variable holding the bearer token for halt, reset and cancel. */
@@ -24,6 +25,8 @@ export interface DashboardOptions {
   allowRemote: boolean;
   env: NodeJS.ProcessEnv;
   processMetrics?: ProcessMetrics;
+  /** Where the candle chart reads; default the configured candle files. */
+  candles?: CandleSource;
   onError?: (error: unknown) => void;
   /** Halts and resets made through the API, once stored: the bot alerts and logs them like its own. */
   onEvent?: ReportEvent;
@@ -37,7 +40,7 @@ export async function startDashboard(options: DashboardOptions): Promise<ApiServ
       store: opened.store,
       variants: apiVariantsFor(options.config, options.variants),
       clock: options.clock,
-      candles: candleFilesSource(options.config),
+      candles: options.candles ?? candleFilesSource(options.config),
       processMetrics: options.processMetrics ?? null,
       host: options.host,
       port: options.port,

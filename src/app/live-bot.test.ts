@@ -1,6 +1,7 @@
 // `sigil run --live` against a fake Binance: real ccxt requests, the scheduler's live loop on a clock the
 // test moves. History only warms up; the first live breakout fills at the last price; the next bar's
-// crash through the stop closes the position.
+// crash through the stop closes the position. The dashboard's candle chart shows the bars the bot holds,
+// not the configured candle files.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,8 @@ import { openStore } from '../store/open-store.ts';
 import { FakeBinance, type FakeBar } from '../../test/support/fake-exchange.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { advanceLive, until } from '../../test/support/live-loop.ts';
+import { startDashboard } from './dashboard-server.ts';
+import { liveCandlesSource } from './live-candles-source.ts';
 import { startLive } from './live-bot.ts';
 
 const HOUR = 3_600_000;
@@ -66,7 +69,28 @@ variants:
     });
     const breakoutClose = H0 + 151 * HOUR;
     const clock = new SimClock(breakoutClose - 10 * 60_000);
+    // As `sigil run --live` does: the dashboard first (on the bundled files' market.data), the bot then.
+    const candles = liveCandlesSource(config.market.symbols);
+    const dashboard = await startDashboard({
+      config,
+      variants: config.variants,
+      storeUrl: `sqlite:${join(dir.path, 'live.db')}`,
+      clock,
+      host: '127.0.0.1',
+      port: 0,
+      allowRemote: false,
+      env: {},
+      candles,
+    });
+    const chart = async () =>
+      (
+        (await (await fetch(`${dashboard.url}/api/candles/${encodeURIComponent('BTC/USDT')}`)).json()) as {
+          candles: { time: number }[];
+        }
+      ).candles;
+    assert.deepEqual(await chart(), [], 'no bars before the bot runs');
     const bot = await startLive({ store, config, variants: config.variants, exchange, clock });
+    candles.attach(bot.market);
     try {
       // The market job runs 5 s after each bar closes.
       await advanceLive(clock, breakoutClose + 5_000);
@@ -82,6 +106,10 @@ variants:
       assert.ok(Math.abs(position.initialStop - (104 - 1.5 * 2.25)) < 1e-8);
       const intents = await store.listIntents({ variantId: variantId('live') });
       assert.equal(intents.length, 1, 'history bars did not signal');
+      // The chart: the warm-up and the live bar, up to the breakout.
+      const bars = await chart();
+      assert.equal(bars.at(-1)?.time, (H0 + 150 * HOUR) / 1000, 'chart time is in seconds');
+      assert.ok(bars.length >= 120, `${bars.length} bars`);
       assert.equal(intents[0]?.status, 'opened');
 
       fake.addBars('BTCUSDT', [
@@ -95,6 +123,7 @@ variants:
     } finally {
       await bot.stop();
       await bot.done;
+      await dashboard.close();
     }
   });
 });

@@ -13,6 +13,7 @@ import type { Store } from '../domain/ports/store.ts';
 import { CcxtCandleFeed, createCcxtExchange } from '../marketdata/ccxt-feed.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
+import type { MarketState } from '../engine/market-state.ts';
 import { assembleBot } from './bot-assembly.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
@@ -39,6 +40,8 @@ export interface LiveBot {
   /** Resolves when the bot has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
+  /** The closed candles the bot holds (for the dashboard's chart). */
+  market: Pick<MarketState, 'closedCandles'>;
 }
 
 export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
@@ -56,7 +59,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
   await checkQuantityGrids(config, remote, clock.now());
   await checkAccountSizes(config, variants, remote, store, clock.now());
   const feed = await liveFeed(options, remote);
-  const { bot } = assembleBot({
+  const { bot, market } = assembleBot({
     store,
     config,
     variants,
@@ -71,7 +74,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
   });
   await bot.scheduler.start();
   const done = bot.scheduler.run();
-  return { done, stop: () => bot.scheduler.stop() };
+  return { done, stop: () => bot.scheduler.stop(), market };
 }
 
 /** Closed candles from the exchange's public API, or from the Match-Trader account the variants trade. */

@@ -1,6 +1,7 @@
 // The dashboard of a running `sigil run`: served from the start, on the bot's own clock (a replay's
-// simulated time), counting the bot's decisions and worker errors for /metrics, and forwarding halts
-// and resets made in the page to the bot's alerts and log.
+// simulated time), with the candles it trades (a replay's files, a live bot's bars), counting the bot's
+// decisions and worker errors for /metrics, and forwarding halts and resets made in the page to the
+// bot's alerts and log.
 import type { AppContext } from '../app/app-context.ts';
 import type { Variant } from '../config/load-config.ts';
 import { ProcessMetrics } from '../api/process-metrics.ts';
@@ -9,6 +10,8 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
 import { describeError } from '../domain/errors.ts';
 import type { Logger } from '../logging/logger.ts';
+import { liveCandlesSource } from '../app/live-candles-source.ts';
+import type { MarketState } from '../engine/market-state.ts';
 import { listenSettings, serveDashboard } from './dashboard-listen.ts';
 
 export interface RunDashboard {
@@ -16,13 +19,15 @@ export interface RunDashboard {
   processMetrics: ProcessMetrics;
   /** A replay's bars move the dashboard's clock; live trading keeps the system clock. */
   followBar(at: number): void;
+  /** A live bot's bars, once it runs: the chart shows them instead of the configured files. */
+  showLive(market: Pick<MarketState, 'closedCandles'>): void;
   close(): Promise<void>;
 }
 
 export interface RunDashboardOptions {
   context: AppContext;
   variants: readonly Variant[];
-  flags: { dashboard: boolean; dashboardPort?: string };
+  flags: { dashboard: boolean; dashboardPort?: string; live?: boolean };
   log: Logger;
   onEvent: ReportEvent;
 }
@@ -34,6 +39,7 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
   let barAt: number | null = null;
   const clock: Pick<Clock, 'now'> = { now: () => barAt ?? context.clock.now() };
   const processMetrics = new ProcessMetrics();
+  const liveCandles = options.flags.live ? liveCandlesSource(context.config.market.symbols) : null;
   const server: ApiServer = await serveDashboard(
     {
       config: context.config,
@@ -43,6 +49,7 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
       ...listenSettings(context.config, { port: options.flags.dashboardPort }),
       env: process.env,
       processMetrics,
+      ...(liveCandles ? { candles: liveCandles } : {}),
       onEvent: options.onEvent,
       onError: (error) => log.error({ err: error }, `dashboard request failed: ${describeError(error)}`),
     },
@@ -54,6 +61,7 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
     followBar: (at) => {
       barAt = at;
     },
+    showLive: (market) => liveCandles?.attach(market),
     close: () => server.close(),
   };
 }

@@ -50,6 +50,11 @@ export class MarketState implements MarketContext {
     if (state.history.length > 2 * HISTORY) state.history.splice(0, state.history.length - HISTORY);
   }
 
+  /** The closed candles kept of the symbol (the last 500 to 1 000), oldest first. */
+  closedCandles(symbol: string): readonly Candle[] {
+    return this.symbols.get(symbol)?.history ?? [];
+  }
+
   async recentCandles(symbol: string, now: EpochMs, count: number): Promise<Candle[]> {
     const history = this.symbols.get(symbol)?.history ?? [];
     // In time order, so the candles closed by `now` are a prefix: no copy of the whole history.

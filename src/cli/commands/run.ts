@@ -151,6 +151,7 @@ export function registerRun(program: Command): void {
                 logEquityNotices(log, reports);
               },
             });
+            dashboard?.showLive(bot.market);
             console.log(
               `Trading ${context.config.market.symbols.join(', ')} (${context.config.market.timeframe}) from ${context.config.market.feed === 'match_trader' ? 'the Match-Trader account' : context.config.market.exchange}; Ctrl-C stops.`,
             );
