@@ -44,21 +44,33 @@ describe('an analyst-only process when its store fails', () => {
     return opened;
   }
 
-  /** Kills the pool's one connection (the workers' too) every 100 ms for a while; returns how often. */
-  async function killConnections(opened: OpenedStore, forMs: number): Promise<number> {
+  /**
+   * Kills a worker's connection in the middle of a query, `times` times: the heartbeat table is locked
+   * so the workers' next read of it waits, that waiting server process is terminated, the lock let go.
+   */
+  async function killMidQuery(schema: TestSchema, times: number): Promise<number> {
     let kills = 0;
-    const until = performance.now() + forMs;
-    while (performance.now() < until) {
-      // A query on the connection shows its server process.
-      const pid = await opened.driver
-        .query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
-        .then(([row]) => row?.pid ?? null)
-        .catch(() => null);
-      if (pid !== null) {
-        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-        kills++;
+    for (let k = 0; k < times; k++) {
+      await admin.query('BEGIN');
+      try {
+        await admin.query(`LOCK TABLE ${schema.schema}.scanner_heartbeat IN ACCESS EXCLUSIVE MODE`);
+        for (let i = 0; i < 500; i++) {
+          // Inside a transaction the activity view is a snapshot taken at its first read: read afresh.
+          await admin.query('SELECT pg_stat_clear_snapshot()');
+          const waiting = await admin.query<{ pid: number }>(
+            `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%scanner_heartbeat%'`,
+          );
+          const [first] = waiting.rows;
+          if (first) {
+            await admin.query('SELECT pg_terminate_backend($1)', [first.pid]);
+            kills++;
+            break;
+          }
+          await delay(10);
+        }
+      } finally {
+        await admin.query('COMMIT');
       }
-      await delay(100);
     }
     return kills;
   }
@@ -88,11 +100,11 @@ describe('an analyst-only process when its store fails', () => {
     const stop = new AbortController();
     try {
       const { done, events, retries } = analysts(opened, stop.signal);
-      const kills = await killConnections(opened, 1_500);
+      const kills = await killMidQuery(schema, 3);
       stop.abort();
       assert.deepEqual(await done, { decided: 0 }, 'the process ends without an error');
-      assert.ok(kills >= 1, `the worker's connection was killed (${kills} times)`);
-      assert.ok(retries.length >= 1, 'the workers noticed and backed off');
+      assert.equal(kills, 3, "the workers' connections were killed in the middle of a query");
+      assert.ok(retries.length >= 3, `the workers noticed and backed off (${retries.length})`);
       assert.deepEqual(events, [], 'a lost connection is no crash');
       // And the store works again for whoever asks next.
       assert.equal((await opened.store.heartbeats()).length, 1);
@@ -118,14 +130,14 @@ describe('an analyst-only process when its store fails', () => {
       assert.equal((await opened.store.claimNextPending(worker, NOW))?.id, intent.id);
 
       const { done, retries } = analysts(opened, stop.signal, 1);
-      const kills = await killConnections(opened, 1_500);
+      const kills = await killMidQuery(schema, 1);
       // Then the store stays up until the worker is done with the intent.
       for (let i = 0; i < 100 && (await opened.store.getIntent(intent.id))?.status === 'claimed'; i++) {
         await delay(50);
       }
       stop.abort();
       await done;
-      assert.ok(kills >= 1 && retries.length >= 1, `killed ${kills}, retried ${retries.length}`);
+      assert.ok(kills === 1 && retries.length >= 1, `killed ${kills}, retried ${retries.length}`);
       const records = await opened.store.decisionRecords(intent.id);
       const released = records.find((r) => r.event === 'release');
       assert.equal(released?.actor, worker);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../config/load-config.ts';
 import { variantId } from '../domain/ids.ts';
 import type { TradingEvent } from '../domain/trading-event.ts';
-import { breachEvents, type EquityReport } from '../engine/equity-monitor.ts';
+import { equityEvents, type EquityReport } from '../engine/equity-monitor.ts';
 import { openStore } from '../store/open-store.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { runReplay } from './replay-bot.ts';
@@ -114,10 +114,11 @@ describe('trading events of a replay', () => {
       closedForCompliance: 2,
       closeFailures: ['p1: refused'],
       error: null,
+      killSwitch: null,
       ...overrides,
     });
     const at = Date.UTC(2024, 4, 1, 12);
-    assert.deepEqual(breachEvents([report({}), report({ action: 'none' })], at), [
+    assert.deepEqual(equityEvents([report({}), report({ action: 'none' })], at), [
       {
         type: 'compliance_breach',
         at,
@@ -133,7 +134,17 @@ describe('trading events of a replay', () => {
       action: 'halted',
       breach: { kind: 'hard', rule: 'max_loss', reason: 'equity ≤ max', numbers: {} },
     });
-    assert.equal(breachEvents([hard], at)[0]?.level, 'hard');
-    assert.deepEqual(breachEvents([report({ breach: null, action: 'none' })], at), []);
+    const [halted] = equityEvents([hard], at);
+    assert.ok(halted?.type === 'compliance_breach' && halted.level === 'hard');
+    assert.deepEqual(equityEvents([report({ breach: null, action: 'none' })], at), []);
+    // A kill switch the look tripped on equity is told with the worker that tripped it.
+    const tripped = report({
+      breach: null,
+      action: 'none',
+      killSwitch: { why: 'equity fell', actor: 'bot:equity' },
+    });
+    assert.deepEqual(equityEvents([tripped], at), [
+      { type: 'kill_switch_tripped', at, variantId: 'firm', why: 'equity fell', actor: 'bot:equity' },
+    ]);
   });
 });

@@ -1,13 +1,16 @@
 // The equity monitor, one job of the bot: per variant it reads the account — from the broker, which also
 // reveals positions the broker closed on its own, or for paper from the store and the last prices —
-// stores a snapshot, and, where the variant trades under prop-firm rules, checks the limits and acts on
-// a breach before the firm would (breach-actions.ts).
+// stores a snapshot, trips the kill switch when equity (open positions marked at the last price) has
+// fallen `kill_switch_drawdown_pct` below its peak, and, where the variant trades under prop-firm rules,
+// checks the limits and acts on a breach before the firm would (breach-actions.ts).
 import type { EpochMs, VariantId } from '../domain/ids.ts';
 import { assessBreach, type Breach } from '../compliance/breach.ts';
 import { complianceState, liveBalance } from './account-view.ts';
 import { actOnBreach, type BreachAction } from './breach-actions.ts';
 import { describeError, errorKindOf } from '../domain/errors.ts';
-import type { ComplianceBreach } from '../domain/trading-event.ts';
+import type { ComplianceBreach, KillSwitchTripped } from '../domain/trading-event.ts';
+import { money } from '../compliance/format.ts';
+import { drawdownPct, drawdownTrips, tripKillSwitch } from '../risk/kill-switch.ts';
 import { syncBrokerCloses } from './broker-sync.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -25,15 +28,21 @@ export interface EquityReport {
   closeFailures: string[];
   /** The broker could not be read: this variant was not checked at this look (the next one tries again). */
   error: string | null;
+  /** The kill switch this look tripped (an equity drawdown): why, and the worker that did. */
+  killSwitch: { why: string; actor: string } | null;
 }
 
 /**
- * The pauses and halts a look put in force, as events. A breach already acted on (paused until the
- * firm's next day, or halted) reports action `none` at later looks, so each breach is told once.
+ * The kill switches, pauses and halts a look put in force, as events. A breach already acted on (paused
+ * until the firm's next day, or halted) reports action `none` at later looks, so each breach is told once.
  */
-export function breachEvents(reports: readonly EquityReport[], at: EpochMs): ComplianceBreach[] {
-  const events: ComplianceBreach[] = [];
-  for (const { variantId, action, breach, closedForCompliance, closeFailures } of reports) {
+export function equityEvents(
+  reports: readonly EquityReport[],
+  at: EpochMs,
+): (ComplianceBreach | KillSwitchTripped)[] {
+  const events: (ComplianceBreach | KillSwitchTripped)[] = [];
+  for (const { variantId, action, breach, closedForCompliance, closeFailures, killSwitch } of reports) {
+    if (killSwitch !== null) events.push({ type: 'kill_switch_tripped', at, variantId, ...killSwitch });
     if (action === 'none' || breach === null || breach.kind === 'none') continue;
     events.push({
       type: 'compliance_breach',
@@ -72,6 +81,7 @@ async function monitorVariant(
     closedForCompliance: 0,
     closeFailures: [],
     error: null,
+    killSwitch: null,
   };
   const broker = deps.brokers(runtime.id);
   let live;
@@ -94,6 +104,7 @@ async function monitorVariant(
     equity: live.equity,
     openPositions: live.open.length,
   });
+  report.killSwitch = await equityKillSwitch(deps, runtime, live.equity, now);
   if (!runtime.compliance) return report;
   const state = await complianceState(deps, runtime.id, runtime.compliance, live, now);
   report.breach = assessBreach(state, runtime.compliance);
@@ -104,4 +115,27 @@ async function monitorVariant(
     closedForCompliance: outcome.closed.length,
     closeFailures: outcome.failed,
   };
+}
+
+/**
+ * The kill switch on equity with the open positions marked at the last price: a loss that has not been
+ * realised yet counts (the close-time check sees only realised equity). The peak is the highest
+ * snapshot, or the starting balance.
+ */
+async function equityKillSwitch(
+  deps: Pick<EquityMonitorDeps, 'store' | 'worker'>,
+  runtime: VariantRuntime,
+  equity: number,
+  now: EpochMs,
+): Promise<EquityReport['killSwitch']> {
+  const { killSwitchDrawdownPct: limit, startingBalanceUsd } = runtime.rules.close;
+  if (!(limit > 0)) return null;
+  // Halted already — by this switch, by hand, by a compliance rule: nothing to trip, nothing to tell.
+  if ((await deps.store.tradingState(runtime.id)).state === 'halted') return null;
+  const peak = Math.max(startingBalanceUsd, (await deps.store.equityHeadline(runtime.id)).peak ?? equity);
+  const drawdown = drawdownPct(peak, equity);
+  if (!drawdownTrips(drawdown, limit)) return null;
+  const why = `equity ${money(equity)} is ${drawdown.toFixed(2)} % below its peak ${money(peak)} (limit ${limit} %)`;
+  await tripKillSwitch(deps.store, { variantId: runtime.id, why, actor: deps.worker }, now);
+  return { why, actor: deps.worker };
 }

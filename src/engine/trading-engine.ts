@@ -22,7 +22,7 @@ import type { MarketState } from './market-state.ts';
 import { manageOpenPositions } from './position-manager.ts';
 import { runScanCycle, type ScanCycleResult } from './scan-cycle.ts';
 import { syncNativeStops } from './stop-sync.ts';
-import { breachEvents, monitorEquity, type EquityReport } from './equity-monitor.ts';
+import { equityEvents, monitorEquity, type EquityReport } from './equity-monitor.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 
 export interface EngineOptions {
@@ -224,7 +224,7 @@ export class TradingEngine {
         { ...this.workerDeps(store, 'equity'), variants: this.options.variants },
         closeTime,
       );
-      summary.events.push(...breachEvents(summary.equity, closeTime));
+      summary.events.push(...equityEvents(summary.equity, closeTime));
     }
     return summary;
   }

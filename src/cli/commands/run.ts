@@ -12,7 +12,7 @@ import { runReplay } from '../../app/replay-bot.ts';
 import { startLive } from '../../app/live-bot.ts';
 import { alertEvents, crashEvents } from '../../app/alerts-for.ts';
 import { commandAlerts } from '../command-alerts.ts';
-import { breachEvents, type EquityReport } from '../../engine/equity-monitor.ts';
+import { equityEvents, type EquityReport } from '../../engine/equity-monitor.ts';
 import { ENGINE_ROLES, type EngineRole } from '../../domain/engine-role.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
 import { describeError } from '../../domain/errors.ts';
@@ -145,9 +145,9 @@ export function registerRun(program: Command): void {
                 }
               },
               onEquity: (reports) => {
-                // Live only: in a replay the equity look is part of the bar, and its breaches come with the
-                // bar's events.
-                alertEvents(alerts, breachEvents(reports, context.clock.now()));
+                // Live only: in a replay the equity look is part of the bar, and its kill switches and
+                // breaches come with the bar's events.
+                alertEvents(alerts, equityEvents(reports, context.clock.now()));
                 logEquityNotices(log, reports);
               },
             });
