@@ -5,7 +5,7 @@
 import { errorKindOf } from '../domain/errors.ts';
 
 /** About two minutes of back-off in all before an unreachable store ends the caller. */
-export const MAX_STORE_RETRIES = 30;
+const MAX_STORE_RETRIES = 30;
 const MAX_PAUSE_MS = 5_000;
 
 export interface StoreRetryOptions {
