@@ -71,6 +71,7 @@ const EVENTS: TradingEvent[] = [
     staleAfterMinutes: 85,
     detail: 'stale, no scan for 100 min (stale after 85 min)',
   },
+  { type: 'broker_unreachable', ...base, error: 'match-trader: no answer within 10000 ms' },
   { type: 'worker_crashed', at: AT, variantId: null, worker: 'market', error: 'database is locked' },
 ];
 
@@ -100,6 +101,7 @@ describe('alert for a trading event', () => {
         ['kill_switch_tripped', 'critical'],
         ['kill_switch_reset', 'warning'],
         ['heartbeat_stale', 'critical'],
+        ['broker_unreachable', 'critical'],
         ['worker_crashed', 'critical'],
       ],
     );
@@ -153,6 +155,10 @@ describe('alert for a trading event', () => {
     assert.equal(alertOf('kill_switch_reset').text, 'halted → active: news passed (by api)');
     assert.equal(alertOf('heartbeat_stale').text, 'stale, no scan for 100 min (stale after 85 min)');
     assert.equal(alertOf('worker_crashed').title, 'Job market failed');
+    const unreachable = alertOf('broker_unreachable');
+    assert.equal(unreachable.title, 'Broker account unreachable');
+    assert.match(unreachable.text, /^match-trader: no answer within 10000 ms\nstops at the broker/);
+    assert.equal(unreachable.key, 'broker_unreachable:baseline', 'one alert per variant and dedup window');
   });
 
   it('keys an event so that only its repeat is deduplicated', () => {

@@ -81,6 +81,14 @@ function body(event: TradingEvent): AlertBody {
         title: 'Scanner heartbeat stale',
         text: event.detail,
       };
+    case 'broker_unreachable':
+      return {
+        // Keyed by the variant alone: an outage that lasts is told again once per dedup window, not
+        // at every look with its changing error text.
+        ...of('broker_unreachable', 'critical', variant),
+        title: 'Broker account unreachable',
+        text: `${event.error}\nstops at the broker, broker-side closes and prop-firm limits go unchecked until it answers`,
+      };
     case 'worker_crashed':
       return {
         // The same job failing the same way every minute is one alert per dedup window.

@@ -146,5 +146,10 @@ describe('trading events of a replay', () => {
     assert.deepEqual(equityEvents([tripped], at), [
       { type: 'kill_switch_tripped', at, variantId: 'firm', why: 'equity fell', actor: 'bot:equity' },
     ]);
+    // An account the look could not read is told too (the alert is deduplicated per variant).
+    const unread = report({ breach: null, action: 'none', error: 'match-trader: HTTP 502' });
+    assert.deepEqual(equityEvents([unread], at), [
+      { type: 'broker_unreachable', at, variantId: 'firm', error: 'match-trader: HTTP 502' },
+    ]);
   });
 });

@@ -95,6 +95,15 @@ export interface HeartbeatStale extends VariantEvent {
   detail: string;
 }
 
+/**
+ * The equity monitor could not read a variant's broker account: its stops, its broker-side closes and
+ * its prop-firm limits go unchecked until a look succeeds.
+ */
+export interface BrokerUnreachable extends VariantEvent {
+  type: 'broker_unreachable';
+  error: string;
+}
+
 /** A scheduled job threw: the bar step, the janitor or the equity monitor did not complete this run. */
 export interface WorkerCrashed {
   type: 'worker_crashed';
@@ -114,6 +123,7 @@ export type TradingEvent =
   | KillSwitchTripped
   | KillSwitchReset
   | HeartbeatStale
+  | BrokerUnreachable
   | WorkerCrashed;
 
 export type TradingEventType = TradingEvent['type'];

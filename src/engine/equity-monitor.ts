@@ -8,7 +8,7 @@ import { assessBreach, type Breach } from '../compliance/breach.ts';
 import { complianceState, liveBalance } from './account-view.ts';
 import { actOnBreach, type BreachAction } from './breach-actions.ts';
 import { describeError, errorKindOf } from '../domain/errors.ts';
-import type { ComplianceBreach, KillSwitchTripped } from '../domain/trading-event.ts';
+import type { BrokerUnreachable, ComplianceBreach, KillSwitchTripped } from '../domain/trading-event.ts';
 import { money } from '../compliance/format.ts';
 import { drawdownPct, drawdownTrips, tripKillSwitch } from '../risk/kill-switch.ts';
 import { syncBrokerCloses } from './broker-sync.ts';
@@ -33,15 +33,22 @@ export interface EquityReport {
 }
 
 /**
- * The kill switches, pauses and halts a look put in force, as events. A breach already acted on (paused
- * until the firm's next day, or halted) reports action `none` at later looks, so each breach is told once.
+ * The kill switches, pauses and halts a look put in force, and the accounts it could not read, as events.
+ * A breach already acted on (paused until the firm's next day, or halted) reports action `none` at later
+ * looks, so each breach is told once.
  */
-export function equityEvents(
-  reports: readonly EquityReport[],
-  at: EpochMs,
-): (ComplianceBreach | KillSwitchTripped)[] {
-  const events: (ComplianceBreach | KillSwitchTripped)[] = [];
-  for (const { variantId, action, breach, closedForCompliance, closeFailures, killSwitch } of reports) {
+export function equityEvents(reports: readonly EquityReport[], at: EpochMs): EquityEvent[] {
+  const events: EquityEvent[] = [];
+  for (const {
+    variantId,
+    action,
+    breach,
+    closedForCompliance,
+    closeFailures,
+    killSwitch,
+    error,
+  } of reports) {
+    if (error !== null) events.push({ type: 'broker_unreachable', at, variantId, error });
     if (killSwitch !== null) events.push({ type: 'kill_switch_tripped', at, variantId, ...killSwitch });
     if (action === 'none' || breach === null || breach.kind === 'none') continue;
     events.push({
@@ -57,6 +64,8 @@ export function equityEvents(
   }
   return events;
 }
+
+export type EquityEvent = ComplianceBreach | KillSwitchTripped | BrokerUnreachable;
 
 export type EquityMonitorDeps = Omit<TradingWorkerDeps, 'variants'> & { variants: readonly VariantRuntime[] };
 

@@ -55,6 +55,8 @@ function logTradingEvent(log: Logger, event: TradingEvent): void {
       );
     case 'heartbeat_stale':
       return forVariant(log, event.variantId).warn(`scanner stale: ${event.detail}`);
+    case 'broker_unreachable':
+      return forVariant(log, event.variantId).warn(`broker account not read: ${event.error}`);
     case 'worker_crashed':
       return log.child({ worker: event.worker }).error(`crashed: ${event.error}`);
   }

@@ -314,10 +314,15 @@ async function variantSummary(
   return lines.join('\n');
 }
 
-/** What an operator must see of an equity look: a pause, a halt, a failed close, an unreadable account. */
+/**
+ * What an operator must see of an equity look: a kill switch, a pause, a halt, a failed close, an
+ * unreadable account.
+ */
 function logEquityNotices(log: Logger, reports: readonly EquityReport[]): void {
   for (const r of reports) {
     const variantLog = forVariant(log, r.variantId);
+    if (r.killSwitch)
+      variantLog.error({ actor: r.killSwitch.actor }, `kill switch tripped: ${r.killSwitch.why}`);
     if (r.action !== 'none') {
       variantLog[r.action === 'halted' ? 'error' : 'warn'](
         { action: r.action, rule: r.breach?.rule },
