@@ -68,6 +68,11 @@ describe('sigil locks, lock and unlock', () => {
       /baseline\s+\* \(all\)\s+compliance\s+2100-01-01T00:00:00Z\s+28754 d 23 h\s+daily loss/,
     );
     assert.deepEqual(locksJson('--variants', 'wide').locks, [], 'another variant has none');
+    assert.deepEqual(
+      locksJson('--at', new Date(PAST - HOUR).toISOString()).locks,
+      [],
+      'before they were written, the locks were not in force (whatever their until)',
+    );
   });
 
   it('adds a lock by hand that the store reports in force for the symbol, and lifts it', async () => {
