@@ -71,6 +71,13 @@ const EVENTS: TradingEvent[] = [
     staleAfterMinutes: 85,
     detail: 'stale, no scan for 100 min (stale after 85 min)',
   },
+  {
+    type: 'intents_waiting',
+    ...base,
+    pending: 3,
+    oldestWaitMinutes: 21.6,
+    alertAfterMinutes: 15,
+  },
   { type: 'broker_unreachable', ...base, error: 'match-trader: no answer within 10000 ms' },
   { type: 'worker_crashed', at: AT, variantId: null, worker: 'market', error: 'database is locked' },
 ];
@@ -101,6 +108,7 @@ describe('alert for a trading event', () => {
         ['kill_switch_tripped', 'critical'],
         ['kill_switch_reset', 'warning'],
         ['heartbeat_stale', 'critical'],
+        ['intents_waiting', 'critical'],
         ['broker_unreachable', 'critical'],
         ['worker_crashed', 'critical'],
       ],
@@ -155,6 +163,13 @@ describe('alert for a trading event', () => {
     assert.equal(alertOf('kill_switch_reset').text, 'halted → active: news passed (by api)');
     assert.equal(alertOf('heartbeat_stale').text, 'stale, no scan for 100 min (stale after 85 min)');
     assert.equal(alertOf('worker_crashed').title, 'Job market failed');
+    const waiting = alertOf('intents_waiting');
+    assert.equal(waiting.title, 'Intents waiting for an analyst');
+    assert.match(
+      waiting.text,
+      /^3 pending, the oldest for 22 min \(alert after 15\): is an analyst process running/,
+    );
+    assert.equal(waiting.key, 'intents_waiting:baseline');
     const unreachable = alertOf('broker_unreachable');
     assert.equal(unreachable.title, 'Broker account unreachable');
     assert.match(unreachable.text, /^match-trader: no answer within 10000 ms\nstops at the broker/);

@@ -81,6 +81,13 @@ function body(event: TradingEvent): AlertBody {
         title: 'Scanner heartbeat stale',
         text: event.detail,
       };
+    case 'intents_waiting':
+      return {
+        // Keyed by the variant: told again once per dedup window while the queue stays stuck.
+        ...of('intents_waiting', 'critical', variant),
+        title: 'Intents waiting for an analyst',
+        text: `${event.pending} pending, the oldest for ${Math.round(event.oldestWaitMinutes)} min (alert after ${event.alertAfterMinutes}): is an analyst process running (sigil run --roles analyst), and are there enough workers?`,
+      };
     case 'broker_unreachable':
       return {
         // Keyed by the variant alone: an outage that lasts is told again once per dedup window, not

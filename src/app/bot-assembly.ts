@@ -13,6 +13,7 @@ import { ReplayFeed } from '../marketdata/replay-feed.ts';
 import { atLeastOneBar, Bot } from '../engine/bot.ts';
 import { MarketState } from '../engine/market-state.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
+import type { IntentsWaiting } from '../domain/trading-event.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
 import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
 import type { VariantRuntime } from '../engine/variant-runtime.ts';
@@ -81,6 +82,8 @@ export interface BotAssembly {
   onBar?: (summary: BarSummary) => void;
   /** Each look of the equity monitor (live: its own job; replays: every bar, also in `onBar`). */
   onEquity?: (reports: EquityReport[]) => void;
+  /** Intents the janitor found waiting too long for an analyst (live: a replay's time stands still while it waits). */
+  onJanitor?: (waiting: IntentsWaiting[]) => void;
   onEvent?: (event: SchedulerEvent) => void;
 }
 
@@ -145,6 +148,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
     ...(a.onBar ? { onBar: a.onBar } : {}),
     ...(a.onEquity ? { onEquity: a.onEquity } : {}),
+    ...(a.onJanitor ? { onJanitor: a.onJanitor } : {}),
     ...(a.onEvent ? { onEvent: a.onEvent } : {}),
   });
   return { bot, runtimes, market };

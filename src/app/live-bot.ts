@@ -13,6 +13,7 @@ import type { Store } from '../domain/ports/store.ts';
 import { CcxtCandleFeed, createCcxtExchange } from '../marketdata/ccxt-feed.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
+import type { IntentsWaiting } from '../domain/trading-event.ts';
 import type { MarketState } from '../engine/market-state.ts';
 import { assembleBot } from './bot-assembly.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
@@ -33,6 +34,8 @@ export interface LiveRunOptions {
   env?: Readonly<Record<string, string | undefined>>;
   onBar?: (summary: BarSummary) => void;
   onEquity?: (reports: EquityReport[]) => void;
+  /** Intents waiting too long for an analyst, found by the janitor. */
+  onJanitor?: (waiting: IntentsWaiting[]) => void;
   onEvent?: (event: SchedulerEvent) => void;
 }
 
@@ -70,6 +73,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     remote,
     ...(options.onBar ? { onBar: options.onBar } : {}),
     ...(options.onEquity ? { onEquity: options.onEquity } : {}),
+    ...(options.onJanitor ? { onJanitor: options.onJanitor } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   await bot.scheduler.start();

@@ -65,6 +65,7 @@ variants:
             intent_expiry_hours: 4,
             retention_days: 30,
             heartbeat_stale_minutes: 25,
+            waiting_alert_minutes: 15,
           },
           scanner: {
             rule: 'breakout',
@@ -310,6 +311,7 @@ variants:
       'intent_expiry_hours',
       'retention_days',
       'heartbeat_stale_minutes',
+      'waiting_alert_minutes',
     ]);
   });
 });

@@ -47,6 +47,13 @@ export const PipelineSchema = z.strictObject({
     .describe(
       'sigil probe: minutes a scan may be late: a variant whose last scan ended (or whose running scan started) more than one bar plus this ago is stale and halted.',
     ),
+  waiting_alert_minutes: z
+    .number()
+    .min(0)
+    .default(15)
+    .describe(
+      'The bot alerts (intents_waiting) when an intent has waited this long for an analyst: none running, or too few. 0 = off.',
+    ),
 });
 
 /** Which scanner a variant runs and how. A posture is a named parameter set; keys given here override it. */

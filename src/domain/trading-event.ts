@@ -95,6 +95,15 @@ export interface HeartbeatStale extends VariantEvent {
   detail: string;
 }
 
+/** Intents have waited for an analyst longer than the variant allows: none is running, or too few. */
+export interface IntentsWaiting extends VariantEvent {
+  type: 'intents_waiting';
+  pending: number;
+  /** Since the oldest of them was created. */
+  oldestWaitMinutes: number;
+  alertAfterMinutes: number;
+}
+
 /**
  * The equity monitor could not read a variant's broker account: its stops, its broker-side closes and
  * its prop-firm limits go unchecked until a look succeeds.
@@ -123,6 +132,7 @@ export type TradingEvent =
   | KillSwitchTripped
   | KillSwitchReset
   | HeartbeatStale
+  | IntentsWaiting
   | BrokerUnreachable
   | WorkerCrashed;
 

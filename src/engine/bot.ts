@@ -10,6 +10,8 @@ import type { Store } from '../domain/ports/store.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 import { workerId } from '../domain/ids.ts';
 import { monitorEquity, type EquityReport } from './equity-monitor.ts';
+import { waitingIntents } from './waiting-intents.ts';
+import type { IntentsWaiting } from '../domain/trading-event.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 import { parseCadence, type Cadence } from './cadence.ts';
 import type { MarketState } from './market-state.ts';
@@ -46,6 +48,8 @@ export interface BotOptions {
   onBar?: (summary: BarSummary) => void;
   onEvent?: (event: SchedulerEvent) => void;
   onEquity?: (reports: EquityReport[]) => void;
+  /** Intents the janitor found waiting for an analyst too long, after its commit. */
+  onJanitor?: (waiting: IntentsWaiting[]) => void;
 }
 
 export const MARKET_JOB = 'market';
@@ -124,18 +128,24 @@ export class Bot {
     this.options.onBar?.(summary);
   }
 
-  /** One transaction (one commit) per run: the janitor and the snapshots run every few minutes. */
-  private janitor(now: EpochMs): Promise<void> {
-    return this.options.store.transaction((store) => this.sweep(store, now));
+  /**
+   * One transaction (one commit) per run: the janitor and the snapshots run every few minutes. What it
+   * found waiting for an analyst is told once that committed.
+   */
+  private async janitor(now: EpochMs): Promise<void> {
+    const waiting = await this.options.store.transaction((store) => this.sweep(store, now));
+    if (waiting.length > 0) this.options.onJanitor?.(waiting);
   }
 
-  private async sweep(store: Store, now: EpochMs): Promise<void> {
+  private async sweep(store: Store, now: EpochMs): Promise<IntentsWaiting[]> {
     const { variants } = this.options;
     const maxAttempts = Math.min(...variants.map((v) => v.settings.pipeline.max_claim_attempts));
     const retention = Math.max(...variants.map((v) => v.settings.pipeline.retention_days));
     await store.recycleExpiredClaims(now, { maxAttempts });
     await store.expireStaleIntents(now);
     await store.cleanupOldIntents(retention, now);
+    // After the expiry: what still waits is still to be decided.
+    return waitingIntents(store, variants, now);
   }
 
   /**

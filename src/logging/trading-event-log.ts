@@ -55,6 +55,11 @@ function logTradingEvent(log: Logger, event: TradingEvent): void {
       );
     case 'heartbeat_stale':
       return forVariant(log, event.variantId).warn(`scanner stale: ${event.detail}`);
+    case 'intents_waiting':
+      return forVariant(log, event.variantId).error(
+        { pending: event.pending, oldestWaitMinutes: event.oldestWaitMinutes },
+        `${event.pending} intent(s) waiting for an analyst, the oldest for ${Math.round(event.oldestWaitMinutes)} min`,
+      );
     case 'broker_unreachable':
       return forVariant(log, event.variantId).warn(`broker account not read: ${event.error}`);
     case 'worker_crashed':

@@ -144,6 +144,10 @@ export function registerRun(program: Command): void {
                   );
                 }
               },
+              onJanitor: (waiting) => {
+                alertEvents(alerts, waiting);
+                logTradingEvents(log, waiting);
+              },
               onEquity: (reports) => {
                 // Live only: in a replay the equity look is part of the bar, and its kill switches and
                 // breaches come with the bar's events.

@@ -13,6 +13,7 @@ export const ALERT_KINDS = [
   'kill_switch_tripped',
   'kill_switch_reset',
   'heartbeat_stale',
+  'intents_waiting',
   'broker_unreachable',
   'worker_crashed',
   /** Sent by the dispatcher itself when a rate-limit window ends with alerts held back. */
