@@ -167,7 +167,7 @@ describe('alert for a trading event', () => {
     assert.equal(waiting.title, 'Intents waiting for an analyst');
     assert.match(
       waiting.text,
-      /^3 pending, the oldest for 22 min \(alert after 15\): is an analyst process running/,
+      /^3 pending, the oldest for 22 min \(alert after 15\): are the analyst workers stuck, or too few/,
     );
     assert.equal(waiting.key, 'intents_waiting:baseline');
     const unreachable = alertOf('broker_unreachable');

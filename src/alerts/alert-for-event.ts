@@ -86,7 +86,7 @@ function body(event: TradingEvent): AlertBody {
         // Keyed by the variant: told again once per dedup window while the queue stays stuck.
         ...of('intents_waiting', 'critical', variant),
         title: 'Intents waiting for an analyst',
-        text: `${event.pending} pending, the oldest for ${Math.round(event.oldestWaitMinutes)} min (alert after ${event.alertAfterMinutes}): is an analyst process running (sigil run --roles analyst), and are there enough workers?`,
+        text: `${event.pending} pending, the oldest for ${Math.round(event.oldestWaitMinutes)} min (alert after ${event.alertAfterMinutes}): are the analyst workers stuck, or too few (engine.analyst_workers)?`,
       };
     case 'broker_unreachable':
       return {

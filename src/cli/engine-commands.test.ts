@@ -94,4 +94,15 @@ describe('sigil backtest, ab and run', () => {
     assert.equal(onStore.code, 0, onStore.err);
     assert.match(onStore.out, /atr_1_5|atr_2_5/);
   });
+
+  it('refuses to split the roles of a live bot, which would trade twice', () => {
+    const db = `sqlite:${join(dir.path, 'live-roles.db')}`;
+    const run = sigil(
+      ['--db', db, '--config', config('atr-ab.yaml'), 'run', '--live', '--roles', 'analyst'],
+      dir.path,
+    );
+    assert.equal(run.code, 2);
+    assert.match(run.err, /--roles analyst: the roles split replays only; sigil run --live runs every role/);
+    assert.ok(!existsSync(join(dir.path, 'live-roles.db')), 'nothing was opened, let alone traded');
+  });
 });

@@ -52,7 +52,7 @@ export const PipelineSchema = z.strictObject({
     .min(0)
     .default(15)
     .describe(
-      'The bot alerts (intents_waiting) when an intent has waited this long for an analyst: none running, or too few. 0 = off.',
+      'The live bot alerts (intents_waiting) when an intent has waited this long for an analyst: the workers stuck, or too few for the signals. 0 = off.',
     ),
 });
 

@@ -1,8 +1,8 @@
-// Signals nobody decides. When the analysts run in processes of their own, the scanner process keeps
-// scanning — its heartbeat is fresh and the probe content — while the analyst processes are gone, and
-// every signal waits until it expires: a bot that trades nothing without a word. The janitor looks at
-// each variant's oldest pending intent and tells when it has waited longer than
-// `pipeline.waiting_alert_minutes` (too few analyst workers for the load shows the same way).
+// Signals nobody decides. When every analyst worker is stuck (a provider that hangs) or busy (long LLM
+// debates, more signals than `engine.analyst_workers` get through), the scanners keep scanning — their
+// heartbeat is fresh and the probe content — while each signal waits until it expires: a bot that trades
+// nothing without a word. The janitor looks at each variant's oldest pending intent and tells when it has
+// waited longer than `pipeline.waiting_alert_minutes`.
 import type { EpochMs } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { IntentsWaiting } from '../domain/trading-event.ts';

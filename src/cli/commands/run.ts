@@ -77,6 +77,12 @@ export function registerRun(program: Command): void {
         throw new UsageError(`--until "${flags.until}" is not an ISO time`);
       const variants = selectVariants(context.config, flags.variants?.split(','));
       const roles = parseRoles(flags.roles);
+      // Two hosts each given a part of the roles would otherwise each run a whole live bot: two of every order.
+      if (flags.live && roles.size < ENGINE_ROLES.length) {
+        throw new UsageError(
+          `--roles ${flags.roles}: the roles split replays only; sigil run --live runs every role in one process (engine.analyst_workers sets its analysts)`,
+        );
+      }
       const workers = Number(flags.workers);
       if (!Number.isInteger(workers) || workers < 1)
         throw new UsageError(`--workers must be a whole number ≥ 1, got ${flags.workers}`);
