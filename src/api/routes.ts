@@ -249,8 +249,6 @@ const CORE_ROUTES: readonly Route[] = [
   },
 ];
 
-/** A live bot snapshots every few minutes: the last day holds the latest; a stopped one, the whole series. */
-
 export const ROUTES: readonly Route[] = [
   ...CORE_ROUTES,
   ...REPORT_ROUTES,

@@ -129,23 +129,25 @@ export class Bot {
   }
 
   /**
-   * One transaction (one commit) per run: the janitor and the snapshots run every few minutes. What it
-   * found waiting for an analyst is told once that committed.
+   * One transaction (one commit) per run: the janitor and the snapshots run every few minutes. Then,
+   * where someone listens (the live bot; a replay's clock stands still while intents wait), what still
+   * waits for an analyst after the sweep.
    */
   private async janitor(now: EpochMs): Promise<void> {
-    const waiting = await this.options.store.transaction((store) => this.sweep(store, now));
-    if (waiting.length > 0) this.options.onJanitor?.(waiting);
+    await this.options.store.transaction((store) => this.sweep(store, now));
+    const { onJanitor } = this.options;
+    if (!onJanitor) return;
+    const waiting = await waitingIntents(this.options.store, this.options.variants, now);
+    if (waiting.length > 0) onJanitor(waiting);
   }
 
-  private async sweep(store: Store, now: EpochMs): Promise<IntentsWaiting[]> {
+  private async sweep(store: Store, now: EpochMs): Promise<void> {
     const { variants } = this.options;
     const maxAttempts = Math.min(...variants.map((v) => v.settings.pipeline.max_claim_attempts));
     const retention = Math.max(...variants.map((v) => v.settings.pipeline.retention_days));
     await store.recycleExpiredClaims(now, { maxAttempts });
     await store.expireStaleIntents(now);
     await store.cleanupOldIntents(retention, now);
-    // After the expiry: what still waits is still to be decided.
-    return waitingIntents(store, variants, now);
   }
 
   /**
