@@ -22,7 +22,7 @@ const wallClockBan = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,7 +36,14 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ignores: ['src/web/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        performance: 'readonly',
+        AbortController: 'readonly',
+      },
+    },
   },
   // The dashboard's and the report's browser scripts: served as written, run by the browser.
   {

@@ -9,7 +9,10 @@ import { openStore } from '../src/store/open-store.ts';
 import { indicatorBench } from './indicators.ts';
 import { rankingBench } from './ranking.ts';
 import { atomicEntryBench, riskPureBench } from './risk.ts';
-import { backtestBench } from './backtest.ts';
+import { researchBench } from './research.ts';
+import { candleBench } from './candles.ts';
+import { cliBench } from './cli.ts';
+import { memoryStoreBench } from './memory-store.ts';
 import { analystBench } from './analyst.ts';
 import { brokerBench, guardBench } from './compliance.ts';
 import { dashboardBench } from './dashboard.ts';
@@ -89,13 +92,21 @@ async function lifecycleBench(
   }
 }
 
-// Market data and scanners first: they are quick and need the machine to themselves.
-const scannerFigures = [...indicatorBench(), ...rankingBench(), ...riskPureBench(), ...guardBench(2)];
+// Research speed first (issue 16's table): backtests, the plain-loop floor, the durable replay, the CLI.
+const scannerFigures = [
+  ...(await researchBench()),
+  ...(await candleBench()),
+  ...(await cliBench()),
+  ...(await memoryStoreBench()),
+];
 for (const figure of scannerFigures) console.log(JSON.stringify(figure));
+// Market data and scanners next: they are quick and need the machine to themselves.
+const pureFigures = [...indicatorBench(), ...rankingBench(), ...riskPureBench(), ...guardBench(2)];
+for (const figure of pureFigures) console.log(JSON.stringify(figure));
+scannerFigures.push(...pureFigures);
 
 const entryFigures = [
   ...(await atomicEntryBench(SECONDS)),
-  ...(await backtestBench(2)),
   ...(await analystBench()),
   ...(await brokerBench(200)),
   ...(await dashboardBench()),

@@ -72,13 +72,17 @@ const files =
     ? requested
     : [...testFiles(join(root, 'src')), ...testFiles(join(root, 'test'))].sort();
 const postgres = await postgresForTests();
+// The binary candle cache lives in the user's cache folder; tests get a folder of their own, emptied
+// after the run, so no test reads an entry another run (or the user) left behind.
+const candleCache = mkdtempSync('/tmp/sigil-test-candles-');
 const code = await new Promise<number>((resolve) => {
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...files], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, SIGIL_TEST_PG_URL: postgres.url },
+    env: { ...process.env, SIGIL_TEST_PG_URL: postgres.url, SIGIL_CACHE_DIR: candleCache },
   });
   child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
 });
 await postgres.stop();
+rmSync(candleCache, { recursive: true, force: true });
 process.exitCode = code;

@@ -4,6 +4,7 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { defaultConfig, loadConfigFile, loadDotEnv, type SigilConfig } from '../config/load-config.ts';
 import { openStore, type OpenedStore } from '../store/open-store.ts';
+import type { Durability } from '../store/sqlite/sqlite-driver.ts';
 import { resolveStoreUrl } from './store-url.ts';
 
 export interface GlobalOptions {
@@ -28,8 +29,12 @@ export function appContext(options: GlobalOptions, clock: Clock = new SystemCloc
 export async function withStore<T>(
   context: AppContext,
   fn: (store: Store, opened: OpenedStore) => Promise<T>,
+  options: { durability?: Durability } = {},
 ): Promise<T> {
-  const opened = await openStore(context.storeUrl, { now: new Date(context.clock.now()).toISOString() });
+  const opened = await openStore(context.storeUrl, {
+    now: new Date(context.clock.now()).toISOString(),
+    ...options,
+  });
   try {
     return await fn(opened.store, opened);
   } finally {

@@ -2,13 +2,15 @@
 // paper trading differ only in the clock, the feed, where paper entries fill and a few switches — so
 // they are wired here, in one place, and cannot drift apart.
 import type { SigilConfig, Variant } from '../config/load-config.ts';
-import { timeframeMs, type Candle } from '../domain/candle.ts';
-import type { EngineRole } from '../domain/engine-role.ts';
+import { timeframeMs } from '../domain/candle.ts';
+import { ENGINE_ROLES, type EngineRole } from '../domain/engine-role.ts';
 import type { EpochMs, VariantId } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { MarketData } from '../domain/ports/market-data.ts';
 import type { Store } from '../domain/ports/store.ts';
-import { loadCandles } from '../marketdata/candle-directory.ts';
+import { loadCandleSeries } from '../marketdata/candle-directory.ts';
+import { seriesBetween, type CandleSeries } from '../marketdata/candle-series.ts';
+import { mergedTimes } from '../marketdata/series-merge.ts';
 import { ReplayFeed } from '../marketdata/replay-feed.ts';
 import { atLeastOneBar, Bot } from '../engine/bot.ts';
 import { MarketState } from '../engine/market-state.ts';
@@ -20,7 +22,7 @@ import type { VariantRuntime } from '../engine/variant-runtime.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import { paperBrokers, variantRuntimes } from './engine-for.ts';
 import { remoteVariants, type RemoteAccounts } from './broker-for.ts';
-import { checkQuoteCurrencies } from './instrument-for.ts';
+import { checkQuoteCurrencies, instrumentBook } from './instrument-for.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 
@@ -33,16 +35,18 @@ export interface ReplayData {
   end: EpochMs;
   /** Candles × symbols, for throughput figures. */
   candles: number;
+  /** The columns the feed replays, cut to the range. */
+  series: CandleSeries[];
 }
 
 /** The configured candle files, cut to [from, to), as a replay feed. */
 export function replayData(config: SigilConfig, from?: EpochMs, to?: EpochMs): ReplayData {
   const symbols = config.market.symbols.length > 0 ? config.market.symbols : undefined;
-  const inRange = (c: Candle) => (from === undefined || c.time >= from) && (to === undefined || c.time < to);
-  const series = loadCandles(config.market.data, symbols)
-    .map((candles) => candles.filter(inRange))
-    .filter((candles) => candles.length > 0);
-  const times = [...new Set(series.flat().map((c) => c.time))].sort((a, b) => a - b);
+  // Cut by binary search on each time column: views on the loaded columns, nothing copied.
+  const series = loadCandleSeries(config.market.data, symbols)
+    .map((s) => seriesBetween(s, from, to))
+    .filter((s) => s.length > 0);
+  const times = mergedTimes(series);
   const first = times[0];
   const last = times.at(-1);
   if (first === undefined || last === undefined) {
@@ -56,6 +60,7 @@ export function replayData(config: SigilConfig, from?: EpochMs, to?: EpochMs): R
     first,
     end: last + timeframeMs(config.market.timeframe),
     candles: series.reduce((n, s) => n + s.length, 0),
+    series,
   };
 }
 
@@ -97,6 +102,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   // Before anything trades: a symbol whose money cannot be booked in dollars stops the start.
   checkQuoteCurrencies(config, a.feed.symbols);
   const market = new MarketState(barMs);
+  const instruments = instrumentBook(config.market);
   const runtimes = variantRuntimes(config, a.variants, { store: a.llmStore ?? a.store, market });
   const live = remoteVariants(a.variants);
   if (replay && live.length > 0) {
@@ -105,9 +111,17 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     ]);
   }
   const remote = a.remote;
+  // The paper accounts write through the store they are bound to (a bar's transaction): bound once per
+  // store, as the engine asks for them several times a bar.
+  const bound = new WeakMap<Store, BrokerFor>();
   const brokersFor = (store: Store): BrokerFor => {
-    const paper = paperBrokers(store, market, config, a.variants, replay ? 'bar_open' : 'last_price');
-    return (variantId) => remote?.byVariant.get(variantId)?.broker ?? paper(variantId);
+    let brokers = bound.get(store);
+    if (!brokers) {
+      const paper = paperBrokers(store, market, config, a.variants, replay ? 'bar_open' : 'last_price');
+      brokers = (variantId) => remote?.byVariant.get(variantId)?.broker ?? paper(variantId);
+      bound.set(store, brokers);
+    }
+    return brokers;
   };
   const requestsToday = remote ? { requestsToday: remote.requestsToday } : {};
   const engine = new TradingEngine({
@@ -121,7 +135,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     executeAfterDecisions: !replay,
     market,
     variants: runtimes,
-    marketSettings: config.market,
+    instruments,
     symbols: a.feed.symbols,
     timeframe: config.market.timeframe,
     processName: a.owner,
@@ -130,6 +144,11 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     ...(a.awaitDecisions ? { awaitDecisions: a.awaitDecisions } : {}),
   });
   const cadence = (text: string) => (replay ? atLeastOneBar(text, barMs) : text);
+  // One commit per bar where nothing outside this process must see a bar before it ends: analysts that
+  // wait on a provider decide outside the bar (their answers commit one by one), and analysts in other
+  // processes must see the bar's intents while it waits for their decisions.
+  const everyRoleHere = a.roles === undefined || ENGINE_ROLES.every((role) => a.roles?.has(role));
+  const groupCommit = replay && everyRoleHere && runtimes.every((runtime) => runtime.analyst.instant);
   const bot = new Bot({
     store: a.store,
     clock: a.clock,
@@ -137,7 +156,8 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     engine,
     market,
     variants: runtimes,
-    marketSettings: config.market,
+    timeframe: config.market.timeframe,
+    instruments,
     owner: a.owner,
     cadences: { janitor: cadence(config.engine.janitor_every), equity: cadence(config.engine.equity_every) },
     missed: replay ? 'skip' : config.engine.missed_runs,
@@ -145,6 +165,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     ...requestsToday,
     remoteBrokers: live.length > 0,
     equityEachBar: replay,
+    groupCommit,
     ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
     ...(a.onBar ? { onBar: a.onBar } : {}),
     ...(a.onEquity ? { onEquity: a.onEquity } : {}),

@@ -12,7 +12,7 @@ import { analystFor, type AnalystWiring } from './analyst-for.ts';
 import { riskRulesFor } from './risk-rules.ts';
 import { complianceFor } from './compliance-for.ts';
 import { scannerFor } from './scanner-for.ts';
-import { instrumentFor } from './instrument-for.ts';
+import { instrumentBook } from './instrument-for.ts';
 
 /** The named variants of the config (all of them without names); a typo is refused, never a new variant. */
 export function selectVariants(config: SigilConfig, names?: readonly string[]): Variant[] {
@@ -62,6 +62,7 @@ export function paperBrokers(
 ): BrokerFor {
   const price = (symbol: string) =>
     fillAt === 'bar_open' ? market.barOpen(symbol) : market.lastClose(symbol);
+  const instruments = instrumentBook(config.market);
   const accounts = new Map(
     variants.map((v) => [
       v.id as string,
@@ -70,7 +71,7 @@ export function paperBrokers(
         startingBalance: v.settings.account.starting_balance_usd,
         feePct: v.settings.paper.fee_pct,
         slippagePct: v.settings.paper.slippage_pct,
-        quoteOf: (symbol) => instrumentFor(config.market, symbol).quote,
+        quoteOf: (symbol) => instruments(symbol).quote,
       }),
     ]),
   );

@@ -1,7 +1,7 @@
 // The instrument of one symbol, from the config: the built-in default, then '*', then the symbol's own
 // keys; its quote currency from its name unless the config names one.
 import { ALL_SYMBOLS } from '../domain/protection.ts';
-import type { Instrument } from '../domain/instrument.ts';
+import type { Instrument, InstrumentOf } from '../domain/instrument.ts';
 import { quoteTermsOf } from '../domain/quote-currency.ts';
 import type { MarketSettings, SigilConfig } from '../config/load-config.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -22,6 +22,27 @@ export function instrumentFor(market: Pick<MarketSettings, 'instruments'>, symbo
     quote: quote.terms,
   };
 }
+
+/**
+ * Every symbol's instrument, worked out once: the engine asks for it for every position at every bar,
+ * and building it (three spreads and a quote lookup) is not free at a million candles a second.
+ */
+export function instrumentBook(market: Pick<MarketSettings, 'instruments'>): InstrumentOf {
+  let book = books.get(market);
+  if (!book) {
+    const known = new Map<string, Instrument>();
+    book = (symbol) => {
+      let instrument = known.get(symbol);
+      if (!instrument) known.set(symbol, (instrument = instrumentFor(market, symbol)));
+      return instrument;
+    };
+    books.set(market, book);
+  }
+  return book;
+}
+
+/** One book per market settings object: the engine and the paper accounts share it. */
+const books = new WeakMap<Pick<MarketSettings, 'instruments'>, InstrumentOf>();
 
 /** Refuses to start on a symbol whose money Sigil cannot book in dollars (EURGBP), naming each one. */
 export function checkQuoteCurrencies(

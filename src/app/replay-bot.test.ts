@@ -3,7 +3,7 @@
 // order sent twice, no position without its intent and orders, balances that add up.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ variants:
     risk:
       hard_stop_multiplier: 2.5
 `;
-const UNTIL = '2021-05-20T00:00:00Z';
+const UNTIL = '2021-08-01T00:00:00Z';
 
 describe('the paper bot over a replay, interrupted', () => {
   const dir = tempDir('sigil-replay-');
@@ -67,6 +67,41 @@ describe('the paper bot over a replay, interrupted', () => {
     }
   }
 
+  /** How far the replay at `url` got: the market job's last bar over the run's span, 0 before it starts. */
+  async function progressOf(url: string): Promise<number> {
+    const file = url.slice('sqlite:'.length);
+    if (!existsSync(file)) return 0;
+    const db = new Database(file, { readonly: true });
+    try {
+      const row = db.prepare("SELECT last_run_at FROM jobs WHERE name = 'market'").get() as
+        { last_run_at: number | null } | undefined;
+      const first = Date.parse('2021-04-05T00:00:00Z');
+      return Math.min(1, Math.max(0, ((row?.last_run_at ?? first) - first) / (Date.parse(UNTIL) - first)));
+    } catch {
+      return 0; // not migrated yet
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Seconds from the dashboard's announcement to the end of an uninterrupted run of `args` on `url`. */
+  async function timedRun(args: string[], url: string): Promise<number> {
+    const child = spawn(
+      process.execPath,
+      args.map((a) => (a.startsWith('sqlite:') ? url : a)),
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let started = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (started === 0 && chunk.toString().includes('Dashboard:')) started = performance.now();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0);
+    return (performance.now() - started) / 1000;
+  }
+
   let reference: string;
   it('a run stopped halfway and resumed ends with the trades of an uninterrupted run', async () => {
     const straight = `sqlite:${join(dir.path, 'straight.db')}`;
@@ -99,20 +134,33 @@ describe('the paper bot over a replay, interrupted', () => {
       '--until',
       UNTIL,
     ];
-    // A fixed sequence of kill delays, spread over start-up (~1 s) and the run itself.
+    // The replay runs in about a second: a kill timed from the process's start would mostly land before
+    // the first bar or after the last. So each kill is timed from the moment the run announces its
+    // dashboard (the replay starts right after), at a random point of what is left of the run — every
+    // kill lands while bars are being committed.
+    const replaySeconds = await timedRun(args, `sqlite:${join(dir.path, 'timing.db')}`);
     let seed = 7;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    for (let kill = 0; kill < 20; kill++) {
-      const child = spawn(process.execPath, args, { stdio: 'ignore' });
-      const delay = 600 + Math.floor(random() * 1800);
+    const landed: number[] = [];
+    // A run that ends before its kill (the estimate was long) is simply run again, up to 40 times.
+    for (let attempt = 0; landed.length < 20 && attempt < 40; attempt++) {
+      const left = 1 - (await progressOf(url));
+      const delay = Math.floor(random() * 0.8 * left * replaySeconds * 1000);
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), delay);
-        child.on('exit', () => {
+        let timer: NodeJS.Timeout | undefined;
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (timer === undefined && chunk.toString().includes('Dashboard:'))
+            timer = setTimeout(() => child.kill('SIGKILL'), delay);
+        });
+        child.on('exit', (_code, signal) => {
           clearTimeout(timer);
+          if (signal === 'SIGKILL') landed.push(delay);
           resolve();
         });
       });
     }
+    assert.equal(landed.length, 20, 'twenty kills landed while the replay ran');
     const final = spawnSync(process.execPath, args, { encoding: 'utf8' });
     assert.equal(final.status, 0, final.stderr);
     assert.equal(fingerprint(await tradesOf(url)), reference, 'the same trades as the uninterrupted run');

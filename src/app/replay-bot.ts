@@ -13,6 +13,7 @@ import type { SchedulerEvent } from '../engine/scheduler.ts';
 import { awaitDecisionsIn } from './analyst-process.ts';
 import { assembleBot, replayData } from './bot-assembly.ts';
 import { withStoreRetries } from './store-retries.ts';
+import { CachedStore } from '../store/cached/cached-store.ts';
 
 /** How long a replay waits for analysts in other processes before it reports them missing. */
 const DECISION_TIMEOUT_MS = 60_000;
@@ -55,7 +56,8 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   let done = data.times.filter((t) => t + barMs <= (resumedAt ?? data.first)).length;
   let barsRun = 0;
   const { bot } = assembleBot({
-    store,
+    // What each bar reads of positions, locks and trading states is kept in memory between bars.
+    store: new CachedStore(store),
     config,
     variants,
     clock,
@@ -80,7 +82,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     const due = await retrying(() => bot.scheduler.nextDueAt());
     if (due === null || due > data.end) break;
     clock.advanceTo(due);
-    await retrying(() => bot.scheduler.runDue());
+    await retrying(() => bot.runDue());
     if (options.speed > 0) await options.sleep(1000 / options.speed);
     // Flat out, the store's calls resolve without the loop ever reaching the event loop's I/O phase, so
     // background work (alert delivery) would wait for the replay's end; one turn per step costs microseconds.

@@ -2,23 +2,11 @@
 // the keys are read: the seed lost a configured 5 % stop to a constructor default of 3 %, so every key
 // here is covered by a test that changes it in an overlay and watches the behaviour change.
 import type { VariantSettings } from '../config/schema.ts';
-import type { Instrument } from '../domain/instrument.ts';
-import type { CloseRules } from '../risk/close-trade.ts';
-import type { EntryRules } from '../risk/entry-plan.ts';
-import type { ExitRules } from '../risk/exit-precedence.ts';
-import type { SignalExitParams } from '../risk/exit-signals.ts';
+import type { RiskRules } from '../risk/risk-rules.ts';
+
+export { exitRulesFor, type RiskRules } from '../risk/risk-rules.ts';
 
 const HOUR = 3_600_000;
-
-export interface RiskRules {
-  entry: EntryRules;
-  /** Hours of the lock written at open. */
-  cooldownHours: number;
-  /** Exit rules without the instrument's price tick (see exitRulesFor). */
-  exits: Omit<ExitRules, 'priceTick'>;
-  signalExit: SignalExitParams;
-  close: CloseRules;
-}
 
 export function riskRulesFor(settings: Pick<VariantSettings, 'risk' | 'protections' | 'account'>): RiskRules {
   const { risk, protections: p, account } = settings;
@@ -74,8 +62,4 @@ export function riskRulesFor(settings: Pick<VariantSettings, 'risk' | 'protectio
       startingBalanceUsd: account.starting_balance_usd,
     },
   };
-}
-
-export function exitRulesFor(rules: RiskRules, instrument: Instrument): ExitRules {
-  return { ...rules.exits, priceTick: instrument.priceTick };
 }

@@ -3,19 +3,20 @@
 // simulated clock moves straight to the next due job), so it runs as fast as the machine allows and a
 // rerun over the same data and config produces the same trades, byte for byte. (It borrows the app's
 // wiring, `assembleBot`, on purpose: a backtest wired apart from the bot would drift from it.)
-import { join } from 'node:path';
+//
+// The store is the in-memory one: the same Store port and contract suite as SQLite and PostgreSQL, no
+// file, no fsync, gone when the run ends — a backtest's state is only ever read by this run.
 import type { SigilConfig } from '../config/load-config.ts';
 import type { CandleGap } from '../domain/candle.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { Position } from '../domain/position.ts';
 import { SimClock } from '../clock/sim-clock.ts';
-import { openStore } from '../store/open-store.ts';
-import { assembleBot, replayData } from '../app/bot-assembly.ts';
+import { MemoryStore } from '../store/memory/memory-store.ts';
+import { assembleBot, replayData, type ReplayData } from '../app/bot-assembly.ts';
 import { selectVariants } from '../app/engine-for.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import { decisionCounts, type DecisionCounts } from './decision-counts.ts';
-import { tempDir } from './temp-store-dir.ts';
 
 export interface BacktestOptions {
   config: SigilConfig;
@@ -29,6 +30,8 @@ export interface BacktestOptions {
   llmStore?: MeteredModelOptions['store'];
   /** Called after each bar with the bars done, the total, and what the bar did. */
   onProgress?: (done: number, total: number, bar: BarSummary) => void;
+  /** Stops the run after the bar in progress (Ctrl-C); the result covers the bars run and says so. */
+  signal?: AbortSignal;
 }
 
 export interface BacktestRun {
@@ -43,8 +46,12 @@ export interface BacktestRun {
   stillOpen: Position[];
   gaps: readonly CandleGap[];
   candleSteps: number;
+  /** The whole run, and of it the candles' loading (files or their binary cache). */
   seconds: number;
+  loadSeconds: number;
   decisions: DecisionCounts[];
+  /** Set when the run was stopped before the end of the data: the close time of the last bar run. */
+  interruptedAt: EpochMs | null;
 }
 
 export async function runBacktest(options: BacktestOptions): Promise<BacktestRun> {
@@ -52,13 +59,12 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
   const { config } = options;
   const variants = selectVariants(config, options.variants);
   const data = replayData(config, options.from, options.to);
-  const dir = tempDir();
-  const { store } = await openStore(`sqlite:${join(dir.path, 'backtest.db')}`, {
-    now: new Date(data.first).toISOString(),
-  });
+  const loadSeconds = (performance.now() - started) / 1000;
+  const store = new MemoryStore();
   try {
     const clock = new SimClock(data.first);
     let done = 0;
+    let lastBarEnd = data.first;
     let failure: { error: unknown } | null = null;
     const { bot, runtimes } = assembleBot({
       store,
@@ -69,37 +75,61 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       owner: 'backtest',
       ...(options.llmStore ? { llmStore: options.llmStore } : {}),
       mode: 'replay',
-      onBar: (summary) => options.onProgress?.(++done, data.times.length, summary),
+      onBar: (summary) => {
+        lastBarEnd = summary.at;
+        options.onProgress?.(++done, data.times.length, summary);
+      },
       onEvent: (event) => {
         if (event.type === 'job_failed') failure ??= { error: event.error };
       },
     });
     await bot.scheduler.start();
+    let interruptedAt: EpochMs | null = null;
     for (
       let due = await bot.scheduler.nextDueAt();
       due !== null && due <= data.end;
       due = await bot.scheduler.nextDueAt()
     ) {
+      if (options.signal?.aborted) {
+        interruptedAt = lastBarEnd;
+        break;
+      }
       clock.advanceTo(due);
-      await bot.scheduler.runDue();
       // A backtest has no one to retry for: the first failing job ends it, with its error.
-      if (failure) throw (failure as { error: unknown }).error;
+      try {
+        await bot.runDue();
+      } catch (error) {
+        throw (failure as { error: unknown } | null)?.error ?? error;
+      }
     }
+    const to = interruptedAt ?? data.end;
+    const candles = interruptedAt === null ? data.candles : candlesBefore(data, to);
     return {
       from: data.first,
-      to: data.end,
-      bars: data.times.length,
+      to,
+      bars: done,
       symbols: [...data.feed.symbols],
       variants: runtimes.map((r) => ({ id: r.id, startingBalance: r.rules.close.startingBalanceUsd })),
       closed: await store.closedPositions(),
       stillOpen: await store.openPositions(),
       gaps: data.feed.gaps(),
-      candleSteps: data.candles * runtimes.length,
+      candleSteps: candles * runtimes.length,
       seconds: (performance.now() - started) / 1000,
+      loadSeconds,
       decisions: await decisionCounts(store),
+      interruptedAt,
     };
   } finally {
     await store.close();
-    dir.remove();
   }
+}
+
+/** Candles of the bars that closed by `closeTime`: what an interrupted run went through. */
+function candlesBefore(data: ReplayData, closeTime: EpochMs): number {
+  const barMs = data.end - (data.times.at(-1) ?? data.end);
+  let count = 0;
+  for (const series of data.series) {
+    for (let i = 0; i < series.length && (series.time[i] as number) + barMs <= closeTime; i++) count++;
+  }
+  return count;
 }

@@ -1,4 +1,7 @@
-// The `sigil` command line: thin commands over the app layer.
+// The `sigil` command line: thin commands over the app layer. Building it loads only commander and the
+// commands/ modules, which declare names, options and help; each command imports its actions/ module (and
+// through it the app layer: ccxt, the LLM SDKs, pg, better-sqlite3, pino…) when it runs. So `sigil --help`
+// and a usage error answer in ~0.1 s instead of ~1 s; program.test.ts keeps these imports light.
 import { Command, Option } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/log-settings.ts';
 import { registerBacktest } from './commands/backtest.ts';

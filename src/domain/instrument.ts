@@ -19,6 +19,9 @@ export interface Instrument {
   quote: QuoteTerms;
 }
 
+/** The instrument of a symbol, as the configuration gives it: what the engine is handed, never the config. */
+export type InstrumentOf = (symbol: string) => Instrument;
+
 /** What turns a price move into account money: units per quantity and the quote currency's terms. */
 export type MoneyTerms = Pick<Instrument, 'contractSize' | 'quote'>;
 

@@ -6,7 +6,6 @@ import type { EpochMs, VariantId } from '../domain/ids.ts';
 import type { Broker } from '../domain/ports/broker.ts';
 import type { ApiCallCounts } from '../domain/ports/store.ts';
 import type { Position } from '../domain/position.ts';
-import { instrumentFor } from '../app/instrument-for.ts';
 import { accountState, type AccountState } from '../compliance/account-state.ts';
 import { firmDay } from '../compliance/firm-day.ts';
 import type { FirmRules } from '../compliance/firm-rules.ts';
@@ -43,7 +42,7 @@ export async function liveBalance(
   const realised = startingBalance + (await deps.store.realizedTotal(variantId));
   const unrealised = open.reduce((sum, p) => {
     const price = deps.market.lastClose(p.symbol) ?? p.entryPrice;
-    return sum + positionPnl(p, price, instrumentFor(deps.instruments, p.symbol), p.fees);
+    return sum + positionPnl(p, price, deps.instruments(p.symbol), p.fees);
   }, 0);
   const entryFees = open.reduce((sum, p) => sum + p.fees, 0);
   return { balance: realised - entryFees, equity: realised + unrealised, open };

@@ -76,17 +76,10 @@ async function decideOne(
   const { store, worker } = deps;
   const runtime = deps.variants.get(intent.variantId);
   const lost = new AbortController();
+  // An instant analyst answers before any lease could run out: no heartbeat to keep it (a backtest
+  // decides hundreds of thousands of intents, and a timer and two signals each are not free).
+  const heartbeat = runtime?.analyst.instant ? null : keepLease(deps, intent, now, options, lost);
   const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
-  const started = performance.now();
-  const heartbeatMs = options.leaseHeartbeatMs ?? (intent.claimTtlMinutes * 60_000) / 3;
-  const heartbeat = setInterval(() => {
-    // The lease runs from the decision's `now` plus the time spent on it: simulated time in a replay,
-    // the wall clock live.
-    store.extendLease(intent.id, worker, now + Math.round(performance.now() - started)).catch((error) => {
-      if (error instanceof FencedOutError) lost.abort(error);
-    });
-  }, heartbeatMs);
-  heartbeat.unref();
   try {
     if (!runtime) throw new Error(`variant ${intent.variantId} is not configured in this process`);
     const decision = await runtime.analyst.decide(intent, now, signal);
@@ -119,8 +112,31 @@ async function decideOne(
     }
     return failed(deps, intent, `analyst: ${describeError(error)}`, now);
   } finally {
-    clearInterval(heartbeat);
+    if (heartbeat) clearInterval(heartbeat);
   }
+}
+
+/** Extends the intent's lease while a slow decision runs; a refused extension means the lease was lost. */
+function keepLease(
+  deps: AnalystDeps,
+  intent: TradeIntent,
+  now: EpochMs,
+  options: DecideOptions,
+  lost: AbortController,
+): ReturnType<typeof setInterval> {
+  const started = performance.now();
+  const heartbeatMs = options.leaseHeartbeatMs ?? (intent.claimTtlMinutes * 60_000) / 3;
+  const heartbeat = setInterval(() => {
+    // The lease runs from the decision's `now` plus the time spent on it: simulated time in a replay,
+    // the wall clock live.
+    deps.store
+      .extendLease(intent.id, deps.worker, now + Math.round(performance.now() - started))
+      .catch((error) => {
+        if (error instanceof FencedOutError) lost.abort(error);
+      });
+  }, heartbeatMs);
+  heartbeat.unref();
+  return heartbeat;
 }
 
 async function failed(

@@ -2,7 +2,8 @@
 // The same composition runs live (system clock, a polling feed), as `sigil run` over a replay, and as
 // the backtester (simulated clock, driven as fast as the machine goes): only the clock, the feed and
 // the store differ.
-import { timeframeMs } from '../domain/candle.ts';
+import { timeframeMs, type Timeframe } from '../domain/candle.ts';
+import type { InstrumentOf } from '../domain/instrument.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { CandleBatch, MarketData } from '../domain/ports/market-data.ts';
@@ -18,7 +19,6 @@ import type { MarketState } from './market-state.ts';
 import { Scheduler, type JobSpec, type MissedRunPolicy, type SchedulerEvent } from './scheduler.ts';
 import type { BarSummary, TradingEngine } from './trading-engine.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
-import type { MarketSettings } from '../config/load-config.ts';
 
 export interface BotOptions {
   store: Store;
@@ -27,7 +27,8 @@ export interface BotOptions {
   engine: TradingEngine;
   market: MarketState;
   variants: readonly VariantRuntime[];
-  marketSettings: Pick<MarketSettings, 'instruments' | 'timeframe'>;
+  timeframe: Timeframe;
+  instruments: InstrumentOf;
   owner: string;
   cadences: { janitor: string; equity: string };
   missed: MissedRunPolicy;
@@ -50,6 +51,13 @@ export interface BotOptions {
   onEquity?: (reports: EquityReport[]) => void;
   /** Intents the janitor found waiting for an analyst too long, after its commit. */
   onJanitor?: (waiting: IntentsWaiting[]) => void;
+  /**
+   * Replays whose every role and analyst is in this process: `runDue` runs all of a bar's jobs — scan,
+   * decisions, execution, exits, equity, janitor and the scheduler's own bookkeeping — in ONE
+   * transaction, one commit per bar. Off live (no transaction may span a broker's network call) and
+   * where analysts in other processes must see the bar's intents before it ends.
+   */
+  groupCommit?: boolean;
 }
 
 export const MARKET_JOB = 'market';
@@ -61,27 +69,37 @@ export class Bot {
    * failing store (a PostgreSQL restart) delays bars rather than losing them: the next run retries.
    */
   private readonly backlog: CandleBatch[] = [];
+  /**
+   * Bars applied inside a group transaction that has not committed yet, and what is to be told of them:
+   * a rollback puts the bars back at the head of the backlog and forgets the reports, so a listener
+   * never hears of a bar the store does not hold.
+   */
+  private readonly uncommitted: CandleBatch[] = [];
+  private readonly untold: (() => void)[] = [];
+  private grouping = false;
   private warmedUp = false;
 
   constructor(private readonly options: BotOptions) {
-    const barMs = timeframeMs(options.marketSettings.timeframe);
+    const barMs = timeframeMs(options.timeframe);
     const lag = options.marketLagMs ?? 0;
     const jobs: JobSpec[] = [
       {
         name: MARKET_JOB,
         cadence: { everyMs: barMs, offsetMs: lag },
         missed: 'run_once',
-        run: async (now) => {
+        run: async (now, _signal, store) => {
           const fetched = await options.feed.closedSince(now);
           if (options.warmUpFirstFetch && !this.warmedUp) {
             this.warmUp(fetched.slice(0, -1));
             fetched.splice(0, fetched.length - 1);
           }
           this.warmedUp = true;
-          this.backlog.push(...fetched);
+          for (const batch of fetched) this.backlog.push(batch);
           while (this.backlog.length > 0) {
-            await this.onBatch(this.backlog[0] as CandleBatch);
+            const batch = this.backlog[0] as CandleBatch;
+            await this.onBatch(batch, store);
             this.backlog.shift();
+            if (this.grouping) this.uncommitted.push(batch);
           }
         },
       },
@@ -89,7 +107,7 @@ export class Bot {
         name: 'janitor',
         cadence: parseCadence(options.cadences.janitor),
         missed: options.missed,
-        run: (now) => this.janitor(now),
+        run: (now, _signal, store) => this.janitor(now, store),
       },
     ];
     if (!options.equityEachBar) {
@@ -97,7 +115,7 @@ export class Bot {
         name: 'equity',
         cadence: parseCadence(options.cadences.equity),
         missed: options.missed,
-        run: (now) => this.snapshotEquity(now),
+        run: (now, _signal, store) => this.snapshotEquity(now, store),
       });
     }
     this.scheduler = new Scheduler({
@@ -122,10 +140,41 @@ export class Bot {
     }
   }
 
-  private async onBatch(batch: CandleBatch): Promise<void> {
-    const summary = await this.options.engine.onBatch(batch);
-    if (this.options.equityEachBar) this.options.onEquity?.(summary.equity);
-    this.options.onBar?.(summary);
+  /**
+   * Runs the jobs due now. With `groupCommit`, in one transaction: a bar's work commits at once or not
+   * at all, and what it did is told only after the commit.
+   */
+  async runDue(): Promise<number> {
+    if (!this.options.groupCommit) return this.scheduler.runDue();
+    this.grouping = true;
+    try {
+      const ran = await this.options.store.transaction((tx) =>
+        this.scheduler.runDue({ store: tx, failFast: true }),
+      );
+      this.grouping = false;
+      this.uncommitted.length = 0;
+      for (const tell of this.untold.splice(0)) tell();
+      return ran;
+    } catch (error) {
+      this.grouping = false;
+      this.backlog.unshift(...this.uncommitted.splice(0));
+      this.untold.length = 0;
+      throw error;
+    }
+  }
+
+  private async onBatch(batch: CandleBatch, store: Store): Promise<void> {
+    const summary = await this.options.engine.onBatch(batch, store);
+    this.tell(() => {
+      if (this.options.equityEachBar) this.options.onEquity?.(summary.equity);
+      this.options.onBar?.(summary);
+    });
+  }
+
+  /** Reports wait for the group's commit; outside a group the step has committed already. */
+  private tell(report: () => void): void {
+    if (this.grouping) this.untold.push(report);
+    else report();
   }
 
   /**
@@ -133,12 +182,12 @@ export class Bot {
    * where someone listens (the live bot; a replay's clock stands still while intents wait), what still
    * waits for an analyst after the sweep.
    */
-  private async janitor(now: EpochMs): Promise<void> {
-    await this.options.store.transaction((store) => this.sweep(store, now));
+  private async janitor(now: EpochMs, store: Store): Promise<void> {
+    await store.transaction((tx) => this.sweep(tx, now));
     const { onJanitor } = this.options;
     if (!onJanitor) return;
-    const waiting = await waitingIntents(this.options.store, this.options.variants, now);
-    if (waiting.length > 0) onJanitor(waiting);
+    const waiting = await waitingIntents(store, this.options.variants, now);
+    if (waiting.length > 0) this.tell(() => onJanitor(waiting));
   }
 
   private async sweep(store: Store, now: EpochMs): Promise<void> {
@@ -155,8 +204,8 @@ export class Bot {
    * read outside any transaction, so no database lock is held across a network call. Listeners hear of
    * the look once it committed: an alert never announces a pause that was rolled back.
    */
-  private async snapshotEquity(now: EpochMs): Promise<void> {
-    const { store, brokersFor, remoteBrokers } = this.options;
+  private async snapshotEquity(now: EpochMs, store: Store): Promise<void> {
+    const { brokersFor, remoteBrokers } = this.options;
     const run = (tx: Store) =>
       monitorEquity(
         {
@@ -164,14 +213,14 @@ export class Bot {
           brokers: brokersFor(tx),
           variants: this.options.variants,
           market: this.options.market,
-          instruments: this.options.marketSettings,
+          instruments: this.options.instruments,
           worker: workerId(`${this.options.owner}:equity`),
           ...(this.options.requestsToday ? { requestsToday: this.options.requestsToday } : {}),
         },
         now,
       );
     const reports = await (remoteBrokers ? run(store) : store.transaction(run));
-    this.options.onEquity?.(reports);
+    this.tell(() => this.options.onEquity?.(reports));
   }
 }
 

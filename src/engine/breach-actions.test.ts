@@ -1,6 +1,7 @@
 // Acting on a breach at a real (fake) Match-Trader account: the pause or halt is written before the
 // closes, a close the broker refuses is reported and tried again at the next look, and a variant
 // halted for another reason is still closed out on a hard breach.
+import { instrumentBook } from '../app/instrument-for.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -76,7 +77,12 @@ describe('breach actions at a Match-Trader account', () => {
     dir.remove();
   });
 
-  const deps = () => ({ store, market, instruments: config.market, worker: workerId('equity-test') });
+  const deps = () => ({
+    store,
+    market,
+    instruments: instrumentBook(config.market),
+    worker: workerId('equity-test'),
+  });
   const runtime = () => variantRuntimes(config, config.variants, { store, market })[0]!;
 
   /** A position open at the broker and in the store. */

@@ -12,7 +12,6 @@ import { ALL_SYMBOLS } from '../domain/protection.ts';
 import type { Position } from '../domain/position.ts';
 import type { AccountState } from '../compliance/account-state.ts';
 import type { Breach } from '../compliance/breach.ts';
-import { instrumentFor } from '../app/instrument-for.ts';
 import { closeTrade } from '../risk/close-trade.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -93,7 +92,7 @@ async function closeAtMarket(
   position: Position,
   now: EpochMs,
 ): Promise<Position> {
-  const instrument = instrumentFor(deps.instruments, position.symbol);
+  const instrument = deps.instruments(position.symbol);
   const fill = await broker.submitMarketOrder(
     exitOrderFor(
       position,

@@ -6,7 +6,6 @@ import type { EpochMs } from '../domain/ids.ts';
 import { markClosed } from '../domain/intent-commands.ts';
 import type { Broker, BrokerCloseReason } from '../domain/ports/broker.ts';
 import type { ExitReason, Position } from '../domain/position.ts';
-import { instrumentFor } from '../app/instrument-for.ts';
 import { closeTrade } from '../risk/close-trade.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -49,7 +48,7 @@ export async function syncBrokerCloses(
         exitPrice: close.exitPrice,
         reason,
         exitFees: 0,
-        terms: instrumentFor(deps.instruments, position.symbol),
+        terms: deps.instruments(position.symbol),
         pnl: close.pnl,
       },
       runtime.rules.close,

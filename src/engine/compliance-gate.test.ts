@@ -1,5 +1,6 @@
 // The gate counts the positions already open: a trade whose own stop fits under the daily margin is
 // refused when the open positions' stops, hit with it, would not.
+import { instrumentBook } from '../app/instrument-for.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -53,7 +54,7 @@ describe('the compliance gate', () => {
       brokers: paperBrokers(store, market, config, config.variants, 'last_price'),
       variants: new Map([[runtime.id as string, runtime]]),
       market,
-      instruments: config.market,
+      instruments: instrumentBook(config.market),
       worker: workerId('gate-test'),
     };
     const { intent } = await store.insertIntent(

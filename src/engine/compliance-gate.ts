@@ -13,7 +13,6 @@ import { floorToStep } from '../risk/price-rounding.ts';
 import { complianceState, liveBalance } from './account-view.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 import type { Position } from '../domain/position.ts';
-import { instrumentFor } from '../app/instrument-for.ts';
 import { moveValue } from '../domain/instrument.ts';
 
 export type GateAnswer =
@@ -78,7 +77,7 @@ function openRisk(
   return open.reduce((sum, p) => {
     const mark = deps.market.lastClose(p.symbol) ?? p.entryPrice;
     const toStop = p.side === 'long' ? mark - p.currentStop : p.currentStop - mark;
-    const instrument = instrumentFor(deps.instruments, p.symbol);
+    const instrument = deps.instruments(p.symbol);
     // In dollars at the stop's price, where the loss would be taken.
     return sum + moveValue(instrument, Math.max(0, toStop), p.qty, p.currentStop);
   }, 0);

@@ -1,6 +1,7 @@
 // The kill switch on marked-to-market equity: a position's open loss trips it at the equity monitor's
 // look, before any trade closes (realised equity has not moved), once, with the event that alerts it —
 // and not at all when the limit is off.
+import { instrumentBook } from '../app/instrument-for.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -77,7 +78,7 @@ describe('the kill switch on equity', () => {
         store,
         brokers: paperBrokers(store, market, config, config.variants, 'last_price'),
         market,
-        instruments: config.market,
+        instruments: instrumentBook(config.market),
         worker: workerId('bot:equity'),
         variants: runtimes,
       },

@@ -2,6 +2,7 @@
 // (never failed, which would orphan a position the broker may hold), and once its lease has run out
 // the adoption reads the broker again — finding the position the lost request opened, or sending the
 // order once more when the broker holds none. Real Match-Trader client and fake server, real SQLite.
+import { instrumentBook } from '../app/instrument-for.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -74,7 +75,7 @@ describe('an entry whose answer is lost', () => {
         variantRuntimes(config, config.variants, { store, market }).map((v) => [v.id as string, v]),
       ),
       market,
-      instruments: config.market,
+      instruments: instrumentBook(config.market),
       worker: workerId('exec-test'),
     };
   });

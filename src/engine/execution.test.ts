@@ -1,6 +1,7 @@
 // The execution worker on both stores: a normal entry, a refusal that sends nothing, and the recovery of
 // an intent a dead process left in `executing` after its order had filled — reconciled by client order
 // id, never sent twice; and a SELL entry on a spot account, refused before anything is sent.
+import { instrumentBook } from '../app/instrument-for.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../config/load-config.ts';
@@ -62,7 +63,7 @@ for (const target of STORE_TARGETS) {
         brokers: paperBrokers(store, market, config, config.variants, 'bar_open'),
         variants,
         market,
-        instruments: config.market,
+        instruments: instrumentBook(config.market),
         worker: workerId('exec-test'),
       };
     });
@@ -223,7 +224,7 @@ describe('execution on a spot account', () => {
           brokers: () => spot,
           variants: new Map(runtimes.map((v) => [v.id as string, v])),
           market,
-          instruments: config.market,
+          instruments: instrumentBook(config.market),
           worker: workerId('exec-test'),
         },
         T0,

@@ -8,7 +8,6 @@ import { markFailed, markOpened, markRejected } from '../domain/intent-commands.
 import type { TradeIntent } from '../domain/intent.ts';
 import { entryOrderId, exitOrderId, type OrderResult } from '../domain/order.ts';
 import type { Position, PositionSide } from '../domain/position.ts';
-import { instrumentFor } from '../app/instrument-for.ts';
 import { enterAtomically, entryRefusal } from '../risk/atomic-entry.ts';
 import { planEntry, type EntryPlan } from '../risk/entry-plan.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -117,7 +116,7 @@ async function execute(
   if (existingPosition) return opened(existingPosition, { reconciled: 'position found' });
 
   const side: PositionSide = intent.suggestedSide === 'SELL' ? 'short' : 'long';
-  const instrument = instrumentFor(deps.instruments, intent.symbol);
+  const instrument = deps.instruments(intent.symbol);
   const reference = deps.market.lastClose(intent.symbol);
   if (reference === null) return reject(`no closed candle of ${intent.symbol} to plan the entry from`);
   // Equity matters only to the legacy percentage sizing; constant-dollar sizing never reads it.

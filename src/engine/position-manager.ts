@@ -7,8 +7,6 @@ import { markClosed } from '../domain/intent-commands.ts';
 import { exitOrderFor } from '../domain/order.ts';
 import type { Position } from '../domain/position.ts';
 import type { TradingStateRecord } from '../domain/trading-state.ts';
-import { instrumentFor } from '../app/instrument-for.ts';
-import { exitRulesFor } from '../app/risk-rules.ts';
 import { KILL_SWITCH_REASON } from '../risk/kill-switch.ts';
 import { applyBar } from '../risk/manage-position.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -30,7 +28,7 @@ export async function manageOpenPositions(
     const candle = candles.get(position.symbol);
     const runtime = deps.variants.get(position.variantId);
     if (!candle || !runtime) continue;
-    const instrument = instrumentFor(deps.instruments, position.symbol);
+    const instrument = deps.instruments(position.symbol);
     const step = await applyBar(
       deps.store,
       position,
@@ -41,7 +39,7 @@ export async function manageOpenPositions(
         exitSignal: runtime.exitSignal(position.symbol, position.side),
       },
       {
-        exits: exitRulesFor(runtime.rules, instrument),
+        exits: runtime.exitRules(instrument),
         close: runtime.rules.close,
         terms: instrument,
         feeRate: 0,

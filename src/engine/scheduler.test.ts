@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { SimClock } from '../clock/sim-clock.ts';
 import { SystemClock } from '../clock/system-clock.ts';
-import type { EpochMs } from '../domain/ids.ts';
+import { variantId, type EpochMs } from '../domain/ids.ts';
 import type { JobRecord } from '../domain/job.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
@@ -109,9 +109,9 @@ function job(
     name,
     cadence,
     missed: options.missed ?? 'run_once',
-    run: async (now, signal) => {
+    run: async (now, signal, store) => {
       log.push(`${name}@${hms(now)}`);
-      await options.body?.(now, signal);
+      await options.body?.(now, signal, store);
     },
   };
 }
@@ -366,6 +366,53 @@ for (const target of STORE_TARGETS) {
       assert.deepEqual(row(rows, 'b-throws-synchronously'), idle('13:00:00', '14:00:00'));
       clock.advanceTo(at(14));
       assert.equal(await s.runDue(), 3, 'the failing jobs run again at their next time');
+    });
+
+    it('a pass run in one transaction commits the jobs and their bookkeeping together; failFast rolls it all back', async () => {
+      const store = await connect();
+      const clock = new SimClock(T0);
+      const log: RunLog = [];
+      const events: SchedulerEvent[] = [];
+      let failing = true;
+      const boom = new Error('boom');
+      // Each job writes through the store it is given: a heartbeat row stands for a bar's work.
+      const writes =
+        (name: string): JobSpec['run'] =>
+        async (now, _signal, tx) => {
+          await tx.recordScanStart(variantId(name), now);
+          if (name === 'b-fails' && failing) throw boom;
+        };
+      const s = scheduler(
+        store,
+        clock,
+        [
+          job('a-writes', { everyMs: HOUR }, log, { body: writes('a-writes') }),
+          job('b-fails', { everyMs: HOUR }, log, { body: writes('b-fails') }),
+        ],
+        { events },
+      );
+      await s.start();
+      clock.advanceTo(at(13));
+      await assert.rejects(
+        store.transaction((tx) => s.runDue({ store: tx, failFast: true })),
+        (error) => error === boom,
+      );
+      assert.deepEqual(await store.heartbeats(), [], "the first job's write rolled back with the failure");
+      assert.deepEqual(row(await store.jobs(), 'a-writes'), idle(null, '13:00:00'), 'still due, not claimed');
+      assert.deepEqual(
+        events.map((e) => `${e.type}:${e.job}`),
+        ['job_started:a-writes', 'job_finished:a-writes', 'job_started:b-fails', 'job_failed:b-fails'],
+      );
+
+      failing = false;
+      assert.equal(await store.transaction((tx) => s.runDue({ store: tx, failFast: true })), 2);
+      assert.deepEqual(
+        (await store.heartbeats()).map((h) => h.variantId),
+        ['a-writes', 'b-fails'],
+      );
+      const rows = await store.jobs();
+      assert.deepEqual(row(rows, 'a-writes'), idle('13:00:00', '14:00:00'));
+      assert.deepEqual(row(rows, 'b-fails'), idle('13:00:00', '14:00:00'));
     });
 
     it('survives a restart on a new connection: run_once catches up once, skip waits for the next time', async () => {

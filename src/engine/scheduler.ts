@@ -21,9 +21,25 @@ export interface JobSpec {
   missed: MissedRunPolicy;
   /**
    * `now` is the time the run was claimed. `signal` aborts when the scheduler stops; a job that throws
-   * (an abort included) is reported as failed and rescheduled like any other run.
+   * (an abort included) is reported as failed and rescheduled like any other run. `store` is the one the
+   * run must write through: the scheduler's own, or the transaction a replay runs a whole bar in.
    */
-  run(now: EpochMs, signal: AbortSignal): Promise<void>;
+  run(now: EpochMs, signal: AbortSignal, store: Store): Promise<void>;
+}
+
+/** How one `runDue` pass runs its jobs. */
+export interface RunDueOptions {
+  /**
+   * The store the claims, the jobs and their bookkeeping go through; default the scheduler's. A replay
+   * passes the transaction of its bar, so a bar's jobs and their bookkeeping commit once.
+   */
+  store?: Store;
+  /**
+   * A failing job ends the pass: job_failed is told and the error is thrown, so the caller's transaction
+   * rolls back the whole pass — the jobs that ran before it included — and nothing half-done commits.
+   * Default: the failure is told, the job rescheduled, and the other jobs run.
+   */
+  failFast?: boolean;
 }
 
 export type SchedulerEvent =
@@ -135,12 +151,13 @@ export class Scheduler {
 
   /**
    * Claims and runs every job due at clock.now(), one after another in (nextRunAt, name) order; a job
-   * that throws emits job_failed and never stops the others or the scheduler; finishJob sets the next
+   * that throws emits job_failed and never stops the others or the scheduler (unless `failFast`, for a
+   * pass the caller runs in one transaction); finishJob sets the next
    * run to nextRunAfter(cadence, now) with `now` taken when the run ended, so a run longer than its
    * period is not followed by an immediate catch-up run. Returns how many ran.
    */
-  runDue(): Promise<number> {
-    const result = this.tail.then(() => this.runDueNow());
+  runDue(options: RunDueOptions = {}): Promise<number> {
+    const result = this.tail.then(() => this.runDueNow(options));
     this.tail = result.catch(() => undefined);
     return result;
   }
@@ -184,12 +201,13 @@ export class Scheduler {
     }
   }
 
-  private async runDueNow(): Promise<number> {
+  private async runDueNow(options: RunDueOptions): Promise<number> {
     if (!this.started) throw new Error(`scheduler ${this.owner}: call start() before runDue()`);
     const signal = this.stopping.signal;
     if (signal.aborted) return 0;
+    const store = options.store ?? this.store;
     const dueAt = this.clock.now();
-    const due = (await this.store.jobs(this.names))
+    const due = (await store.jobs(this.names))
       .filter((record) => record.nextRunAt <= dueAt)
       // Code-unit order for names, not localeCompare: the same order on every machine and locale.
       .sort((a, b) => a.nextRunAt - b.nextRunAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -200,27 +218,34 @@ export class Scheduler {
       if (!spec) continue;
       const startedAt = this.clock.now();
       // Claimed one at a time: empty when another scheduler ran it or holds a live lease on it.
-      const [claimed] = await this.store.claimDueJobs([spec.name], this.owner, startedAt, this.leaseMs);
+      const [claimed] = await store.claimDueJobs([spec.name], this.owner, startedAt, this.leaseMs);
       if (!claimed) continue;
-      await this.runClaimed(spec, startedAt, signal);
+      await this.runClaimed(spec, startedAt, signal, store, options.failFast ?? false);
       ran++;
     }
     return ran;
   }
 
-  private async runClaimed(spec: JobSpec, startedAt: EpochMs, signal: AbortSignal): Promise<void> {
+  private async runClaimed(
+    spec: JobSpec,
+    startedAt: EpochMs,
+    signal: AbortSignal,
+    store: Store,
+    failFast: boolean,
+  ): Promise<void> {
     this.emit({ type: 'job_started', job: spec.name, at: startedAt });
     try {
-      await spec.run(startedAt, signal);
+      await spec.run(startedAt, signal, store);
       const at = this.clock.now();
       this.emit({ type: 'job_finished', job: spec.name, at, durationMs: at - startedAt });
     } catch (error) {
       this.emit({ type: 'job_failed', job: spec.name, at: this.clock.now(), error });
+      if (failFast) throw error;
     }
     // A failed run is rescheduled like a finished one: retrying at once would hammer whatever failed,
     // and the next cadence time is when the job is meant to run anyway.
     const endedAt = this.clock.now();
-    const kept = await this.store.finishJob(
+    const kept = await store.finishJob(
       spec.name,
       this.owner,
       startedAt,

@@ -6,7 +6,6 @@ import { describeError } from '../domain/errors.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
-import { instrumentFor } from '../app/instrument-for.ts';
 
 export interface StopSync {
   moved: number;
@@ -30,7 +29,7 @@ export async function syncNativeStops(
       const listed = atBroker.get(position.brokerRef ?? '');
       // Gone from the broker: the equity monitor's sync closes it.
       if (!listed) continue;
-      const tick = instrumentFor(deps.instruments, position.symbol).priceTick;
+      const tick = deps.instruments(position.symbol).priceTick;
       if (listed.stopLoss !== null && Math.abs(listed.stopLoss - position.currentStop) < tick / 2) continue;
       try {
         await broker.modifyStops(

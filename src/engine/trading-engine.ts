@@ -6,8 +6,8 @@
 //   5. analysts — the new intents are decided, ready to fill at the next bar's open.
 // Live trading, `sigil run` on a replay and the backtester all call this same step; only the clock,
 // the feed and the store differ.
-import type { MarketSettings } from '../config/load-config.ts';
 import { timeframeMs, type Timeframe } from '../domain/candle.ts';
+import type { InstrumentOf } from '../domain/instrument.ts';
 import { ENGINE_ROLES, type EngineRole } from '../domain/engine-role.ts';
 import { workerId, type EpochMs, type VariantId } from '../domain/ids.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
@@ -44,7 +44,7 @@ export interface EngineOptions {
   barTransaction?: boolean;
   market: MarketState;
   variants: readonly VariantRuntime[];
-  marketSettings: Pick<MarketSettings, 'instruments'>;
+  instruments: InstrumentOf;
   symbols: readonly string[];
   timeframe: Timeframe;
   /** Names this process's workers in leases and audit records. */
@@ -99,8 +99,9 @@ export class TradingEngine {
     this.roles = options.roles ?? new Set(ENGINE_ROLES);
   }
 
-  async onBatch(batch: CandleBatch): Promise<BarSummary> {
-    const summary = await this.inBarTransaction((store) => this.process(store, batch));
+  /** `store`: where the step writes — default the engine's; a replay's bar transaction when it groups. */
+  async onBatch(batch: CandleBatch, store: Store = this.options.store): Promise<BarSummary> {
+    const summary = await this.inBarTransaction(store, (tx) => this.process(tx, batch));
     const closeTime = batch.time + this.barMs;
     if (this.roles.has('analyst')) {
       // Analysts that wait on a provider decide outside the bar's transaction: each decision commits
@@ -120,11 +121,11 @@ export class TradingEngine {
           // have its lease extended.
           { concurrency: workers, claimLimit: instant ? 50 : workers },
         );
-      const decided = instant ? await this.inBarTransaction(decide) : await decide(this.options.store);
+      const decided = instant ? await this.inBarTransaction(store, decide) : await decide(store);
       summary.decided = decided.traded + decided.held;
       if (this.options.executeAfterDecisions && this.roles.has('execution') && decided.traded > 0) {
-        const executed = await this.inBarTransaction((store) =>
-          executeReady(this.workerDeps(store, 'execution', summary.events), closeTime),
+        const executed = await this.inBarTransaction(store, (tx) =>
+          executeReady(this.workerDeps(tx, 'execution', summary.events), closeTime),
         );
         addOutcomes(summary, executed);
       }
@@ -149,7 +150,7 @@ export class TradingEngine {
       brokers: this.options.brokersFor(store),
       variants: this.variants,
       market: this.options.market,
-      instruments: this.options.marketSettings,
+      instruments: this.options.instruments,
       worker: workerId(`${this.options.processName}:${worker}`),
       ...(this.options.requestsToday ? { requestsToday: this.options.requestsToday } : {}),
       ...(this.options.pause ? { pause: this.options.pause } : {}),
@@ -157,9 +158,9 @@ export class TradingEngine {
     };
   }
 
-  private inBarTransaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-    if (!this.options.barTransaction) return fn(this.options.store);
-    return this.options.store.transaction(fn);
+  private inBarTransaction<T>(store: Store, fn: (store: Store) => Promise<T>): Promise<T> {
+    if (!this.options.barTransaction) return fn(store);
+    return store.transaction(fn);
   }
 
   private async process(store: Store, batch: CandleBatch): Promise<BarSummary> {

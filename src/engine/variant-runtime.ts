@@ -6,7 +6,9 @@ import type { VariantId } from '../domain/ids.ts';
 import type { Analyst } from '../domain/ports/analyst.ts';
 import type { PositionSide } from '../domain/position.ts';
 import type { VariantSettings } from '../config/schema.ts';
-import type { RiskRules } from '../app/risk-rules.ts';
+import { exitRulesFor, type RiskRules } from '../risk/risk-rules.ts';
+import type { ExitRules } from '../risk/exit-precedence.ts';
+import type { Instrument } from '../domain/instrument.ts';
 import type { CycleScanner } from '../scanners/cycle-scanner.ts';
 import type { Signal } from '../domain/signal.ts';
 import type { FirmRules } from '../compliance/firm-rules.ts';
@@ -14,6 +16,7 @@ import { signalExitDetector, type ExitSignalDetector } from '../risk/exit-signal
 
 export class VariantRuntime {
   private readonly exitDetectors = new Map<string, ExitSignalDetector | null>();
+  private readonly exitRulesBySymbol = new Map<string, ExitRules>();
   private readonly lastCandleAt = new Map<string, number>();
   private lastScan: { time: number; signals: Signal[] } | null = null;
   /** The scanner as the bar step uses it: a bar retried after a failed step is not scanned twice. */
@@ -60,5 +63,15 @@ export class VariantRuntime {
 
   exitSignal(symbol: string, side: PositionSide): boolean {
     return this.exitDetectors.get(symbol)?.fires(side) ?? false;
+  }
+
+  /** The exit rules on an instrument's price grid, built once per symbol (asked per position per bar). */
+  exitRules(instrument: Instrument): ExitRules {
+    let rules = this.exitRulesBySymbol.get(instrument.symbol);
+    if (!rules) {
+      rules = exitRulesFor(this.rules, instrument);
+      this.exitRulesBySymbol.set(instrument.symbol, rules);
+    }
+    return rules;
   }
 }

@@ -1,7 +1,7 @@
 // What the workers that trade — execution and the position manager — work with: the store, the broker
 // bound to it, the variants, the market as last seen, the instrument grids, and who they are.
-import type { MarketSettings } from '../config/load-config.ts';
 import type { EpochMs, VariantId, WorkerId } from '../domain/ids.ts';
+import type { InstrumentOf } from '../domain/instrument.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 import type { ApiCallCounts, Store } from '../domain/ports/store.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
@@ -13,7 +13,7 @@ export interface TradingWorkerDeps {
   brokers: BrokerFor;
   variants: ReadonlyMap<string, VariantRuntime>;
   market: MarketState;
-  instruments: Pick<MarketSettings, 'instruments'>;
+  instruments: InstrumentOf;
   worker: WorkerId;
   /** Today's broker requests of a variant's account, for the compliance guard; absent = none counted (paper). */
   requestsToday?: (variantId: VariantId, now: EpochMs) => Promise<ApiCallCounts>;

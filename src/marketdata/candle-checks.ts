@@ -4,6 +4,17 @@ import type { Candle } from '../domain/candle.ts';
 
 /** Why the bar is inconsistent in itself, or null when it is fine. */
 export function barProblem({ open, high, low, close, volume }: Candle): string | null {
+  return pricesProblem(open, high, low, close, volume);
+}
+
+/** The same on bare numbers: the column parser checks every row without making a Candle for it. */
+export function pricesProblem(
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume: number,
+): string | null {
   if (!(open > 0 && high > 0 && low > 0 && close > 0)) return 'prices must be above 0';
   if (volume < 0) return `volume ${volume} is negative`;
   if (high < low) return `high ${high} is below low ${low}`;

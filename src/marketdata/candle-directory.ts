@@ -3,7 +3,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Candle } from '../domain/candle.ts';
 import { CandleDataError } from './candle-data-error.ts';
-import { readCandleFile, symbolFromPath } from './candle-file.ts';
+import { readCandleSeries, symbolFromPath } from './candle-file.ts';
+import { candlesFromSeries, type CandleSeries } from './candle-series.ts';
 
 const CANDLE_FILE = /\.(csv|json)(\.gz)?$/;
 
@@ -18,8 +19,8 @@ export function candleFiles(path: string): Map<string, string> {
   return new Map(files.map((file) => [symbolFromPath(file), file]));
 }
 
-/** Reads every file, or only `symbols` (each must be present). */
-export function loadCandles(path: string, symbols?: readonly string[]): Candle[][] {
+/** Reads every file, or only `symbols` (each must be present), as columns: the cheap form. */
+export function loadCandleSeries(path: string, symbols?: readonly string[]): CandleSeries[] {
   const files = candleFiles(path);
   const wanted = symbols && symbols.length > 0 ? symbols : [...files.keys()];
   if (wanted.length === 0)
@@ -32,8 +33,13 @@ export function loadCandles(path: string, symbols?: readonly string[]): Candle[]
         null,
         `symbol ${symbol} is not there (it has ${[...files.keys()].join(', ')})`,
       );
-    return readCandleFile(file, symbol);
+    return readCandleSeries(file, symbol);
   });
+}
+
+/** The same as Candle objects. */
+export function loadCandles(path: string, symbols?: readonly string[]): Candle[][] {
+  return loadCandleSeries(path, symbols).map(candlesFromSeries);
 }
 
 /** The same, keyed by symbol. */

@@ -1,14 +1,16 @@
 // Reads a candle file: the shared CSV format (`timestamp,open,high,low,close,volume`, ISO UTC), plain or
 // gzipped, or a freqtrade JSON array of [open_ms, open, high, low, close, volume]. Every bar is checked;
-// the first bad one stops the read with the file and line, so nothing trades on bad data.
+// the first bad one stops the read with the file and line, so nothing trades on bad data. A file is
+// parsed once: its columns are cached on disk under the hash of its bytes (candle-cache.ts).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Candle } from '../domain/candle.ts';
 import { barProblem } from './candle-checks.ts';
+import { cachedSeries, type CachedSeries } from './candle-cache.ts';
+import { parseCandleCsv } from './candle-csv.ts';
 import { CandleDataError } from './candle-data-error.ts';
-
-const HEADER = ['timestamp', 'open', 'high', 'low', 'close', 'volume'];
+import { candlesFromSeries, seriesFromCandles, type CandleSeries } from './candle-series.ts';
 
 /** BTCUSDT.csv.gz → BTCUSDT; BTC_USDT-1h.json → BTC_USDT. */
 export function symbolFromPath(path: string): string {
@@ -18,58 +20,56 @@ export function symbolFromPath(path: string): string {
     .replace(/-\d+[mhdw]$/, '');
 }
 
-export function readCandleFile(path: string, symbol = symbolFromPath(path)): Candle[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-    if (path.endsWith('.gz')) bytes = gunzipSync(bytes);
-  } catch (error) {
-    throw new CandleDataError(path, null, `cannot read the file (${(error as Error).message})`);
-  }
-  const text = bytes.toString('utf8');
-  const candles = /\.json(\.gz)?$/.test(path)
-    ? parseFreqtradeJson(text, path, symbol)
-    : parseCsv(text, path, symbol);
-  if (candles.length === 0) throw new CandleDataError(path, null, 'the file holds no candles');
-  return candles;
+/** Raise it whenever a file could read differently (CSV or JSON): cached series of other versions are rebuilt. */
+export const CANDLE_PARSER_VERSION = 1;
+
+/** The file as columns: from the cache when these very bytes were parsed before, else parsed and cached. */
+export function readCandleSeries(path: string, symbol = symbolFromPath(path)): CandleSeries {
+  return loadCandleFile(path, symbol).series;
 }
 
-export function parseCsv(text: string, path: string, symbol: string): Candle[] {
-  const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '').trim().toLowerCase().split(',');
-  const missing = HEADER.filter((column) => !header.includes(column));
-  if (missing.length > 0) {
-    throw new CandleDataError(
-      path,
-      '1',
-      `missing column ${missing.join(', ')}; expected the header ${HEADER.join(',')}`,
-    );
+/** The same, and whether the cache answered (`hit`) or the file was parsed (`stored` / `not stored`). */
+export function loadCandleFile(path: string, symbol = symbolFromPath(path)): CachedSeries {
+  let source: Buffer;
+  try {
+    source = readFileSync(path);
+  } catch (error) {
+    throw cannotRead(path, error);
   }
-  const index = HEADER.map((column) => header.indexOf(column));
-  const candles: Candle[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === '') continue;
-    const cells = line.split(',');
-    const at = String(i + 1);
-    const raw = index.map((column) => cells[column]);
-    const time = Date.parse(raw[0] ?? '');
-    if (!/^\d{4}-\d\d-\d\dT/.test(raw[0] ?? '') || Number.isNaN(time)) {
-      throw new CandleDataError(path, at, `timestamp "${raw[0] ?? ''}" is not an ISO-8601 UTC time`);
-    }
-    const [open, high, low, close, volume] = raw
-      .slice(1)
-      .map((cell, k) => number(cell, HEADER[k + 1] as string, path, at));
-    candles.push(
-      checked(
-        { symbol, time, open: open!, high: high!, low: low!, close: close!, volume: volume! },
-        candles.at(-1),
-        path,
-        at,
-      ),
-    );
+  const format = /\.json(\.gz)?$/.test(path) ? 'json' : 'csv';
+  return cachedSeries({ source, format, parserVersion: CANDLE_PARSER_VERSION }, symbol, () =>
+    parseCandleBytes(source, path, symbol, format),
+  );
+}
+
+/** The candles as objects, for the callers that want them. */
+export function readCandleFile(path: string, symbol = symbolFromPath(path)): Candle[] {
+  return candlesFromSeries(readCandleSeries(path, symbol));
+}
+
+function parseCandleBytes(
+  source: Buffer,
+  path: string,
+  symbol: string,
+  format: 'csv' | 'json',
+): CandleSeries {
+  let bytes = source;
+  try {
+    if (path.endsWith('.gz')) bytes = gunzipSync(source);
+  } catch (error) {
+    throw cannotRead(path, error);
   }
-  return candles;
+  // JSON is rare and small: it goes through objects, then into columns.
+  const series =
+    format === 'json'
+      ? seriesFromCandles(symbol, parseFreqtradeJson(bytes.toString('utf8'), path, symbol))
+      : parseCandleCsv(bytes, path, symbol);
+  if (series.length === 0) throw new CandleDataError(path, null, 'the file holds no candles');
+  return series;
+}
+
+function cannotRead(path: string, error: unknown): CandleDataError {
+  return new CandleDataError(path, null, `cannot read the file (${(error as Error).message})`);
 }
 
 export function parseFreqtradeJson(text: string, path: string, symbol: string): Candle[] {
@@ -110,14 +110,6 @@ export function parseFreqtradeJson(text: string, path: string, symbol: string): 
     );
   });
   return candles;
-}
-
-function number(cell: string | undefined, column: string, path: string, at: string): number {
-  const value = Number(cell);
-  if (cell === undefined || cell.trim() === '' || !Number.isFinite(value)) {
-    throw new CandleDataError(path, at, `${column} "${cell ?? ''}" is not a number`);
-  }
-  return value;
 }
 
 /** The bar's own consistency and its order after the previous bar. */

@@ -15,6 +15,11 @@ const DATA = new URL('../../data/', import.meta.url).pathname;
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+// Parsed series are cached on disk: in a temporary folder here, never in the user's cache.
+const cache = tempDir('sigil-candle-cache-');
+process.env.SIGIL_CACHE_DIR = cache.path;
+after(() => cache.remove());
+
 describe('candle files', () => {
   const dir = tempDir('sigil-candles-');
   after(() => dir.remove());

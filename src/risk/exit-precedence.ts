@@ -22,8 +22,7 @@
 import type { Candle } from '../domain/candle.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { ExitReason, PositionSide } from '../domain/position.ts';
-import { Decimal } from 'decimal.js';
-import { stopFrom } from './price-rounding.ts';
+import { trailFrom } from './price-rounding.ts';
 
 export interface ExitRules {
   /** k: the trail sits k × current ATR below the best price (long). 0 = no trailing. */
@@ -100,8 +99,7 @@ export function evaluateBar(trade: OpenTrade, bar: BarInput, rules: ExitRules): 
   const peak = long ? Math.max(trade.peakPrice, candle.high) : Math.min(trade.peakPrice, candle.low);
   let currentStop = stop;
   if (trailActive(trade, peak, bar.atr, rules)) {
-    const offset = new Decimal(rules.trailAtrMultiplier).times(bar.atr as number);
-    const trail = stopFrom(peak, offset.toNumber(), trade.side, rules.priceTick);
+    const trail = trailFrom(peak, rules.trailAtrMultiplier, bar.atr as number, trade.side, rules.priceTick);
     // The trail only ratchets: a wider ATR must never hand back protection already taken.
     if (long ? trail > stop : trail < stop) currentStop = trail;
   }

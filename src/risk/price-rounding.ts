@@ -1,7 +1,9 @@
 // Rounding prices and quantities to an instrument's grid, in decimal arithmetic: 0.1 + 0.2 must not
-// decide whether a stop sits one tick looser than the rule computed.
+// decide whether a stop sits one tick looser than the rule computed. The answers are decimal.js's; the
+// float fast path of decimal-grid.ts gives them without its cost wherever floats can be sure.
 import { Decimal } from 'decimal.js';
 import type { PositionSide } from '../domain/position.ts';
+import { decimalOnGrid, onGrid } from './decimal-grid.ts';
 
 /**
  * A stop rounded to the tick on the side that never loosens it: up for a long (the stop sits below the
@@ -9,9 +11,8 @@ import type { PositionSide } from '../domain/position.ts';
  */
 export function roundStop(price: number, side: PositionSide, tick: number): number {
   if (!(tick > 0)) return price;
-  return new Decimal(price)
-    .toNearest(tick, side === 'long' ? Decimal.ROUND_UP : Decimal.ROUND_DOWN)
-    .toNumber();
+  const direction = side === 'long' ? 'up' : 'down';
+  return onGrid(price, price, tick, direction, () => decimalOnGrid(new Decimal(price), tick, direction));
 }
 
 /**
@@ -20,22 +21,43 @@ export function roundStop(price: number, side: PositionSide, tick: number): numb
  * tick tighter than the rule asked for.
  */
 export function stopFrom(price: number, distance: number, side: PositionSide, tick: number): number {
-  const base = new Decimal(price);
-  const stop = side === 'long' ? base.minus(distance) : base.plus(distance);
-  if (!(tick > 0)) return stop.toNumber();
-  return stop.toNearest(tick, side === 'long' ? Decimal.ROUND_UP : Decimal.ROUND_DOWN).toNumber();
+  const exact = () => {
+    const base = new Decimal(price);
+    const stop = side === 'long' ? base.minus(distance) : base.plus(distance);
+    return tick > 0 ? decimalOnGrid(stop, tick, side === 'long' ? 'up' : 'down') : stop.toNumber();
+  };
+  if (!(tick > 0)) return exact();
+  const approx = side === 'long' ? price - distance : price + distance;
+  return onGrid(approx, Math.abs(price) + Math.abs(distance), tick, side === 'long' ? 'up' : 'down', exact);
+}
+
+/**
+ * The trail: `multiple` ATRs from the best price, on the protective side, rounded as stopFrom rounds —
+ * the distance itself a decimal product, as decimal arithmetic would compute it.
+ */
+export function trailFrom(
+  peak: number,
+  multiple: number,
+  atr: number,
+  side: PositionSide,
+  tick: number,
+): number {
+  const exact = () => stopFrom(peak, new Decimal(multiple).times(atr).toNumber(), side, tick);
+  if (!(tick > 0)) return exact();
+  const distance = multiple * atr;
+  const approx = side === 'long' ? peak - distance : peak + distance;
+  return onGrid(approx, Math.abs(peak) + Math.abs(distance), tick, side === 'long' ? 'up' : 'down', exact);
 }
 
 /** A target rounded toward the entry (down for a long), so that reaching it is never harder than computed. */
 export function roundTarget(price: number, side: PositionSide, tick: number): number {
   if (!(tick > 0)) return price;
-  return new Decimal(price)
-    .toNearest(tick, side === 'long' ? Decimal.ROUND_DOWN : Decimal.ROUND_UP)
-    .toNumber();
+  const direction = side === 'long' ? 'down' : 'up';
+  return onGrid(price, price, tick, direction, () => decimalOnGrid(new Decimal(price), tick, direction));
 }
 
 /** A quantity rounded down to the step: sizing never rounds up into more risk than the rule allows. */
 export function floorToStep(qty: number, step: number): number {
   if (!(step > 0)) return qty;
-  return new Decimal(qty).toNearest(step, Decimal.ROUND_DOWN).toNumber();
+  return onGrid(qty, qty, step, 'down', () => decimalOnGrid(new Decimal(qty), step, 'down'));
 }

@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DialectName } from '../domain/ports/store.ts';
-import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
+import type { SqlDialectName, SqlDriver, SqlExecutor } from './sql-driver.ts';
 import { SchemaTooNewError, StoreConfigError } from './store-errors.ts';
 
 export interface Migration {
@@ -25,8 +24,10 @@ export interface MigrationReport {
 
 const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-export function loadMigrations(dialect: DialectName): Migration[] {
-  const dir = fileURLToPath(new URL(`./migrations/${dialect}/`, import.meta.url));
+export function loadMigrations(dialect: SqlDialectName): Migration[] {
+  // Read from src/ both when this runs as src/store/migrator.ts (tsx, tests) and as the compiled
+  // dist/store/migrator.js: one copy of the SQL, none that a build could leave behind.
+  const dir = fileURLToPath(new URL(`../../src/store/migrations/${dialect}/`, import.meta.url));
   const migrations = readdirSync(dir)
     .map((file) => ({ file, match: MIGRATION_FILE.exec(file) }))
     .filter((entry): entry is { file: string; match: RegExpExecArray } => entry.match !== null)

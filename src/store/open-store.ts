@@ -5,7 +5,7 @@ import { migrate, schemaVersion, loadMigrations, type MigrationReport } from './
 import { openPostgres, redactUrl } from './postgres/postgres-driver.ts';
 import type { SqlDriver } from './sql-driver.ts';
 import { SqlStore } from './sql-store.ts';
-import { openSqlite } from './sqlite/sqlite-driver.ts';
+import { openSqlite, type Durability } from './sqlite/sqlite-driver.ts';
 import { SchemaTooNewError, StoreConfigError } from './store-errors.ts';
 
 export const DEFAULT_DB_URL = 'sqlite:.sigil/sigil.db';
@@ -16,6 +16,8 @@ export interface OpenStoreOptions {
   /** ISO time recorded with each applied migration. */
   now: string;
   poolSize?: number;
+  /** SQLite: what a commit must survive (default every commit survives a power loss); see Durability. */
+  durability?: Durability;
 }
 
 export interface OpenedStore {
@@ -24,14 +26,17 @@ export interface OpenedStore {
   migrations: MigrationReport | null;
 }
 
-export function openDriver(url: string, options: { poolSize?: number } = {}): SqlDriver {
+export function openDriver(
+  url: string,
+  options: { poolSize?: number; durability?: Durability } = {},
+): SqlDriver {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!path)
       throw new StoreConfigError(
         'the SQLite URL names no file; use sqlite:PATH, e.g. sqlite:.sigil/sigil.db',
       );
-    return openSqlite(resolve(path));
+    return openSqlite(resolve(path), options.durability ? { durability: options.durability } : {});
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     return openPostgres(url, options.poolSize === undefined ? {} : { poolSize: options.poolSize });

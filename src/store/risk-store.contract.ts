@@ -89,6 +89,19 @@ export function describeRiskStoreContract(target: ContractTarget): void {
       assert.deepEqual(await store.realizedPnl(variantId('pnl-none')), { total: 0, peak: 0, trades: 0 });
     });
 
+    it('keeps the realised peak in close-time order when a close is booked late (a broker-side close)', async () => {
+      const v = variantId('pnl-late');
+      await closeWith(store, v, 'A', 30, T0 + 3 * HOUR);
+      await closeWith(store, v, 'B', 50, T0 + 1 * HOUR);
+      await closeWith(store, v, 'C', -100, T0 + 2 * HOUR);
+      // In close-time order the running total went 50, -50, -20: the peak is 50, not the 80 that the
+      // booking order (30, 80, -20) would give.
+      assert.deepEqual(await store.realizedPnl(v), { total: -20, peak: 50, trades: 3 });
+      await closeWith(store, v, 'D', 90, T0 + 4 * HOUR);
+      assert.deepEqual(await store.realizedPnl(v), { total: 70, peak: 70, trades: 4 });
+      assert.equal(await store.realizedTotal(v), 70);
+    });
+
     it('takes the entry lock only inside a transaction', async () => {
       await assert.rejects(store.tryLockEntry(variantId('lock'), 'X'), /inside transaction/);
       const locked = await store.transaction((tx) => tx.tryLockEntry(variantId('lock'), 'X'));

@@ -2,6 +2,9 @@
 // SQL uses `?` placeholders in both dialects; the PostgreSQL driver numbers them.
 import type { DialectName } from '../domain/ports/store.ts';
 
+/** The dialects a SQL driver speaks (the memory store has no SQL, and no migrations). */
+export type SqlDialectName = Exclude<DialectName, 'memory'>;
+
 export type SqlValue = string | number | bigint | null;
 export type Row = Record<string, unknown>;
 
@@ -33,7 +36,7 @@ export interface UniqueIndex {
 
 /** What differs between the dialects, declared as capabilities so the store never branches on a name. */
 export interface Dialect {
-  readonly name: DialectName;
+  readonly name: SqlDialectName;
   /** `FOR UPDATE SKIP LOCKED` exists: claimers skip rows another transaction holds. */
   readonly skipLocked: boolean;
   /** `FOR UPDATE` exists; without it the whole write transaction is the lock (SQLite's BEGIN IMMEDIATE). */
@@ -41,6 +44,11 @@ export interface Dialect {
   readonly advisoryLocks: boolean;
   /** Bound parameters one statement may carry. */
   readonly maxParams: number;
+  /**
+   * A statement answering one row with one number that changes when another connection commits
+   * (SQLite: PRAGMA data_version); null where the dialect has none.
+   */
+  readonly externalVersionSql: string | null;
   isUniqueViolation(error: unknown, index: UniqueIndex): boolean;
 }
 

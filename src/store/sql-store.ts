@@ -46,6 +46,7 @@ import * as jobRows from './job-rows.ts';
 import * as orderRows from './order-rows.ts';
 import * as llmRows from './llm-rows.ts';
 import * as apiCallRows from './api-call-rows.ts';
+import * as realized from './realized-pnl-rows.ts';
 import type { StopLevels } from '../domain/ports/broker.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../domain/llm-usage.ts';
 import type { OrderResult } from '../domain/order.ts';
@@ -84,6 +85,8 @@ import {
 } from './store-errors.ts';
 
 const JANITOR = workerId('janitor');
+/** The queues an intent expires from: pending and ready ones nobody acted on in time. */
+const EXPIRING_STATUSES = INTENT_STATUSES.filter((status) => INTENT_TRANSITIONS[status].expire !== undefined);
 /** Rows the janitor moves per transaction, so one sweep never holds the writer lock for long. */
 const SWEEP_BATCH = 500;
 /** The end of a lease taken or extended at the bound `now`: the intent's own TTL, in BIGINT arithmetic. */
@@ -102,6 +105,14 @@ export class SqlStore implements Store {
 
   get dialect(): DialectName {
     return this.driver.dialect.name;
+  }
+
+  async externalVersion(): Promise<number | null> {
+    const sql = this.driver.dialect.externalVersionSql;
+    if (sql === null) return null;
+    const [row] = await this.db.query(sql);
+    const value = row ? Object.values(row)[0] : undefined;
+    return typeof value === 'number' ? value : null;
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
@@ -231,26 +242,27 @@ export class SqlStore implements Store {
     const decidedBy = event === 'pick' ? ' AND updated_at <= ?' : '';
     const lock = this.driver.dialect.skipLocked ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.withTx(async (db) => {
-      const rows = await db.query(
-        `UPDATE intents SET status = ?, status_reason = '', claim_worker_id = ?, claim_ts = ?,
-           claim_expires_at = ${LEASE_END},
-           attempts = attempts + ?, updated_at = ?
-         WHERE id IN (SELECT id FROM intents WHERE status = ${statusLiteral(from)} AND (expires_at IS NULL OR expires_at > ?)${decidedBy}${variantFilter}
-                      ORDER BY created_at, id LIMIT ?${lock})
-         RETURNING *`,
-        [
-          rule.to,
-          worker,
-          now,
-          now,
-          event === 'claim' ? 1 : 0,
-          now,
-          now,
-          ...(event === 'pick' ? [now] : []),
-          ...(options.variantId ? [options.variantId] : []),
-          limit,
-        ],
+      // The candidates first, then the update by id: SQLite spent ~110 µs on `UPDATE … WHERE id IN
+      // (SELECT … LIMIT ?)` even when the queue was empty — twice a bar in a replay — against ~6 µs for
+      // the SELECT alone. The rows the SELECT picks are the writer's (SQLite's IMMEDIATE transaction) or
+      // locked by it (PostgreSQL's FOR UPDATE SKIP LOCKED) until the transaction ends, as before.
+      const picked = await db.query<{ id: string }>(
+        `SELECT id FROM intents WHERE status = ${statusLiteral(from)} AND (expires_at IS NULL OR expires_at > ?)${decidedBy}${variantFilter}
+         ORDER BY created_at, id LIMIT ?${lock}`,
+        [now, ...(event === 'pick' ? [now] : []), ...(options.variantId ? [options.variantId] : []), limit],
       );
+      const rows: Row[] = [];
+      for (const chunk of chunkRows(picked, 1, this.driver.dialect)) {
+        const updated = await db.query(
+          `UPDATE intents SET status = ?, status_reason = '', claim_worker_id = ?, claim_ts = ?,
+             claim_expires_at = ${LEASE_END},
+             attempts = attempts + ?, updated_at = ?
+           WHERE id IN (${chunk.map(() => '?').join(', ')})
+           RETURNING *`,
+          [rule.to, worker, now, now, event === 'claim' ? 1 : 0, now, ...chunk.map((row) => row.id)],
+        );
+        rows.push(...updated);
+      }
       const intents = rows
         .map(intentFromRow)
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
@@ -403,14 +415,21 @@ export class SqlStore implements Store {
   }
 
   async expireStaleIntents(now: EpochMs): Promise<number> {
-    const sources = INTENT_STATUSES.filter((status) => INTENT_TRANSITIONS[status].expire !== undefined);
+    let total = 0;
+    // One queue at a time, each through its partial index: the sweep reads the live queue, not history.
+    for (const source of EXPIRING_STATUSES) total += await this.expireFrom(source, now);
+    return total;
+  }
+
+  private async expireFrom(source: IntentStatus, now: EpochMs): Promise<number> {
     let total = 0;
     for (;;) {
       const found = await this.withTx(async (db) => {
         const rows = await db.query<{ id: IntentId }>(
-          `SELECT id FROM intents WHERE status IN (${sources.map(() => '?').join(', ')}) AND expires_at <= ?
-           ORDER BY id LIMIT ?${this.skipLocked()}`,
-          [...sources, now, SWEEP_BATCH],
+          // In queue order, the order of the queue's partial index (ordering by id read the whole table).
+          `SELECT id FROM intents WHERE status = ${statusLiteral(source)} AND expires_at <= ?
+           ORDER BY created_at, id LIMIT ?${this.skipLocked()}`,
+          [now, SWEEP_BATCH],
         );
         await this.applyTransitions(
           db,
@@ -433,8 +452,10 @@ export class SqlStore implements Store {
     if (!(retentionDays > 0))
       throw new RejectedError('invalid_retention', `retention_days must be above 0, got ${retentionDays}`);
     const cutoff = now - retentionDays * 86_400_000;
-    const terminal = `status IN (${TERMINAL_STATUSES.map(() => '?').join(', ')}) AND updated_at < ?`;
-    const params = [...TERMINAL_STATUSES, cutoff];
+    // Written out as the partial index intents_terminal_age spells it, so the sweep seeks the old rows
+    // instead of reading every intent.
+    const terminal = `status IN (${TERMINAL_STATUSES.map(statusLiteral).join(', ')}) AND updated_at < ?`;
+    const params = [cutoff];
     return this.withTx(async (db) => {
       await db.execute(
         `DELETE FROM decision_records WHERE intent_id IN (SELECT id FROM intents WHERE ${terminal})`,
@@ -458,10 +479,11 @@ export class SqlStore implements Store {
   async listIntents(query: IntentQuery = {}): Promise<TradeIntent[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
-    if (query.statuses?.length) {
-      where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
-      params.push(...query.statuses);
-    }
+    // Literal statuses, one as `=`: then it is a partial index's own term (the adoption sweep asks every
+    // few minutes for 'executing', and must not read every intent ever made to find none).
+    const statuses = query.statuses ?? [];
+    if (statuses.length === 1) where.push(`status = ${statusLiteral(statuses[0] as IntentStatus)}`);
+    else if (statuses.length > 1) where.push(`status IN (${statuses.map(statusLiteral).join(', ')})`);
     for (const [column, value] of [
       ['variant_id', query.variantId],
       ['symbol', query.symbol],
@@ -509,14 +531,18 @@ export class SqlStore implements Store {
     }
   }
 
-  async closePosition(id: PositionId, close: PositionClose): Promise<Position> {
-    const [row] = await this.db.query(
-      `UPDATE positions SET status = 'closed', closed_at = ?, exit_price = ?, exit_reason = ?, fees = ?, pnl = ?
-       WHERE id = ? AND status = 'open' RETURNING *`,
-      [close.closedAt, close.exitPrice, close.exitReason, close.fees, close.pnl, id],
-    );
-    if (!row) throw new PositionNotOpenError(id);
-    return positionFromRow(row);
+  closePosition(id: PositionId, close: PositionClose): Promise<Position> {
+    return this.withTx(async (db) => {
+      const [row] = await db.query(
+        `UPDATE positions SET status = 'closed', closed_at = ?, exit_price = ?, exit_reason = ?, fees = ?, pnl = ?
+         WHERE id = ? AND status = 'open' RETURNING *`,
+        [close.closedAt, close.exitPrice, close.exitReason, close.fees, close.pnl, id],
+      );
+      if (!row) throw new PositionNotOpenError(id);
+      const closed = positionFromRow(row);
+      await realized.addClose(db, closed);
+      return closed;
+    });
   }
 
   async getPosition(id: PositionId): Promise<Position | null> {
@@ -573,25 +599,11 @@ export class SqlStore implements Store {
   }
 
   async realizedTotal(variantId: VariantId): Promise<number> {
-    const [row] = await this.db.query(
-      "SELECT COALESCE(SUM(pnl), 0) AS total FROM positions WHERE status = 'closed' AND variant_id = ?",
-      [variantId],
-    );
-    return Number(row?.total ?? 0);
+    return (await realized.readLedger(this.db, variantId)).total;
   }
 
-  async realizedPnl(variantId: VariantId): Promise<RealizedPnl> {
-    const [row] = await this.db.query(
-      `SELECT COUNT(*) AS trades, COALESCE(SUM(pnl), 0) AS total, COALESCE(MAX(running), 0) AS peak
-       FROM (SELECT pnl, SUM(pnl) OVER (ORDER BY closed_at, id) AS running
-             FROM positions WHERE status = 'closed' AND variant_id = ?) AS curve`,
-      [variantId],
-    );
-    return {
-      total: Number(row?.total ?? 0),
-      peak: Math.max(0, Number(row?.peak ?? 0)),
-      trades: Number(row?.trades ?? 0),
-    };
+  realizedPnl(variantId: VariantId): Promise<RealizedPnl> {
+    return realized.readLedger(this.db, variantId);
   }
 
   async tryLockEntry(variantId: VariantId, symbol: string): Promise<boolean> {

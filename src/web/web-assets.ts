@@ -2,12 +2,17 @@
 // written (no bundler), so what the tests load is what the user's browser runs.
 import { readFileSync } from 'node:fs';
 
+// src/web/ both when this runs as src/web/web-assets.ts (tsx, tests) and as the compiled
+// dist/web/web-assets.js: the files are served from where they are edited, never from a copy a build
+// could leave stale.
+const FOLDER = new URL('../../src/web/', import.meta.url);
+
 const cache = new Map<string, string>();
 
 function asset(name: string): string {
   let text = cache.get(name);
   if (text === undefined) {
-    text = readFileSync(new URL(name, import.meta.url), 'utf8');
+    text = readFileSync(new URL(name, FOLDER), 'utf8');
     cache.set(name, text);
   }
   return text;

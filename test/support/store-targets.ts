@@ -1,11 +1,11 @@
 // The two store targets every store-level test runs against: a SQLite file and a PostgreSQL schema.
 import { join } from 'node:path';
-import type { DialectName } from '../../src/domain/ports/store.ts';
+import type { SqlDialectName } from '../../src/store/sql-driver.ts';
 import { freshSchema } from './postgres.ts';
 import { tempDir } from './temp-dir.ts';
 
 export interface StoreTarget {
-  dialect: DialectName;
+  dialect: SqlDialectName;
   /** Creates a fresh, empty database and returns its URL and a cleanup. */
   create(): Promise<{ url: string; cleanup(): Promise<void> }>;
 }

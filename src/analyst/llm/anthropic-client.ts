@@ -1,6 +1,6 @@
 // Anthropic's Messages API through the official SDK. Its native structured output is a forced tool
 // call: the verdict comes back as the tool's input object, already parsed.
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import {
   unavailable,
   type ClientOptions,
@@ -11,22 +11,35 @@ import {
 
 export class AnthropicClient implements LlmClient {
   readonly endpoint: string;
-  private readonly sdk: Anthropic;
+  private sdk: Promise<Anthropic> | null = null;
 
   constructor(private readonly options: ClientOptions) {
     this.endpoint = `anthropic:${options.baseUrl ?? 'api.anthropic.com'}`;
-    this.sdk = new Anthropic({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl ?? undefined,
-      timeout: options.callTimeoutMs,
-      maxRetries: options.maxRetries,
-    });
+  }
+
+  /**
+   * The SDK, imported at the first call rather than with this file: the app layer wires analysts for
+   * every command that reads the config's variants (sigil halt, locks, compliance…), and the SDK is
+   * ~300 modules (OpenTelemetry included), ~0.2 s of start-up that only a call to the model needs.
+   */
+  private client(): Promise<Anthropic> {
+    this.sdk ??= import('@anthropic-ai/sdk').then(
+      ({ default: Anthropic }) =>
+        new Anthropic({
+          apiKey: this.options.apiKey,
+          baseURL: this.options.baseUrl ?? undefined,
+          timeout: this.options.callTimeoutMs,
+          maxRetries: this.options.maxRetries,
+        }),
+    );
+    return this.sdk;
   }
 
   async complete(request: LlmRequest, signal: AbortSignal): Promise<LlmAnswer> {
     const { structured } = request;
+    const sdk = await this.client();
     try {
-      const message = await this.sdk.messages.create(
+      const message = await sdk.messages.create(
         {
           model: request.model,
           system: request.system,

@@ -1,7 +1,7 @@
 // Any OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM, OpenRouter, LM Studio) through
 // the official SDK. Structured output is `response_format: json_schema`, which OpenAI enforces and most
 // compatible servers honour; the verdict reader repairs what a server that ignores it sends back.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import {
   unavailable,
   type ClientOptions,
@@ -12,23 +12,36 @@ import {
 
 export class OpenAiClient implements LlmClient {
   readonly endpoint: string;
-  private readonly sdk: OpenAI;
+  private sdk: Promise<OpenAI> | null = null;
   private readonly isOpenAi: boolean;
 
   constructor(private readonly options: ClientOptions) {
     this.endpoint = `openai:${options.baseUrl ?? 'api.openai.com'}`;
     this.isOpenAi = options.baseUrl === null || new URL(options.baseUrl).hostname === 'api.openai.com';
-    this.sdk = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl ?? undefined,
-      timeout: options.callTimeoutMs,
-      maxRetries: options.maxRetries,
-    });
+  }
+
+  /**
+   * The SDK, imported at the first call rather than with this file: the app layer wires analysts for
+   * every command that reads the config's variants (sigil halt, locks, compliance…), and the SDK is
+   * ~150 modules, ~0.1 s of start-up that only a call to the model needs.
+   */
+  private client(): Promise<OpenAI> {
+    this.sdk ??= import('openai').then(
+      ({ default: OpenAI }) =>
+        new OpenAI({
+          apiKey: this.options.apiKey,
+          baseURL: this.options.baseUrl ?? undefined,
+          timeout: this.options.callTimeoutMs,
+          maxRetries: this.options.maxRetries,
+        }),
+    );
+    return this.sdk;
   }
 
   async complete(request: LlmRequest, signal: AbortSignal): Promise<LlmAnswer> {
+    const sdk = await this.client();
     try {
-      const completion = await this.sdk.chat.completions.create(
+      const completion = await sdk.chat.completions.create(
         {
           model: request.model,
           messages: [

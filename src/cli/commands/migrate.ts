@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { appContext, type GlobalOptions } from '../../app/app-context.ts';
-import { openStore } from '../../store/open-store.ts';
 
 export function registerMigrate(program: Command): void {
   program
@@ -8,17 +6,5 @@ export function registerMigrate(program: Command): void {
     .description(
       'create the database if needed and apply every pending schema migration (safe to run concurrently)',
     )
-    .action(async (_options, command: Command) => {
-      const context = appContext(command.optsWithGlobals<GlobalOptions>());
-      const { store, driver, migrations } = await openStore(context.storeUrl, {
-        now: new Date(context.clock.now()).toISOString(),
-      });
-      await store.close();
-      const applied = migrations?.applied ?? [];
-      console.log(
-        applied.length === 0
-          ? `${driver.target} is up to date (schema version ${migrations?.version ?? 0})`
-          : `${driver.target}: applied ${applied.map((m) => `${m.id} ${m.name}`).join(', ')}; now at version ${migrations?.version}`,
-      );
-    });
+    .action(async (_options, command: Command) => (await import('../actions/migrate.ts')).migrate(command));
 }

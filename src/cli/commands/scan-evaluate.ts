@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
-import { BUNDLED_DATA } from '../../config/load-config.ts';
-import { loadCandlesBySymbol } from '../../marketdata/candle-directory.ts';
-import { evaluateRanking, REFERENCE_EVALUATION } from '../../scanners/ranking/evaluate.ts';
-import { FEATURE_NAMES } from '../../scanners/ranking/features.ts';
-import { parseLightGbmModel } from '../../scanners/ranking/lightgbm-model.ts';
-import { pretrained } from '../../scanners/ranking/model.ts';
-import { renderTable } from '../table.ts';
 
-interface EvaluateOptions {
+// The defaults --help shows, written out here so that --help loads neither the ranking model
+// (ml-random-forest) nor the config schema (zod, yaml) to print them; program.test.ts holds them equal to
+// REFERENCE_EVALUATION and BUNDLED_DATA, which the evaluation itself uses.
+const REFERENCE = { topK: 2, trainWindow: 63, retrainEvery: 42 } as const;
+/** `${BUNDLED_DATA}fx/1d`: the same folder from src/cli/commands/ and from dist/cli/commands/. */
+const BUNDLED_FX_DAILY = fileURLToPath(new URL('../../../data/fx/1d', import.meta.url));
+
+export interface EvaluateOptions {
   data: string;
   topK: number;
   trainWindow: number;
@@ -24,65 +24,23 @@ export function registerScanEvaluate(scan: Command): void {
     .description(
       'walk-forward evaluation of the ranking scanner: out-of-sample information coefficient and hit rates',
     )
-    .option('--data <path>', 'folder of daily candle files', `${BUNDLED_DATA}fx/1d`)
-    .option('--top-k <k>', 'symbols picked per date', whole, REFERENCE_EVALUATION.topK)
-    .option(
-      '--train-window <dates>',
-      'dates in each training window',
-      whole,
-      REFERENCE_EVALUATION.trainWindow,
-    )
+    .option('--data <path>', 'folder of daily candle files', BUNDLED_FX_DAILY)
+    .option('--top-k <k>', 'symbols picked per date', whole, REFERENCE.topK)
+    .option('--train-window <dates>', 'dates in each training window', whole, REFERENCE.trainWindow)
     .option(
       '--retrain-every <dates>',
       'refit the model every this many test dates',
       whole,
-      REFERENCE_EVALUATION.retrainEvery,
+      REFERENCE.retrainEvery,
     )
     .option(
       '--model <file>',
       'a LightGBM text model trained elsewhere, used instead of training a random forest',
     )
     .option('--json', 'print the full report, every date included')
-    .action((_options: EvaluateOptions, command: Command) => {
-      // `scan` declares --json too, and commander gives it to the parent: read both levels.
-      const options = command.optsWithGlobals<EvaluateOptions>();
-      const model = options.model
-        ? pretrained(parseLightGbmModel(readFileSync(options.model, 'utf8'), { featureNames: FEATURE_NAMES }))
-        : undefined;
-      const report = evaluateRanking({
-        candlesBySymbol: loadCandlesBySymbol(options.data),
-        topK: options.topK,
-        trainWindow: options.trainWindow,
-        retrainEvery: options.retrainEvery,
-        thresholds: REFERENCE_EVALUATION.thresholds,
-        ...(model ? { modelFactory: model } : {}),
-      });
-      if (options.json) return console.log(JSON.stringify(report, null, 2));
-      const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
-      console.log(
-        `${report.symbols.join(', ')}: ${report.testDates} test dates ${report.firstTestDate} → ${report.lastTestDate}, ` +
-          `${report.refits} refits, top ${report.topK}, window ${report.trainWindow}, refit every ${report.retrainEvery}`,
-      );
-      console.log(
-        renderTable(
-          ['measure', 'value'],
-          [
-            ['mean daily IC (Spearman)', report.ic.mean === null ? '—' : report.ic.mean.toFixed(4)],
-            ['t-statistic', report.ic.tStat === null ? '—' : report.ic.tStat.toFixed(2)],
-            ['days with IC > 0', pct(report.ic.positiveShare)],
-            ['top-K picks up next day', `${pct(report.picks.hitRate)} of ${report.picks.count}`],
-            ['directional hit rate', `${pct(report.directional.hitRate)} of ${report.directional.count}`],
-            ['base rate: all returns up', pct(report.universe.upShare)],
-          ],
-        ),
-      );
-      const t = report.ic.tStat;
-      console.log(
-        t !== null && Math.abs(t) >= 2
-          ? `The IC differs from zero (|t| ≥ 2): the model ranks with ${t > 0 ? 'some skill' : 'inverted skill'}.`
-          : 'The IC is indistinguishable from zero (|t| < 2): on this data the model does not predict the ranking.',
-      );
-    });
+    .action(async (_options: EvaluateOptions, command: Command) =>
+      (await import('../actions/scan-evaluate.ts')).evaluate(command),
+    );
 }
 
 function whole(value: string): number {

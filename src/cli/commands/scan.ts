@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
-import { scannerFor } from '../../app/scanner-for.ts';
-import { runScanCycle } from '../../engine/scan-cycle.ts';
-import { loadCandles } from '../../marketdata/candle-directory.ts';
-import { ReplayFeed } from '../../marketdata/replay-feed.ts';
-import { atOption } from '../at-option.ts';
-import { UsageError } from '../cli-error.ts';
 import { registerScanEvaluate } from './scan-evaluate.ts';
-import { isoTime, renderTable } from '../table.ts';
 
-interface ScanOptions {
+export interface ScanOptions {
   at?: string;
   json?: boolean;
 }
@@ -22,80 +14,8 @@ export function registerScan(program: Command): void {
     )
     .option('--at <time>', 'ISO time of the cycle (a bar close); default: the end of the data')
     .option('--json', 'print JSON')
-    .action(async (options: ScanOptions, command: Command) => {
-      const context = appContext(command.optsWithGlobals<GlobalOptions>());
-      const { market, variants } = context.config;
-      const series = loadCandles(market.data, market.symbols);
-      const feed = new ReplayFeed(series, market.timeframe, market.calendar);
-      const at = atOption(options.at, () => feed.end);
-      if (at <= feed.start)
-        throw new UsageError(
-          `--at ${isoTime(at)} is before the data, which starts at ${isoTime(feed.start)}`,
-        );
-      const batches = feed.takeUntil(at);
-      const symbols = feed.symbols;
-
-      await withStore(context, async (store) => {
-        const results = [];
-        for (const variant of variants) {
-          const scanner = scannerFor(variant, context.config);
-          const result = await runScanCycle({
-            store,
-            scanner,
-            variantId: variant.id,
-            symbols,
-            candles: async () => batches,
-            now: at,
-            intentExpiryHours: variant.settings.pipeline.intent_expiry_hours,
-            claimTtlMinutes: variant.settings.pipeline.claim_ttl_minutes,
-          });
-          results.push({ variant: variant.id, ...result });
-        }
-        const rows = results.flatMap((r) =>
-          r.signals.map((signal, i) => ({
-            signal,
-            intent: r.intents[i]?.intent,
-            inserted: r.intents[i]?.inserted ?? false,
-          })),
-        );
-        if (options.json) {
-          return console.log(
-            JSON.stringify(
-              {
-                at: isoTime(at),
-                gaps: feed.gaps().length,
-                variants: results.map((r) => ({
-                  variant: r.variant,
-                  blocked: Object.fromEntries(r.blocked),
-                })),
-                signals: rows,
-              },
-              null,
-              2,
-            ),
-          );
-        }
-        console.log(
-          `Scan at ${isoTime(at)}: ${symbols.length} symbols from ${market.data}, ${variants.length} variant(s), ${feed.gaps().length} gap(s) in the data (sigil data info shows them).`,
-        );
-        if (rows.length === 0) return console.log('No signals at this bar.');
-        console.log(
-          renderTable(
-            ['variant', 'symbol', 'rule', 'close', 'ATR', 'score', 'confidence', 'intent', 'written'],
-            rows.map(({ signal, intent, inserted }) => [
-              signal.variantId,
-              signal.symbol,
-              signal.rule,
-              signal.price,
-              signal.atr === null ? null : Number(signal.atr.toPrecision(6)),
-              Number(signal.scanner.score.toFixed(3)),
-              signal.scanner.confidence,
-              intent?.id ?? null,
-              inserted ? 'new' : 'already there',
-            ]),
-          ),
-        );
-      });
-    });
+    .action(async (options: ScanOptions, command: Command) =>
+      (await import('../actions/scan.ts')).scan(options, command),
+    );
   registerScanEvaluate(scan);
 }

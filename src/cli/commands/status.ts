@@ -1,52 +1,16 @@
+// `sigil status`: declared here; its work (the store) is loaded only when it runs (actions/status.ts).
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
-import { INTENT_STATUSES } from '../../domain/intent-lifecycle.ts';
-import { renderTable } from '../table.ts';
+
+export interface StatusOptions {
+  json?: boolean;
+}
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('show the database and the number of intents in each status, per variant')
     .option('--json', 'print JSON instead of a table')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      const context = appContext(command.optsWithGlobals<GlobalOptions>());
-      await withStore(context, async (store, opened) => {
-        const counts = await store.countByStatus();
-        const switched = (await store.tradingStates()).filter((t) => t.state !== 'active');
-        const variants = [
-          ...new Set([...context.config.variants.map((v) => v.id), ...counts.map((c) => c.variantId)]),
-        ].sort();
-        const byVariant = variants.map((variant) => {
-          const row = Object.fromEntries(INTENT_STATUSES.map((status) => [status, 0])) as Record<
-            string,
-            number
-          >;
-          for (const c of counts.filter((c) => c.variantId === variant)) row[c.status] = c.count;
-          return { variant, counts: row, total: Object.values(row).reduce((a, b) => a + b, 0) };
-        });
-        const database = {
-          target: opened.driver.target,
-          dialect: store.dialect,
-          schemaVersion: opened.migrations?.version ?? null,
-        };
-        if (options.json) {
-          console.log(JSON.stringify({ database, variants: byVariant, tradingStates: switched }, null, 2));
-          return;
-        }
-        console.log(
-          `Database: ${database.target} (${database.dialect}, schema version ${database.schemaVersion})`,
-        );
-        console.log(
-          renderTable(
-            ['variant', ...INTENT_STATUSES, 'total'],
-            byVariant.map((v) => [v.variant, ...INTENT_STATUSES.map((s) => v.counts[s] ?? 0), v.total]),
-          ),
-        );
-        for (const t of switched) {
-          console.log(
-            `${t.variantId} is ${t.state} since ${new Date(t.changedAt ?? 0).toISOString()}: ${t.reason}`,
-          );
-        }
-      });
-    });
+    .action(async (options: StatusOptions, command: Command) =>
+      (await import('../actions/status.ts')).showStatus(options, command),
+    );
 }

@@ -1,5 +1,6 @@
-// The durable store, as the rest of Sigil needs it. Two implementations (SQLite, PostgreSQL) pass one
-// contract suite. Every method takes `now` as a value: the store never reads a clock.
+// The durable store, as the rest of Sigil needs it. Three implementations (SQLite, PostgreSQL, and an
+// in-memory one for backtests and sweeps) pass one contract suite. Every method takes `now` as a value:
+// the store never reads a clock.
 import type { DecisionRecord } from '../decision-record.ts';
 import type { JobRecord } from '../job.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../llm-usage.ts';
@@ -14,7 +15,7 @@ import type { NewPosition, Position, PositionClose } from '../position.ts';
 import type { ProtectionKind, SymbolProtection } from '../protection.ts';
 import type { TradingState, TradingStateChange, TradingStateRecord } from '../trading-state.ts';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type DialectName = 'sqlite' | 'postgres' | 'memory';
 
 export interface InsertResult {
   intent: TradeIntent;
@@ -244,6 +245,14 @@ export interface Store {
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void>;
   recordScanEnd(variantId: VariantId, now: EpochMs, error: string | null): Promise<void>;
   heartbeats(): Promise<ScannerHeartbeat[]>;
+
+  /**
+   * A token that changes whenever ANOTHER connection or process commits to this store (SQLite's
+   * data_version), for a caller that keeps what it read across its own transactions — the replay's
+   * state cache — to know when that is stale. Absent, or null, where the store offers no such token
+   * (PostgreSQL): then nothing may be kept across transactions.
+   */
+  externalVersion?(): Promise<number | null>;
 
   /** Runs `fn` in one transaction (one commit, one fsync); nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;

@@ -20,6 +20,8 @@ const POSTGRES_DIALECT: Dialect = {
   rowLocks: true,
   advisoryLocks: true,
   maxParams: 65_000,
+  // No cheap token for "another session committed": a LISTEN/NOTIFY channel would be one.
+  externalVersionSql: null,
   isUniqueViolation: (error, index) =>
     pgCode(error) === '23505' && (error as { constraint?: string }).constraint === index.name,
 };

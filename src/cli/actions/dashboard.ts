@@ -1,0 +1,53 @@
+// What `sigil dashboard` does; commands/dashboard.ts declares the options; loaded only to run.
+import type { Command } from 'commander';
+import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { selectVariants } from '../../app/engine-for.ts';
+import { API_TOKEN_ENV } from '../../app/dashboard-server.ts';
+import type { SigilConfig, Variant } from '../../config/load-config.ts';
+import type { Store } from '../../domain/ports/store.ts';
+import { variantId } from '../../domain/ids.ts';
+import { listenSettings, serveDashboard } from '../dashboard-listen.ts';
+import type { DashboardFlags } from '../commands/dashboard.ts';
+
+export async function dashboard(flags: DashboardFlags, command: Command): Promise<void> {
+  const context = appContext(command.optsWithGlobals<GlobalOptions>());
+  const listen = listenSettings(context.config, flags);
+  const named = flags.variants?.split(',');
+  const variants = named
+    ? selectVariants(context.config, named)
+    : await withStore(context, (store) => withStoreVariants(context.config, store));
+  const server = await serveDashboard(
+    {
+      config: context.config,
+      variants,
+      storeUrl: context.storeUrl,
+      clock: context.clock,
+      ...listen,
+      env: process.env,
+    },
+    context.config.file,
+  );
+  console.log(`Dashboard: ${server.url}/  (API under ${server.url}/api, metrics at ${server.url}/metrics)`);
+  if (!process.env[API_TOKEN_ENV]) console.log(`Halt and reset are off: ${API_TOKEN_ENV} is not set.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+}
+
+/**
+ * The config's variants and any other the store holds (with the first variant's settings). Without a
+ * config file, only the store's: the built-in "baseline" would be an empty card beside a backtest's.
+ */
+async function withStoreVariants(config: SigilConfig, store: Store): Promise<Variant[]> {
+  const found = new Set<string>();
+  for (const count of await store.countByStatus()) found.add(count.variantId);
+  for (const heartbeat of await store.heartbeats()) found.add(heartbeat.variantId);
+  const base = config.variants[0];
+  if (!base) return [];
+  const shown = config.file === null && found.size > 0 ? [] : config.variants;
+  const known = new Set<string>(shown.map((v) => v.id));
+  const extra = [...found].filter((id) => !known.has(id)).sort();
+  return [...shown, ...extra.map((id) => ({ id: variantId(id), settings: base.settings }))];
+}

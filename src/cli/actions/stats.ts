@@ -1,0 +1,51 @@
+// What `sigil stats exits` does; commands/stats.ts declares the options; loaded only to run.
+import type { Command } from 'commander';
+import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { exitStats } from '../../risk/exit-stats.ts';
+import { renderTable } from '../table.ts';
+import type { ExitStatsOptions } from '../commands/stats.ts';
+import { configuredVariant } from './configured-variant.ts';
+
+export async function showExitStats(options: ExitStatsOptions, command: Command): Promise<void> {
+  const context = appContext(command.optsWithGlobals<GlobalOptions>());
+  const variant = options.variant === undefined ? undefined : configuredVariant(context, options.variant);
+  await withStore(context, async (store) => {
+    const report = exitStats(await store.closedPositions(variant ? { variantId: variant } : {}));
+    if (options.json) {
+      console.log(JSON.stringify(report, null, 2));
+      return;
+    }
+    if (report.length === 0) {
+      console.log(`No closed positions${variant ? ` for ${variant}` : ''} in ${context.storeUrl}.`);
+      return;
+    }
+    for (const v of report) {
+      const ratio = v.winLossRatio === null ? 'n/a' : v.winLossRatio.toFixed(2);
+      console.log(
+        `${v.variantId}: ${v.trades} closed, total P&L ${money(v.totalPnl)}, win rate ${pct(v.winRate)}, ` +
+          `hard-stop loss / trail win ${ratio}`,
+      );
+      console.log(
+        renderTable(
+          ['exit reason', 'count', 'share', 'avg P&L', 'total P&L', 'win rate'],
+          v.byReason.map((r) => [
+            r.reason,
+            r.count,
+            pct(r.share),
+            money(r.avgPnl),
+            money(r.totalPnl),
+            pct(r.winRate),
+          ]),
+        ),
+      );
+    }
+  });
+}
+
+function money(value: number): string {
+  return value.toFixed(2);
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
