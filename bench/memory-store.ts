@@ -104,7 +104,7 @@ async function bar(store: Store, i: number): Promise<void> {
     for (const held of await tx.openPositions(V)) {
       const p = (await tx.getPosition(held.id)) ?? held;
       if (now - p.openedAt < HOLD_BARS * MINUTE) {
-        await tx.updateTrail(p.id, p.currentStop + 0.01, p.peakPrice + 0.01, now);
+        await tx.updateTrail(p, p.currentStop + 0.01, p.peakPrice + 0.01, now);
         continue;
       }
       const pnl = ((i * 7) % 11) - 5.25;

@@ -113,7 +113,14 @@ export async function researchBench(): Promise<BenchFigure[]> {
     for (const months of [3, 6, 12, 33]) {
       const to = String(monthsAfter(months));
       const backtest = child(['backtest', MICRO, BUNDLED_CRYPTO, String(START), to]);
-      const replay = child(['replay', MICRO, BUNDLED_CRYPTO, String(START), to, join(dir.path, `m${months}.db`)]);
+      const replay = child([
+        'replay',
+        MICRO,
+        BUNDLED_CRYPTO,
+        String(START),
+        to,
+        join(dir.path, `m${months}.db`),
+      ]);
       figures.push(
         {
           bench: `scaling: micro-scanner in-memory backtest, ${months} months`,

@@ -14,6 +14,8 @@ export interface Report {
   variants: VariantReport[];
   ab: AbComparison[];
   gaps: number;
+  /** A run stopped before the end of its data (Ctrl-C): when it stopped; the report covers up to there. */
+  interrupted?: string;
   fingerprint: string;
   trades: TradeRow[];
   /** Where the decisions came from (rules, LLM, cache, fallback…); absent for a report from a store. */
@@ -27,6 +29,8 @@ export function buildReport(input: {
   closed: readonly Position[];
   gaps?: readonly CandleGap[];
   decisions?: DecisionCounts[];
+  /** The close time of the last bar run, when the run was stopped before the end of its data. */
+  interruptedAt?: EpochMs | null;
   /** The A/B comparisons when already known (the API keeps them between refreshes; they are slow). */
   ab?: AbComparison[];
 }): Report {
@@ -52,6 +56,7 @@ export function buildReport(input: {
         })),
       ),
     gaps: input.gaps?.length ?? 0,
+    ...(input.interruptedAt != null ? { interrupted: new Date(input.interruptedAt).toISOString() } : {}),
     fingerprint: fingerprint(trades),
     trades,
     ...(input.decisions ? { decisions: input.decisions } : {}),

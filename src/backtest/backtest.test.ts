@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load-config.ts';
 import { buildReport } from './backtest-report.ts';
 import { runBacktest } from './run-backtest.ts';
+import { reportText } from '../cli/report-text.ts';
 
 const CONFIG = fileURLToPath(new URL('../../config/reference-strategy.yaml', import.meta.url));
 const FROM = Date.UTC(2021, 3, 5);
@@ -33,6 +34,34 @@ describe('backtest fingerprint', () => {
         totalPnl: Math.round(reference.totalPnl * 100) / 100,
       },
       GOLDEN,
+    );
+  });
+});
+
+describe('an interrupted backtest', () => {
+  it('stops after the bar in progress and says how far it got', async () => {
+    const stop = new AbortController();
+    let stoppedAt = 0;
+    const run = await runBacktest({
+      config: loadConfigFile(CONFIG),
+      from: FROM,
+      to: TO,
+      signal: stop.signal,
+      onProgress: (done, _total, bar) => {
+        if (done < 500) return;
+        stoppedAt ||= bar.at;
+        stop.abort();
+      },
+    });
+    assert.equal(run.bars, 500);
+    assert.equal(run.interruptedAt, stoppedAt, 'the close of the 500th bar');
+    assert.equal(run.to, stoppedAt);
+    assert.ok(run.closed.length > 0 && run.closed.every((p) => (p.closedAt ?? 0) <= stoppedAt));
+    const report = buildReport(run);
+    assert.equal(report.interrupted, new Date(stoppedAt).toISOString());
+    assert.ok(
+      reportText(report).startsWith(`Interrupted: the run stopped at ${report.interrupted}`),
+      reportText(report).split('\n')[0],
     );
   });
 });

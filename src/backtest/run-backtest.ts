@@ -77,7 +77,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       mode: 'replay',
       onBar: (summary) => {
         lastBarEnd = summary.at;
-        options.onProgress?.(++done, data.times.length, summary);
+        done++;
+        options.onProgress?.(done, data.times.length, summary);
       },
       onEvent: (event) => {
         if (event.type === 'job_failed') failure ??= { error: event.error };

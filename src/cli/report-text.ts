@@ -8,6 +8,11 @@ export function reportText(report: Report): string {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   const ratio = (v: number | null) => (v === null ? '—' : v.toFixed(2));
   const lines = [
+    ...(report.interrupted
+      ? [
+          `Interrupted: the run stopped at ${report.interrupted}, before the end of the data; this covers the bars run.`,
+        ]
+      : []),
     `${report.from} → ${report.to}${report.gaps ? `, ${report.gaps} gap(s) in the data (not traded across)` : ''}`,
     renderTable(
       [

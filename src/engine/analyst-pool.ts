@@ -75,15 +75,19 @@ async function decideOne(
 ): Promise<keyof DecideCounts> {
   const { store, worker } = deps;
   const runtime = deps.variants.get(intent.variantId);
-  const lost = new AbortController();
-  // An instant analyst answers before any lease could run out: no heartbeat to keep it (a backtest
-  // decides hundreds of thousands of intents, and a timer and two signals each are not free).
-  const heartbeat = runtime?.analyst.instant ? null : keepLease(deps, intent, now, options, lost);
-  const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
+  // An instant analyst answers before any lease could run out: no heartbeat keeps it, and nothing can
+  // take it away mid-decision (a backtest decides hundreds of thousands of intents; a timer and two
+  // abort signals each are not free).
+  const lost = runtime?.analyst.instant ? null : new AbortController();
+  const heartbeat = lost ? keepLease(deps, intent, now, options, lost) : null;
+  const signal =
+    lost && options.signal
+      ? AbortSignal.any([options.signal, lost.signal])
+      : (lost?.signal ?? options.signal);
   try {
     if (!runtime) throw new Error(`variant ${intent.variantId} is not configured in this process`);
     const decision = await runtime.analyst.decide(intent, now, signal);
-    if (lost.signal.aborted) return 'lost';
+    if (lost?.signal.aborted) return 'lost';
     if (decision.side === 'HOLD') {
       await markHold(store, intent.id, worker, decision, now);
       return 'held';
@@ -91,7 +95,7 @@ async function decideOne(
     await markReadyForExec(store, intent.id, worker, decision, now);
     return 'traded';
   } catch (error) {
-    if (lost.signal.aborted || error instanceof FencedOutError) return 'lost';
+    if (lost?.signal.aborted || error instanceof FencedOutError) return 'lost';
     if (options.signal?.aborted) {
       await releaseClaim(store, intent.id, worker, now);
       return 'released';

@@ -5,7 +5,8 @@ import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import { markClosed } from '../domain/intent-commands.ts';
 import { exitOrderFor } from '../domain/order.ts';
-import type { Position } from '../domain/position.ts';
+import type { ExitReason, Position } from '../domain/position.ts';
+import type { Candle } from '../domain/candle.ts';
 import type { TradingStateRecord } from '../domain/trading-state.ts';
 import { KILL_SWITCH_REASON } from '../risk/kill-switch.ts';
 import { applyBar } from '../risk/manage-position.ts';
@@ -23,8 +24,21 @@ export async function manageOpenPositions(
   closeTime: EpochMs,
 ): Promise<ManagedBar> {
   const result: ManagedBar = { closed: [], trailed: 0, deferred: 0 };
-  const candles = new Map(batch.candles.map((c) => [c.symbol, c]));
-  for (const position of await deps.store.openPositions()) {
+  const open = await deps.store.openPositions();
+  if (open.length === 0) return result;
+  const candles = new Map<string, Candle>();
+  for (const candle of batch.candles) candles.set(candle.symbol, candle);
+  // One exit path for the bar: each position's exit goes to its variant's broker.
+  const exitFill = async (position: Position, _reason: ExitReason, price: number, at: EpochMs) => {
+    const broker = deps.brokers(position.variantId);
+    const contractSize = deps.instruments(position.symbol).contractSize;
+    const fill = await broker.submitMarketOrder(exitOrderFor(position, contractSize, price), at);
+    if (fill.status !== 'filled' || fill.price === null) {
+      throw new Error(`exit of ${position.id} rejected by ${broker.name}: ${fill.reason}`);
+    }
+    return { price: fill.price, fee: fill.fee };
+  };
+  for (const position of open) {
     const candle = candles.get(position.symbol);
     const runtime = deps.variants.get(position.variantId);
     if (!candle || !runtime) continue;
@@ -44,14 +58,7 @@ export async function manageOpenPositions(
         terms: instrument,
         feeRate: 0,
         actor: deps.worker,
-        exitFill: async (open, _reason, price, at) => {
-          const broker = deps.brokers(open.variantId);
-          const fill = await broker.submitMarketOrder(exitOrderFor(open, instrument.contractSize, price), at);
-          if (fill.status !== 'filled' || fill.price === null) {
-            throw new Error(`exit of ${open.id} rejected by ${broker.name}: ${fill.reason}`);
-          }
-          return { price: fill.price, fee: fill.fee };
-        },
+        exitFill,
       },
     );
     if (step.kind === 'closed') {

@@ -39,11 +39,14 @@ export async function runScanCycle(input: ScanCycleInput): Promise<ScanCycleResu
     const batches = await input.candles();
     const blocked = await blockedSymbols(store, variantId, input.symbols, now);
     const signals = scanner.scanCycle(batches, blocked);
-    const intents = await store.insertIntents(
-      signals.map((signal) => intentForSignal(signal, input.intentExpiryHours, input.claimTtlMinutes)),
-      `scanner:${variantId}`,
-      now,
-    );
+    const intents =
+      signals.length === 0
+        ? []
+        : await store.insertIntents(
+            signals.map((signal) => intentForSignal(signal, input.intentExpiryHours, input.claimTtlMinutes)),
+            `scanner:${variantId}`,
+            now,
+          );
     await store.recordScanEnd(variantId, now, null);
     return { signals, intents, blocked };
   } catch (error) {

@@ -65,15 +65,17 @@ export async function closeTrade(
     const { equity, peak } = needsEquity
       ? realizedEquity(rules.startingBalanceUsd, await tx.realizedPnl(position.variantId))
       : { equity: Number.NaN, peak: Number.NaN };
+    // The recent closes, over the lookback of the rules that are on — none when no rule looks back (a
+    // query of 2–3 µs a row, at every close).
     const lookbackHours = Math.max(
-      p.stoplossGuard.lookbackHours,
-      p.maxDrawdown.lookbackHours,
-      p.lowProfit.lookbackHours,
+      p.stoplossGuard.tradeLimit > 0 ? p.stoplossGuard.lookbackHours : 0,
+      p.maxDrawdown.maxDrawdownPct > 0 ? p.maxDrawdown.lookbackHours : 0,
+      p.lowProfit.tradeLimit > 0 ? p.lowProfit.lookbackHours : 0,
     );
-    const recent = await tx.closedPositions({
-      variantId: position.variantId,
-      closedAfter: now - lookbackHours * HOUR,
-    });
+    const recent =
+      lookbackHours > 0
+        ? await tx.closedPositions({ variantId: position.variantId, closedAfter: now - lookbackHours * HOUR })
+        : [];
     const locks = locksAfterClose({ closed, recent, equity, now }, p);
     for (const lock of locks) await tx.upsertProtection(lock, now);
 

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Decimal } from 'decimal.js';
 import type { PositionSide } from '../domain/position.ts';
+import type { Instrument } from '../domain/instrument.ts';
+import { sizePosition } from './position-sizing.ts';
 import { floorToStep, roundStop, roundTarget, stopFrom, trailFrom } from './price-rounding.ts';
+import { ruleStop, stopDistance, type StopRule } from './stop-rule.ts';
 
 /** The rounding as it was written before the fast path, in decimal arithmetic only: the specification. */
 const spec = {
@@ -105,5 +108,60 @@ describe('rounding to a grid, fast path against decimal arithmetic', () => {
     assert.equal(floorToStep(0.3, 0.1), 0.3);
     assert.equal(trailFrom(105, 3, 0.1, 'long', 0.01), 104.7);
     assert.equal(trailFrom(0.000001234, 3, 1e-8, 'long', 1e-8), 0.00000121);
+  });
+});
+
+describe('the entry plan, fast path against decimal arithmetic', () => {
+  /** The rule's stop and the sized quantity as they were computed before the fast path: all decimal. */
+  const stopSpec = (rule: StopRule, entry: number, atr: number | null, side: PositionSide, tick: number) =>
+    stopFrom(entry, stopDistance(rule, entry, atr), side, tick);
+  const qtySpec = (entry: number, stop: number, instrument: Instrument, risk: number, maxUsd: number) => {
+    const contract = new Decimal(instrument.contractSize);
+    const dollars = (money: Decimal, price: number) =>
+      instrument.quote === 'dollars' ? money : money.div(price);
+    const unitRisk = dollars(new Decimal(entry).minus(stop).abs().times(contract), stop);
+    const unitValue = dollars(new Decimal(entry).times(contract), entry);
+    const raw = Decimal.min(new Decimal(risk).div(unitRisk), new Decimal(maxUsd).div(unitValue));
+    return raw.toNearest(instrument.qtyStep, Decimal.ROUND_DOWN).toNumber();
+  };
+
+  it('gives the same stops and quantities on 20 000 random entries', () => {
+    const next = random(16);
+    for (let n = 0; n < 20_000; n++) {
+      const tick = TICKS[n % TICKS.length] as number;
+      const [price] = pricesFor(tick, next) as [number];
+      const atr = next() < 0.1 ? null : price * next() * 0.05;
+      const rule: StopRule = {
+        floorPct: [3, 2.5, 1][n % 3] as number,
+        multiplier: [1.5, 2.5, 0][n % 3] as number,
+        capPct: 6,
+      };
+      const side = SIDES[n % 2] as PositionSide;
+      const stop = ruleStop(rule, price, atr, side, tick);
+      assert.equal(
+        stop,
+        stopSpec(rule, price, atr, side, tick),
+        `stop ${JSON.stringify({ price, atr, rule, side, tick })}`,
+      );
+      if (!(Math.abs(price - stop) > 0)) continue;
+      const step = [1e-8, 0.001, 0.01, 1, 0.5][n % 5] as number;
+      const instrument: Instrument = {
+        symbol: 'X',
+        priceTick: tick,
+        qtyStep: step,
+        minQty: 0,
+        minNotional: 0,
+        contractSize: n % 7 === 0 ? 100_000 : 1,
+        quote: n % 11 === 0 ? 'dollar_base' : 'dollars',
+      };
+      const sized = sizePosition(
+        { entryPrice: price, stopPrice: stop, equity: Number.NaN },
+        { riskPerTradeUsd: 5, maxPositionUsd: 50, positionPct: 0 },
+        instrument,
+      );
+      const want = qtySpec(price, stop, instrument, 5, 50);
+      if (sized.ok) assert.equal(sized.qty, want, `qty ${JSON.stringify({ price, stop, instrument })}`);
+      else assert.ok(want <= 0, `refused ${JSON.stringify({ price, stop, instrument })}: ${sized.message}`);
+    }
   });
 });

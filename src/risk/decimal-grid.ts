@@ -36,15 +36,19 @@ const POWERS_OF_TEN = [
 
 const grids = new Map<number, Grid | null>();
 
+/** The error bound of a sum or difference of a few floats whose magnitudes add up to `magnitude`. */
+export function floatError(magnitude: number): number {
+  return RELATIVE_ERROR * magnitude;
+}
+
 /**
  * `approx` rounded to a multiple of `step` in `direction`, equal to what decimal arithmetic gives for
- * the exact value `approx` stands for; `magnitude` bounds the operands `approx` was computed from (its
- * float error is proportional to it), and `exact()` computes the decimal answer for the rare case the
- * float cannot decide.
+ * the exact value `approx` stands for, provided `approx` is within `error` of it (floatError for a sum
+ * of a few floats); `exact()` computes the decimal answer for the rare case the float cannot decide.
  */
 export function onGrid(
   approx: number,
-  magnitude: number,
+  error: number,
   step: number,
   direction: GridDirection,
   exact: () => number,
@@ -53,7 +57,7 @@ export function onGrid(
   if (grid === null || !(approx > 0) || !Number.isFinite(approx)) return exact();
   const quotient = approx / step;
   const line = Math.round(quotient);
-  if (Math.abs(quotient - line) <= (RELATIVE_ERROR * magnitude) / step + 1e-9) return exact();
+  if (!(Math.abs(quotient - line) > error / step + 1e-9)) return exact();
   const k = direction === 'up' ? Math.ceil(quotient) : Math.floor(quotient);
   const units = k * grid.units;
   if (units > MAX_EXACT) return exact();

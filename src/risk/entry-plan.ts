@@ -7,7 +7,7 @@ import { deny, type Verdict } from './denial.ts';
 import { sizePosition, type SizingRule } from './position-sizing.ts';
 import { Decimal } from 'decimal.js';
 import { roundStop, roundTarget, stopFrom } from './price-rounding.ts';
-import { stopDistance, type StopRule } from './stop-rule.ts';
+import { ruleStop, stopDistance, type StopRule } from './stop-rule.ts';
 
 export interface EntryRules {
   stop: StopRule;
@@ -51,9 +51,10 @@ export function planEntry(request: EntryRequest, rules: EntryRules, instrument: 
   const direction = side === 'long' ? -1 : 1;
 
   const suggested = request.suggestedStop ?? null;
-  let stopPrice: number | null = null;
-  let distance = stopDistance(rules.stop, entryPrice, atr);
-  if (suggested !== null) {
+  let initialStop: number;
+  if (suggested === null) {
+    initialStop = ruleStop(rules.stop, entryPrice, atr, side, instrument.priceTick);
+  } else {
     if (!Number.isFinite(suggested) || (suggested - entryPrice) * direction <= 0) {
       return deny(
         'stop_on_wrong_side',
@@ -61,14 +62,13 @@ export function planEntry(request: EntryRequest, rules: EntryRules, instrument: 
       );
     }
     const proposed = new Decimal(entryPrice).minus(suggested).abs().toNumber();
-    distance = stopDistance(rules.stop, entryPrice, atr, proposed);
+    const distance = stopDistance(rules.stop, entryPrice, atr, proposed);
     // Inside the band the analyst's price is kept exactly as given.
-    if (distance === proposed) stopPrice = suggested;
+    initialStop =
+      distance === proposed
+        ? roundStop(suggested, side, instrument.priceTick)
+        : stopFrom(entryPrice, distance, side, instrument.priceTick);
   }
-  const initialStop =
-    stopPrice === null
-      ? stopFrom(entryPrice, distance, side, instrument.priceTick)
-      : roundStop(stopPrice, side, instrument.priceTick);
   if ((initialStop - entryPrice) * direction <= 0) {
     // Only a price tick coarser than the stop distance gets here: rounding would leave no stop at all.
     return deny(

@@ -80,6 +80,6 @@ export async function applyBar(
   }
   return {
     kind: 'held',
-    position: await store.updateTrail(position.id, outcome.currentStop, outcome.peakPrice, bar.candle.time),
+    position: await store.updateTrail(position, outcome.currentStop, outcome.peakPrice, bar.candle.time),
   };
 }

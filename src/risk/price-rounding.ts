@@ -3,7 +3,7 @@
 // float fast path of decimal-grid.ts gives them without its cost wherever floats can be sure.
 import { Decimal } from 'decimal.js';
 import type { PositionSide } from '../domain/position.ts';
-import { decimalOnGrid, onGrid } from './decimal-grid.ts';
+import { decimalOnGrid, floatError, onGrid } from './decimal-grid.ts';
 
 /**
  * A stop rounded to the tick on the side that never loosens it: up for a long (the stop sits below the
@@ -12,7 +12,9 @@ import { decimalOnGrid, onGrid } from './decimal-grid.ts';
 export function roundStop(price: number, side: PositionSide, tick: number): number {
   if (!(tick > 0)) return price;
   const direction = side === 'long' ? 'up' : 'down';
-  return onGrid(price, price, tick, direction, () => decimalOnGrid(new Decimal(price), tick, direction));
+  return onGrid(price, floatError(price), tick, direction, () =>
+    decimalOnGrid(new Decimal(price), tick, direction),
+  );
 }
 
 /**
@@ -28,7 +30,8 @@ export function stopFrom(price: number, distance: number, side: PositionSide, ti
   };
   if (!(tick > 0)) return exact();
   const approx = side === 'long' ? price - distance : price + distance;
-  return onGrid(approx, Math.abs(price) + Math.abs(distance), tick, side === 'long' ? 'up' : 'down', exact);
+  const error = floatError(Math.abs(price) + Math.abs(distance));
+  return onGrid(approx, error, tick, side === 'long' ? 'up' : 'down', exact);
 }
 
 /**
@@ -46,18 +49,21 @@ export function trailFrom(
   if (!(tick > 0)) return exact();
   const distance = multiple * atr;
   const approx = side === 'long' ? peak - distance : peak + distance;
-  return onGrid(approx, Math.abs(peak) + Math.abs(distance), tick, side === 'long' ? 'up' : 'down', exact);
+  const error = floatError(Math.abs(peak) + Math.abs(distance));
+  return onGrid(approx, error, tick, side === 'long' ? 'up' : 'down', exact);
 }
 
 /** A target rounded toward the entry (down for a long), so that reaching it is never harder than computed. */
 export function roundTarget(price: number, side: PositionSide, tick: number): number {
   if (!(tick > 0)) return price;
   const direction = side === 'long' ? 'down' : 'up';
-  return onGrid(price, price, tick, direction, () => decimalOnGrid(new Decimal(price), tick, direction));
+  return onGrid(price, floatError(price), tick, direction, () =>
+    decimalOnGrid(new Decimal(price), tick, direction),
+  );
 }
 
 /** A quantity rounded down to the step: sizing never rounds up into more risk than the rule allows. */
 export function floorToStep(qty: number, step: number): number {
   if (!(step > 0)) return qty;
-  return onGrid(qty, qty, step, 'down', () => decimalOnGrid(new Decimal(qty), step, 'down'));
+  return onGrid(qty, floatError(qty), step, 'down', () => decimalOnGrid(new Decimal(qty), step, 'down'));
 }

@@ -2,6 +2,9 @@
 // coins whose ATR(14) was 2.5–4 % of price and fired on random walk alone; the stop now scales with the
 // symbol's own volatility, bounded below (never inside the noise floor) and above (never a blow-out).
 import { Decimal } from 'decimal.js';
+import type { PositionSide } from '../domain/position.ts';
+import { floatError, onGrid } from './decimal-grid.ts';
+import { stopFrom } from './price-rounding.ts';
 
 export interface StopRule {
   /** Narrowest stop, in percent of entry; also the stop when ATR is unknown or the multiplier is 0. */
@@ -40,4 +43,27 @@ export function stopDistance(
   else if (rule.multiplier === 0 || atr === null || !(atr > 0)) return floor.toNumber();
   else wanted = new Decimal(rule.multiplier).times(atr);
   return Decimal.min(Decimal.max(wanted, floor), cap).toNumber();
+}
+
+/**
+ * The rule's stop price: `stopFrom(entry, stopDistance(rule, entry, atr), side, tick)`, the same double to
+ * the bit, without decimal arithmetic where floats can tell (decimal-grid.ts): the distance's float error
+ * is a few ulps of itself, the subtraction's half an ulp of the entry — within floatError of their sum.
+ */
+export function ruleStop(
+  rule: StopRule,
+  entryPrice: number,
+  atr: number | null,
+  side: PositionSide,
+  tick: number,
+): number {
+  const exact = () => stopFrom(entryPrice, stopDistance(rule, entryPrice, atr), side, tick);
+  if (!(tick > 0)) return exact();
+  const floor = (entryPrice * rule.floorPct) / 100;
+  const cap = (entryPrice * rule.capPct) / 100;
+  const wanted = rule.multiplier === 0 || atr === null || !(atr > 0) ? floor : rule.multiplier * atr;
+  const distance = Math.min(Math.max(wanted, floor), cap);
+  const approx = side === 'long' ? entryPrice - distance : entryPrice + distance;
+  const error = floatError(Math.abs(entryPrice) + Math.abs(distance));
+  return onGrid(approx, error, tick, side === 'long' ? 'up' : 'down', exact);
 }

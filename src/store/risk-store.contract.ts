@@ -44,7 +44,7 @@ export function describeRiskStoreContract(target: ContractTarget): void {
       assert.equal(await store.openPositionOf(v, 'SOLUSDT'), null);
       const opened = await store.openPosition(position(v, 'SOLUSDT'));
       assert.equal(opened.peakPrice, 100);
-      const moved = await store.updateTrail(opened.id, 98.5, 104, T0);
+      const moved = await store.updateTrail(opened, 98.5, 104, T0);
       assert.deepEqual(
         [moved.initialStop, moved.currentStop, moved.peakPrice, moved.trailedAt],
         [97, 98.5, 104, T0],
@@ -58,7 +58,7 @@ export function describeRiskStoreContract(target: ContractTarget): void {
         fees: 0,
         pnl: -1.5,
       });
-      await assert.rejects(store.updateTrail(opened.id, 99, 105, T0 + HOUR), /already closed/);
+      await assert.rejects(store.updateTrail(moved, 99, 105, T0 + HOUR), /already closed/);
     });
 
     it('queries closed positions by variant, symbol and close time, and sums realised P&L with its peak', async () => {
@@ -208,6 +208,11 @@ export function describeRiskStoreContract(target: ContractTarget): void {
       const headline = await store.equityHeadline(v);
       assert.deepEqual(headline.latest, snap(T0 + 3 * HOUR, 990));
       assert.equal(headline.peak, 1_050.5);
+      // The peak's own snapshot written again lower (a bar run again): the peak follows it down.
+      await store.recordEquity(snap(T0 + HOUR, 1_010));
+      assert.equal((await store.equityHeadline(v)).peak, 1_020);
+      await store.recordEquity(snap(T0 + 4 * HOUR, 1_100));
+      assert.deepEqual(await store.equityHeadline(v), { latest: snap(T0 + 4 * HOUR, 1_100), peak: 1_100 });
     });
 
     it('switches the trading state, records each change once, and reads active for an untouched variant', async () => {

@@ -71,8 +71,17 @@ async function backtestReport(context: AppContext, flags: BacktestFlags) {
 async function runAndReport(context: AppContext, flags: BacktestFlags, llmStore?: Store) {
   const bar = progressBar({ enabled: flags.progress !== false });
   const showProgress = barProgress(bar, 'backtest');
+  // Ctrl-C stops the run after the bar in progress, and the report says how far it got.
+  const stop = new AbortController();
+  const onSignal = () => {
+    if (!stop.signal.aborted) process.stderr.write('\nstopping after the bar in progress…\n');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const run = await runBacktest({
+      signal: stop.signal,
       config: context.config,
       ...(llmStore ? { llmStore } : {}),
       ...(flags.from ? { from: isoTime(flags.from, '--from') } : {}),
@@ -83,6 +92,8 @@ async function runAndReport(context: AppContext, flags: BacktestFlags, llmStore?
     return buildReport(run);
   } finally {
     bar.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

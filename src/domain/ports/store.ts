@@ -158,8 +158,11 @@ export interface Store {
   getPosition(id: PositionId): Promise<Position | null>;
   openPositions(variantId?: VariantId): Promise<Position[]>;
   openPositionOf(variantId: VariantId, symbol: string): Promise<Position | null>;
-  /** The trail moved at the close of the bar opening at `barAt`: a new stop and best price. */
-  updateTrail(id: PositionId, currentStop: number, peakPrice: number, barAt: EpochMs): Promise<Position>;
+  /**
+   * The trail moved at the close of the bar opening at `barAt`: a new stop and best price for the open
+   * position the caller holds (only the trail of an open position changes); returns it as moved.
+   */
+  updateTrail(position: Position, currentStop: number, peakPrice: number, barAt: EpochMs): Promise<Position>;
   closedPositions(query?: ClosedPositionQuery): Promise<Position[]>;
   realizedPnl(variantId: VariantId): Promise<RealizedPnl>;
   /** The running total alone: cheaper than realizedPnl (no peak, so no ordered scan). */

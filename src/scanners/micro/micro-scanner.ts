@@ -37,6 +37,16 @@ export class MicroScanner implements CycleScanner {
    * stale bar is never traded, so only the newest bar of each symbol may signal.
    */
   scanCycle(batches: readonly CandleBatch[], blocked: ReadonlyMap<string, string>): Signal[] {
+    const [only] = batches;
+    // One bar, as every replayed and live cycle after the first: each candle is its symbol's newest.
+    if (batches.length === 1 && only) {
+      const signals: Signal[] = [];
+      for (const candle of only.candles) {
+        const signal = this.onCandle(candle, blocked.has(candle.symbol), true);
+        if (signal) signals.push(signal);
+      }
+      return signals;
+    }
     const newest = new Map<string, number>();
     for (const batch of batches) for (const candle of batch.candles) newest.set(candle.symbol, candle.time);
     const signals: Signal[] = [];

@@ -115,8 +115,7 @@ describe('the replay cache', () => {
     const W = variantId('cached-book');
     const opened = longAt100('book-1', { variant: W, symbol: 'SOLUSDT', openedAt: T0 });
     await cached.transaction(async (tx) => {
-      await tx.openPosition(opened);
-      await tx.updateTrail(opened.id, 97, 104, T0 + HOUR);
+      await tx.updateTrail(await tx.openPosition(opened), 97, 104, T0 + HOUR);
     });
     const [kept] = await cached.transaction((tx) => tx.openPositions(W));
     assert.deepEqual(kept, await store.getPosition(opened.id));

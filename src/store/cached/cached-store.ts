@@ -100,13 +100,13 @@ export class CachedStore extends DelegatingStore {
   }
 
   override async updateTrail(
-    id: PositionId,
+    position: Position,
     currentStop: number,
     peakPrice: number,
     barAt: EpochMs,
   ): Promise<Position> {
     return this.write(
-      () => this.inner.updateTrail(id, currentStop, peakPrice, barAt),
+      () => this.inner.updateTrail(position, currentStop, peakPrice, barAt),
       (moved) => this.cache.putPosition(moved),
     );
   }

@@ -227,7 +227,11 @@ function workload(seed: number, known: Known): { next(peek: Store): Promise<Call
     if (known.positions.size > 0 && roll < 0.67) {
       const id = positionId(pick([...known.positions]));
       const [stop, peak] = [98 + rnd(), 100 + rnd()];
-      return (s) => s.updateTrail(id, stop, peak, at);
+      return async (s) => {
+        const held = await s.getPosition(id);
+        if (!held) throw new Error(`position ${id} vanished`);
+        return s.updateTrail(held, stop, peak, at);
+      };
     }
     if (roll < 0.71) {
       const p = {

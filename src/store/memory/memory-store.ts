@@ -226,8 +226,8 @@ export class MemoryStore implements Store {
     return this.read(() => this.db.positions.openOf(variantId, symbol));
   }
 
-  updateTrail(id: PositionId, currentStop: number, peakPrice: number, barAt: EpochMs): Promise<Position> {
-    return this.write(() => this.db.positions.updateTrail(id, currentStop, peakPrice, barAt));
+  updateTrail(position: Position, currentStop: number, peakPrice: number, barAt: EpochMs): Promise<Position> {
+    return this.write(() => this.db.positions.updateTrail(position.id, currentStop, peakPrice, barAt));
   }
 
   closedPositions(query: ClosedPositionQuery = {}): Promise<Position[]> {

@@ -83,7 +83,7 @@ function prepareConnection(db: Database.Database, file: string, durability: Dura
   db.pragma(durability === 'power_loss' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   // Checkpoint every ~40 MB of WAL instead of every 4 MB: fewer, larger write-backs. Every commit is
   // still fsynced; measured +10% on the lifecycle bench.
-  db.pragma(`wal_autocheckpoint = ${process.env.SIGIL_WAL_PAGES ?? 10000}`);
+  db.pragma('wal_autocheckpoint = 10000');
   // 64 MB of page cache instead of 2 MB: a replay touches the same few hundred pages every bar (open
   // positions, queues, jobs, the newest snapshots), and with 2 MB they kept being read back from the OS.
   db.pragma('cache_size = -64000');
