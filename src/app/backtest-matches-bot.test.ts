@@ -89,6 +89,9 @@ describe('the in-memory backtest and the bot over a durable store trade the same
         assert.equal(closed.length, backtest.trades);
         assert.equal(fingerprint(tradeRows(closed)), backtest.fingerprint);
         assert.deepEqual((await store.openPositions()).map((p) => p.id).sort(), backtest.stillOpen);
+        // A replay keeps its audit trail: retention (30 days) is for live bots, whose days are real.
+        const finished = await store.listIntents({ statuses: ['closed'] });
+        assert.ok(finished.some((intent) => intent.updatedAt < UNTIL - 31 * 86_400_000));
         const halted = (await store.tradingStates()).filter((s) => s.state === 'halted');
         assert.deepEqual(
           halted.map((s) => s.variantId),

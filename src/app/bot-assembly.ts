@@ -165,6 +165,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     ...requestsToday,
     remoteBrokers: live.length > 0,
     equityEachBar: replay,
+    retention: !replay,
     groupCommit,
     ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
     ...(a.onBar ? { onBar: a.onBar } : {}),

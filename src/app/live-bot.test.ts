@@ -57,6 +57,8 @@ describe('sigil run --live on a fake exchange', () => {
 scanner:
   breakout_lookback: 20
   min_volume_ratio: 0
+pipeline:
+  retention_days: 0.05
 variants:
   live:
 `,
@@ -120,6 +122,15 @@ variants:
       const [closed] = await store.closedPositions({ variantId: variantId('live') });
       assert.deepEqual([closed?.exitReason, closed?.exitPrice], ['hard_stop', position.initialStop]);
       assert.equal((await store.getIntent(intents[0]!.id))?.status, 'closed');
+
+      // Retention (0.05 days = 72 minutes): a live bot's janitor deletes the finished intent after it.
+      await advanceLive(clock, breakoutClose + 3 * HOUR, 60_000);
+      await until(async () => (await store.getIntent(intents[0]!.id)) === null, 'retention');
+      assert.equal(
+        (await store.closedPositions({ variantId: variantId('live') })).length,
+        1,
+        'never positions',
+      );
     } finally {
       await bot.stop();
       await bot.done;

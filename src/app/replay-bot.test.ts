@@ -180,7 +180,6 @@ describe('the paper bot over a replay, interrupted', () => {
            WHERE o.client_order_id IS NULL OR (i.id IS NOT NULL AND i.status NOT IN ('opened', 'closed'))`,
         )
         .all();
-      // (Intents closed longer ago than retention_days are deleted by the janitor, in simulated time too.)
       assert.deepEqual(orphans, [], 'every position has its entry order, and its intent is opened or closed');
       const stuck = db
         .prepare(`SELECT id, status FROM intents WHERE status IN ('claimed', 'executing')`)

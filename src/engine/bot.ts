@@ -43,6 +43,12 @@ export interface BotOptions {
   brokersFor: (store: Store) => BrokerFor;
   /** Replays: the engine runs the equity monitor at every bar's close, so there is no equity job. */
   equityEachBar?: boolean;
+  /**
+   * Live: the janitor deletes finished intents older than `pipeline.retention_days`, so a bot that runs
+   * for years does not grow without end. A replay's days are simulated: retention would delete the audit
+   * trail of the run being watched (and cost every bar its writes), so a replay keeps it.
+   */
+  retention?: boolean;
   /** Some variant trades at a remote broker: the equity job holds no transaction across its calls. */
   remoteBrokers?: boolean;
   requestsToday?: TradingWorkerDeps['requestsToday'];
@@ -196,7 +202,7 @@ export class Bot {
     const retention = Math.max(...variants.map((v) => v.settings.pipeline.retention_days));
     await store.recycleExpiredClaims(now, { maxAttempts });
     await store.expireStaleIntents(now);
-    await store.cleanupOldIntents(retention, now);
+    if (this.options.retention) await store.cleanupOldIntents(retention, now);
   }
 
   /**

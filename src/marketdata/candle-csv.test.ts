@@ -14,6 +14,7 @@ import { CandleDataError } from './candle-data-error.ts';
 import { candlesFromSeries } from './candle-series.ts';
 import { decimalFromBytes } from './decimal-bytes.ts';
 import { daysFromCivil, isoTimeFromBytes } from './iso-time-bytes.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 const DATA = new URL('../../data/', import.meta.url).pathname;
 const SHARED = '/work/shared/data/crypto/1h';
@@ -133,7 +134,7 @@ describe('the byte parser reads exactly what the old parser read', () => {
   });
 
   it('on random decimal strings, including the ones the fast path leaves to Number()', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join('');
     const generated: string[] = [];
     for (let i = 0; i < 200_000; i++) {
@@ -163,7 +164,7 @@ describe('the byte parser reads exactly what the old parser read', () => {
   });
 
   it('on files whose cells need the fallback: exponents, signs, spaces, long numbers, hex', () => {
-    const random = seeded(11);
+    const random = seededRandom(11);
     const odd = ['1e0', '1.0E0', ' 1', '1 ', '+1', '0x1', '1.000000000000000000000000', '1.0000000000000001'];
     const rows = ['timestamp,open,high,low,close,volume'];
     for (let i = 0; i < 2_000; i++) {
@@ -249,7 +250,7 @@ describe('the byte parser reads exactly what the old parser read', () => {
 
 describe('ISO timestamps from bytes', () => {
   it('agree with Date.parse on every timestamp they accept, and accept every well-formed one', () => {
-    const random = seeded(3);
+    const random = seededRandom(3);
     const pad = (n: number, width = 2) => String(n).padStart(width, '0');
     const zones = [
       'Z',
@@ -296,14 +297,3 @@ describe('ISO timestamps from bytes', () => {
     }
   });
 });
-
-/** A small deterministic generator (mulberry32): the same cases on every run. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -8,6 +8,7 @@ import type { Instrument } from '../domain/instrument.ts';
 import { sizePosition } from './position-sizing.ts';
 import { floorToStep, roundStop, roundTarget, stopFrom, trailFrom } from './price-rounding.ts';
 import { ruleStop, stopDistance, type StopRule } from './stop-rule.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 /** The rounding as it was written before the fast path, in decimal arithmetic only: the specification. */
 const spec = {
@@ -35,17 +36,6 @@ const spec = {
 const TICKS = [1e-8, 1e-6, 1e-5, 1e-4, 0.001, 0.01, 0.05, 0.25, 0.5, 1, 5, 0.00025];
 const SIDES: PositionSide[] = ['long', 'short'];
 
-/** A deterministic generator (mulberry32): the same cases on every run, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Prices from 1e-7 (PEPE) to 1e5 (BTC), and the same on a grid line and a few ulps off one. */
 function pricesFor(tick: number, next: () => number): number[] {
   const price = 10 ** (next() * 12 - 7);
@@ -58,7 +48,7 @@ function pricesFor(tick: number, next: () => number): number[] {
 
 describe('rounding to a grid, fast path against decimal arithmetic', () => {
   it('agrees to the bit on 100 000 random and near-line cases', () => {
-    const next = random(20261206);
+    const next = seededRandom(20261206);
     let cases = 0;
     for (let n = 0; n < 500; n++) {
       for (const tick of TICKS) {
@@ -126,7 +116,7 @@ describe('the entry plan, fast path against decimal arithmetic', () => {
   };
 
   it('gives the same stops and quantities on 20 000 random entries', () => {
-    const next = random(16);
+    const next = seededRandom(16);
     for (let n = 0; n < 20_000; n++) {
       const tick = TICKS[n % TICKS.length] as number;
       const [price] = pricesFor(tick, next) as [number];

@@ -1,6 +1,7 @@
 // Turns a producer's NewIntent into a complete pending TradeIntent, refusing what would be stored wrong.
 import { RejectedError } from '../domain/errors.ts';
-import { intentIdFor, type EpochMs } from '../domain/ids.ts';
+import type { DecisionRecord } from '../domain/decision-record.ts';
+import { intentIdFor, type EpochMs, type IntentId } from '../domain/ids.ts';
 import {
   CONFIDENCES,
   DEFAULT_CLAIM_TTL_MINUTES,
@@ -87,4 +88,18 @@ export function sameNaturalKey(a: TradeIntent, b: TradeIntent): boolean {
     a.source === b.source &&
     a.variantId === b.variantId
   );
+}
+
+/** An intent's first decision record: created, pending. Both stores write this same record. */
+export function creationRecord(intentId: IntentId, actor: string, now: EpochMs): Omit<DecisionRecord, 'seq'> {
+  return {
+    intentId,
+    from: null,
+    to: 'pending',
+    event: 'create',
+    actor,
+    reason: 'created',
+    snapshot: null,
+    at: now,
+  };
 }

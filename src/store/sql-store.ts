@@ -68,7 +68,7 @@ import {
   recordFromRow,
   recordValues,
 } from './intent-row.ts';
-import { buildIntent, sameNaturalKey } from './new-intent.ts';
+import { buildIntent, creationRecord, sameNaturalKey } from './new-intent.ts';
 import { POSITION_INSERT_COLUMNS, positionFromRow, positionInsertValues } from './position-row.ts';
 import {
   chunkRows,
@@ -156,16 +156,7 @@ export class SqlStore implements Store {
         // A batch may repeat an intent: only its first occurrence counts as inserted.
         if (inserted.delete(intent.id)) {
           results.push({ intent, inserted: true });
-          records.push({
-            intentId: intent.id,
-            from: null,
-            to: 'pending',
-            event: 'create',
-            actor,
-            reason: 'created',
-            snapshot: null,
-            at: now,
-          });
+          records.push(creationRecord(intent.id, actor, now));
         } else {
           results.push({ intent: await this.existingFor(db, intent), inserted: false });
         }

@@ -17,7 +17,7 @@ export function registerBacktest(program: Command): void {
   program
     .command('backtest')
     .description(
-      'replay the configured candles through the bot (same engine, simulated clock, paper broker, throwaway store) and report per variant',
+      'replay the configured candles through the bot (same engine, simulated clock, paper broker, an in-memory store; Ctrl-C stops it) and report per variant',
     )
     .option('--from <time>', 'first bar (ISO time), default: the start of the data')
     .option('--to <time>', 'end (ISO time, exclusive), default: the end of the data')

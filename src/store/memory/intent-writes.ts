@@ -20,7 +20,7 @@ import {
   type TransitionRequest,
 } from '../../domain/intent-transition.ts';
 import type { ClaimOptions, InsertResult, RecycleOptions, RecycleResult } from '../../domain/ports/store.ts';
-import { buildIntent, sameNaturalKey } from '../new-intent.ts';
+import { buildIntent, creationRecord, sameNaturalKey } from '../new-intent.ts';
 import { IdempotencyConflictError, IntentNotFoundError } from '../store-errors.ts';
 import type { IntentTable, Slot } from './intent-table.ts';
 import { compareText, sortSmall } from './sorted.ts';
@@ -63,18 +63,7 @@ export class IntentWrites {
       created.push(this.table.insert(intent));
       results.push({ intent, inserted: true });
     }
-    for (const slot of created) {
-      this.table.appendRecord(slot, {
-        intentId: slot.intent.id,
-        from: null,
-        to: 'pending',
-        event: 'create',
-        actor,
-        reason: 'created',
-        snapshot: null,
-        at: now,
-      });
-    }
+    for (const slot of created) this.table.appendRecord(slot, creationRecord(slot.intent.id, actor, now));
     return results;
   }
 

@@ -17,6 +17,7 @@ import { PROTECTION_KINDS } from '../../domain/protection.ts';
 import { TRADING_STATES } from '../../domain/trading-state.ts';
 import { openStore } from '../open-store.ts';
 import { MemoryStore } from './memory-store.ts';
+import { seededRandom } from '../../../test/support/seeded-random.ts';
 
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
 const MINUTE = 60_000;
@@ -24,17 +25,6 @@ const VARIANTS = [variantId('pa'), variantId('pb')];
 const SYMBOLS = ['A', 'B', 'C'];
 const WORKERS = [workerId('w1'), workerId('w2'), workerId('janitor')];
 const JOBS = ['j1', 'j2'];
-
-/** mulberry32: a small seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** What the two stores must agree on: answers as JSON (frozen or not, referenced or copied). */
 function plain(value: unknown): unknown {
@@ -102,7 +92,7 @@ type Call = (store: Store) => Promise<unknown>;
  * Transitions are mostly legal ones for the intent's status and holder, as `peek` shows them.
  */
 function workload(seed: number, known: Known): { next(peek: Store): Promise<Call> } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const chance = (p: number) => rnd() < p;
   let now = T0;
