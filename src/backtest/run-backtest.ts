@@ -25,7 +25,7 @@ export interface BacktestOptions {
   variants?: readonly string[];
   /**
    * Where LLM analysts keep their response cache and spend ledger: the user's store, so a rerun is
-    * answered from the cache (free, and the same decisions). Default: the in-memory store, gone after the run.
+   * answered from the cache (free, and the same decisions). Default: the in-memory store, gone after the run.
    */
   llmStore?: MeteredModelOptions['store'];
   /** Called after each bar with the bars done, the total, and what the bar did. */
