@@ -104,7 +104,8 @@ async function bar(store: Store, i: number): Promise<void> {
     for (const held of await tx.openPositions(V)) {
       const p = (await tx.getPosition(held.id)) ?? held;
       if (now - p.openedAt < HOLD_BARS * MINUTE) {
-        await tx.updateTrail(p, p.currentStop + 0.01, p.peakPrice + 0.01, now);
+        const bar = { currentStop: p.currentStop + 0.01, peakPrice: p.peakPrice + 0.01, barAt: now };
+        await tx.advancePosition(p, { ...bar, troughPrice: p.troughPrice, barsHeld: p.barsHeld + 1 });
         continue;
       }
       const pnl = ((i * 7) % 11) - 5.25;

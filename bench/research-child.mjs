@@ -15,10 +15,10 @@ import { openStore } from '../dist/store/open-store.js';
 const [mode, ...args] = process.argv.slice(2);
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/** The config on another candle folder; its own symbols (the micro-scanner's ten, or all the folder's). */
 function configWith(file, data) {
   const config = loadConfigFile(file);
   config.market.data = data;
-  config.market.symbols = [];
   return config;
 }
 

@@ -19,6 +19,7 @@ const END = Date.UTC(2024, 0, 1);
 
 interface Child {
   candleSteps?: number;
+  symbols?: number;
   candles?: number;
   trades: number;
   seconds: number;
@@ -80,7 +81,7 @@ export async function researchBench(): Promise<BenchFigure[]> {
 
   const micro = child(['backtest', MICRO, BUNDLED_CRYPTO, ...range]);
   figures.push({
-    bench: `config/micro-scanner.yaml, in-memory backtest, 4 variants × 10 bundled pairs × 33 months (${micro.trades} trades)`,
+    bench: `config/micro-scanner.yaml, in-memory backtest, 4 variants × ${micro.symbols} bundled pairs × 33 months (${micro.trades} trades)`,
     value: rate(micro.stepsPerSecond),
     unit: 'candle-steps/s',
     target: '≥ 1,000,000',

@@ -33,7 +33,7 @@ export function riskPureBench(): BenchFigure[] {
   const [btc] = loadCandles(new URL('../data/crypto/1h', import.meta.url).pathname, ['BTCUSDT']) as [
     Candle[],
   ];
-  const rules = { trailAtrMultiplier: 2, trailActivationPct: 0, timeStopMs: 0, priceTick: 0.01 };
+  const rules = { trailAtrMultiplier: 2, trailActivationPct: 0, timeStopBars: 0, priceTick: 0.01 };
   const fresh = (c: Candle): OpenTrade => ({
     side: 'long',
     entryPrice: c.open,
@@ -42,6 +42,7 @@ export function riskPureBench(): BenchFigure[] {
     takeProfit: c.open * 1.06,
     openedAt: c.time,
     peakPrice: c.open,
+    barsHeld: 0,
   });
   let bars = 0;
   let exits = 0;

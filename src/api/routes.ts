@@ -12,6 +12,7 @@ import { DASHBOARD_ROUTES } from './dashboard-routes.ts';
 import { metricsInput } from './metrics-input.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { REPORT_ROUTES } from './report-routes.ts';
+import { tradeRows } from '../backtest/metrics.ts';
 import { API_ACTOR, HttpError, knownVariant, ok, param, type Route } from './route.ts';
 import {
   emptyQuery,
@@ -21,6 +22,7 @@ import {
   parseBody,
   parseQuery,
   positionsQuery,
+  tradesQuery,
   reasonBody,
 } from './validation.ts';
 
@@ -118,6 +120,18 @@ const CORE_ROUTES: readonly Route[] = [
           ? await ctx.store.openPositions(variant)
           : await ctx.store.closedPositions(variant === undefined ? {} : { variantId: variant });
       return ok({ positions });
+    },
+  },
+  {
+    // The closed trades as the backtest's --json lists them: the full trade record, in close order.
+    method: 'GET',
+    pattern: /^\/api\/trades$/,
+    mutating: false,
+    async handle(ctx, req) {
+      const query = parseQuery(tradesQuery, req.query);
+      const variant = query.variant === undefined ? undefined : knownVariant(ctx, query.variant, 'query');
+      const closed = await ctx.store.closedPositions(variant === undefined ? {} : { variantId: variant });
+      return ok({ trades: tradeRows(closed) });
     },
   },
   {

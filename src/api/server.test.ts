@@ -211,6 +211,37 @@ describe('HTTP API', () => {
     assert.match(bad.body.error, /^state/);
   });
 
+  it('GET /api/trades gives the closed trades with their full record, by variant', async () => {
+    const { status, body } = await getJson('/api/trades?variant=beta');
+    assert.equal(status, 200);
+    assert.deepEqual(body.trades, [
+      {
+        variant: 'beta',
+        symbol: 'ETH/USDT',
+        side: 'long',
+        signalTime: null,
+        entryTime: new Date(T0).toISOString(),
+        entryPrice: 100,
+        exitTime: new Date(T0 + 1000).toISOString(),
+        exitPrice: 110,
+        qty: 1,
+        initialStop: 97,
+        stopFraction: 0.03,
+        atrAtSignal: 2,
+        barsHeld: 0,
+        exitReason: 'take_profit',
+        fees: 0,
+        pnl: 10,
+        mae: 0,
+        mfe: 10,
+        maeR: 0,
+        mfeR: 10 / 3,
+      },
+    ]);
+    assert.deepEqual((await getJson('/api/trades?variant=alpha')).body.trades, []);
+    assert.match((await getJson('/api/trades?variant=gamma')).body.error, /unknown variant "gamma"/);
+  });
+
   it('GET /api/equity/:variant gives the series, from `since` on; 404 for an unknown variant', async () => {
     const all = await getJson('/api/equity/alpha');
     assert.deepEqual(

@@ -38,6 +38,8 @@ export const positionsQuery = z.strictObject({
   state: z.enum(['open', 'closed']).default('open'),
 });
 
+export const tradesQuery = z.strictObject({ variant: variant.optional() });
+
 /** `since` or `to` as epoch milliseconds or an ISO 8601 time. */
 const instant = z.string().transform((raw, ctx) => {
   const at = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load-config.ts';
+import { buildReport, type HaltRow } from '../backtest/backtest-report.ts';
 import { fingerprint, tradeRows } from '../backtest/metrics.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
 import { openStore } from '../store/open-store.ts';
@@ -50,7 +51,13 @@ const UNTIL = Date.UTC(2021, 5, 5);
 describe('the in-memory backtest and the bot over a durable store trade the same', () => {
   const dir = tempDir('sigil-parity-');
   const configFile = join(dir.path, 'sigil.yaml');
-  let backtest: { fingerprint: string; trades: number; stillOpen: string[]; variants: string[] };
+  let backtest: {
+    fingerprint: string;
+    trades: number;
+    stillOpen: string[];
+    variants: string[];
+    halted: HaltRow[];
+  };
 
   before(async () => {
     writeFileSync(configFile, CONFIG);
@@ -60,6 +67,7 @@ describe('the in-memory backtest and the bot over a durable store trade the same
       trades: run.closed.length,
       stillOpen: run.stillOpen.map((p) => p.id).sort(),
       variants: [...new Set(run.closed.map((p) => p.variantId as string))].sort(),
+      halted: buildReport(run).halted ?? [],
     };
   });
   after(() => dir.remove());
@@ -67,6 +75,16 @@ describe('the in-memory backtest and the bot over a durable store trade the same
   it('the backtest trades, in every variant', () => {
     assert.ok(backtest.trades > 100, `${backtest.trades} trades`);
     assert.deepEqual(backtest.variants, ['aggressive', 'baseline', 'guarded', 'switched']);
+  });
+
+  it('the backtest report names the variant its kill switch halted, with when and why', () => {
+    assert.deepEqual(
+      backtest.halted.map((h) => [h.variant, h.state]),
+      [['switched', 'halted']],
+    );
+    const [halt] = backtest.halted;
+    assert.ok(halt?.at && Date.parse(halt.at) > FROM && Date.parse(halt.at) < UNTIL, halt?.at ?? 'no time');
+    assert.match(halt?.reason ?? '', /^kill switch: equity .* below its peak .* \(limit 3 %\)/);
   });
 
   for (const target of STORE_TARGETS) {

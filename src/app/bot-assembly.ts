@@ -23,6 +23,7 @@ import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import { paperBrokers, variantRuntimes } from './engine-for.ts';
 import { remoteVariants, type RemoteAccounts } from './broker-for.ts';
 import { checkQuoteCurrencies, instrumentBook } from './instrument-for.ts';
+import type { BrokerGrids } from './broker-instruments.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 
@@ -82,6 +83,8 @@ export interface BotAssembly {
   awaitDecisions?: (variants: readonly VariantId[], now: EpochMs) => Promise<void>;
   /** The variants' accounts at real brokers (live only); the others trade their paper account. */
   remote?: RemoteAccounts;
+  /** Each real broker's own grid for the symbols (live only): what those variants' orders are rounded to. */
+  brokerGrids?: BrokerGrids;
   /** Where LLM analysts keep their cache and spend ledger; default `store`. */
   llmStore?: MeteredModelOptions['store'];
   onBar?: (summary: BarSummary) => void;
@@ -102,7 +105,7 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   // Before anything trades: a symbol whose money cannot be booked in dollars stops the start.
   checkQuoteCurrencies(config, a.feed.symbols);
   const market = new MarketState(barMs);
-  const instruments = instrumentBook(config.market);
+  const instruments = instrumentBook(config.market, a.brokerGrids);
   const runtimes = variantRuntimes(config, a.variants, { store: a.llmStore ?? a.store, market });
   const live = remoteVariants(a.variants);
   if (replay && live.length > 0) {
@@ -128,8 +131,8 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     store: a.store,
     brokersFor,
     ...requestsToday,
-    // Live: the compliance rules' random delay before an entry is really waited.
-    ...(replay ? {} : { pause: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) }),
+    // Live: the compliance rules' random delay before an entry is really waited, on the bot's clock.
+    ...(replay ? {} : { pause: (ms: number) => a.clock.sleep(ms) }),
     barTransaction: replay,
     equityEachBar: replay,
     executeAfterDecisions: !replay,

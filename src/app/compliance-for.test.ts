@@ -22,6 +22,7 @@ const PROBES: Record<string, unknown> = {
   profit_target_pct: 12,
   min_trading_days: 7,
   best_day_pct: 30,
+  best_day_action: 'inform',
   requests_per_day: 900,
   modifications_per_day: 800,
   positions_per_day: 700,
@@ -36,7 +37,7 @@ const PROBES: Record<string, unknown> = {
   news_before_minutes: 5,
   news_after_minutes: 6,
   safety_margin_pct: 80,
-  max_delay_seconds: 30,
+  max_delay_seconds: 45,
   max_size_offset_pct: 10,
   jitter_seed: 'account-2',
 };

@@ -35,6 +35,7 @@ export function complianceFor(
   rules.profitTargetPct = c.profit_target_pct ?? rules.profitTargetPct;
   rules.minTradingDays = c.min_trading_days ?? rules.minTradingDays;
   rules.bestDayPct = c.best_day_pct ?? rules.bestDayPct;
+  rules.bestDayAction = c.best_day_action ?? rules.bestDayAction;
   rules.requests = {
     allPerDay: c.requests_per_day ?? rules.requests.allPerDay,
     modificationsPerDay: c.modifications_per_day ?? rules.requests.modificationsPerDay,
@@ -62,8 +63,9 @@ export function complianceFor(
     ]);
   }
   rules.jitter = {
-    maxDelayMs: Math.round((c.max_delay_seconds ?? 0) * 1000),
-    maxSizeOffsetPct: c.max_size_offset_pct ?? 0,
+    maxDelayMs:
+      c.max_delay_seconds === undefined ? rules.jitter.maxDelayMs : Math.round(c.max_delay_seconds * 1000),
+    maxSizeOffsetPct: c.max_size_offset_pct ?? rules.jitter.maxSizeOffsetPct,
     // Two accounts running the same configuration must not trade identically (E8's one-strategy rule).
     seed: c.jitter_seed ?? variant,
   };

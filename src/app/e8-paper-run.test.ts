@@ -4,15 +4,10 @@
 // maximum loss, and it halts. Signals are entered as manual intents so the scenario does not depend on
 // the scanner; from the intent on, everything is the real pipeline on a real SQLite file.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfigFile, type SigilConfig } from '../config/load-config.ts';
 import { variantId } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
-import { openStore } from '../store/open-store.ts';
-import { tempDir } from '../../test/support/temp-dir.ts';
-import { runReplay } from './replay-bot.ts';
+import { scriptedReplay, type ScriptedReplay } from '../../test/support/scripted-replay.ts';
 import { sigil } from '../../test/support/sigil-cli.ts';
 
 const HOUR = 3_600_000;
@@ -54,59 +49,30 @@ paper:
   slippage_pct: 0
 compliance:
   preset: e8
+  max_size_offset_pct: 0   # the scenario's losses are scripted to exact sizes
 variants:
   e8: {}
 `;
 
 describe('a paper run under the E8 preset', () => {
-  const dir = tempDir();
-  let config: SigilConfig;
+  let run: ScriptedReplay;
   let store: Store;
-  const url = `sqlite:${join(dir.path, 'sigil.db')}`;
   before(async () => {
-    mkdirSync(join(dir.path, 'candles'));
-    writeFileSync(join(dir.path, 'candles', 'EURUSD.csv'), bars());
-    writeFileSync(join(dir.path, 'sigil.yaml'), CONFIG);
-    config = loadConfigFile(join(dir.path, 'sigil.yaml'));
-    ({ store } = await openStore(url, { now: '2026-01-05T00:00:00Z' }));
-  });
-  after(async () => {
-    await store.close();
-    dir.remove();
-  });
-
-  /** Runs the replay up to `until` (exclusive); a later call resumes where this one stopped. */
-  const replayUntil = (until: string) =>
-    runReplay({
-      store,
-      config,
-      variants: config.variants,
-      speed: 0,
-      until: at(until),
-      signal: new AbortController().signal,
-      sleep: async () => undefined,
+    run = await scriptedReplay({
+      config: CONFIG,
+      candles: { EURUSD: bars() },
+      start: '2026-01-05T00:00:00Z',
     });
+    ({ store } = run);
+  });
+  after(() => run.close());
 
-  /** A BUY signal on EURUSD, as a scanner would write it at `now`. */
-  const signal = (now: string, tradeDate: string) =>
-    store.insertIntent(
-      {
-        variantId: E8,
-        symbol: 'EURUSD',
-        tradeDate,
-        source: 'manual',
-        scanner: { confidence: 'high', score: 1, scoreGap: 1 },
-        atrAtSignal: 0.001,
-        claimTtlMinutes: 30,
-        expiresAt: at(now) + 4 * HOUR,
-      },
-      'test:signal',
-      at(now),
-    );
+  const replayUntil = (until: string) => run.replayUntil(until);
+  const signal = (now: string) => run.signal(E8, 'EURUSD', now);
 
   it('pauses at the close of the bar whose loss passes 85 % of the daily limit, until 22:00 UTC', async () => {
     await replayUntil('2026-01-05T10:00:00Z');
-    await signal('2026-01-05T10:00:00Z', '2026-01-05T10');
+    await signal('2026-01-05T10:00:00Z');
     // Decided at the close of the 10:00 bar, filled at 11:00's open (1.1); 12:00 opens at 1.075, through
     // the 1 % stop: 0.90 lots lose 2 250 and the balance, 47 750, is under the act level 47 875.
     await replayUntil('2026-01-05T14:00:00Z');
@@ -124,7 +90,7 @@ describe('a paper run under the E8 preset', () => {
   });
 
   it('refuses entries while paused, with the lock as the reason', async () => {
-    const { intent } = await signal('2026-01-05T14:00:00Z', '2026-01-05T14');
+    const intent = await signal('2026-01-05T14:00:00Z');
     await replayUntil('2026-01-05T17:00:00Z');
     const refused = await store.getIntent(intent.id);
     assert.equal(refused?.status, 'rejected');
@@ -133,7 +99,7 @@ describe('a paper run under the E8 preset', () => {
 
   it('trades again after the firm day boundary, the guard passing it with every rule on the record', async () => {
     await replayUntil('2026-01-06T01:00:00Z');
-    const { intent } = await signal('2026-01-06T01:00:00Z', '2026-01-06T01');
+    const intent = await signal('2026-01-06T01:00:00Z');
     await replayUntil('2026-01-06T03:00:00Z');
     const opened = await store.getIntent(intent.id);
     assert.equal(opened?.status, 'opened', opened?.executionError ?? '');
@@ -159,12 +125,12 @@ describe('a paper run under the E8 preset', () => {
   });
 
   it('sigil compliance shows the levels and the halt, as of a time in the replay', () => {
-    const run = sigil(
-      ['--config', 'sigil.yaml', '--db', url, 'compliance', '--json', '--at', '2026-01-06T05:00:00Z'],
-      dir.path,
+    const cli = sigil(
+      ['--config', 'sigil.yaml', '--db', run.url, 'compliance', '--json', '--at', '2026-01-06T05:00:00Z'],
+      run.path,
     );
-    assert.equal(run.code, 0, run.err);
-    const [e8] = JSON.parse(run.out) as {
+    assert.equal(cli.code, 0, cli.err);
+    const [e8] = JSON.parse(cli.out) as {
       variant: string;
       state: string;
       maxLossLevel: number;

@@ -12,7 +12,7 @@ import { analystFor, type AnalystWiring } from './analyst-for.ts';
 import { riskRulesFor } from './risk-rules.ts';
 import { complianceFor } from './compliance-for.ts';
 import { scannerFor } from './scanner-for.ts';
-import { instrumentBook } from './instrument-for.ts';
+import { configuredInstruments } from './instrument-for.ts';
 
 /** The named variants of the config (all of them without names); a typo is refused, never a new variant. */
 export function selectVariants(config: SigilConfig, names?: readonly string[]): Variant[] {
@@ -41,7 +41,7 @@ export function variantRuntimes(
       new VariantRuntime(
         variant.id,
         variant.settings,
-        riskRulesFor(variant.settings),
+        riskRulesFor(variant.settings, timeframeMs(config.market.timeframe)),
         scannerFor(variant, config),
         analystFor(config, variant, wiring),
         complianceFor(variant.settings, config.file, variant.id, timeframeMs(config.market.timeframe)),
@@ -62,7 +62,7 @@ export function paperBrokers(
 ): BrokerFor {
   const price = (symbol: string) =>
     fillAt === 'bar_open' ? market.barOpen(symbol) : market.lastClose(symbol);
-  const instruments = instrumentBook(config.market);
+  const instruments = configuredInstruments(config.market);
   const accounts = new Map(
     variants.map((v) => [
       v.id as string,

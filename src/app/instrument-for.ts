@@ -2,6 +2,7 @@
 // keys; its quote currency from its name unless the config names one.
 import { ALL_SYMBOLS } from '../domain/protection.ts';
 import type { Instrument, InstrumentOf } from '../domain/instrument.ts';
+import type { BrokerGrids } from './broker-instruments.ts';
 import { quoteTermsOf } from '../domain/quote-currency.ts';
 import type { MarketSettings, SigilConfig } from '../config/load-config.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -24,10 +25,13 @@ export function instrumentFor(market: Pick<MarketSettings, 'instruments'>, symbo
 }
 
 /**
- * Every symbol's instrument, worked out once: the engine asks for it for every position at every bar,
- * and building it (three spreads and a quote lookup) is not free at a million candles a second.
+ * Every symbol's instrument from the config, worked out once: the engine asks for it for every position
+ * at every bar, and building it (three spreads and a quote lookup) is not free at a million candles a
+ * second. One book per market settings object (they are read once, at start).
  */
-export function instrumentBook(market: Pick<MarketSettings, 'instruments'>): InstrumentOf {
+export function configuredInstruments(
+  market: Pick<MarketSettings, 'instruments'>,
+): (symbol: string) => Instrument {
   let book = books.get(market);
   if (!book) {
     const known = new Map<string, Instrument>();
@@ -41,8 +45,28 @@ export function instrumentBook(market: Pick<MarketSettings, 'instruments'>): Ins
   return book;
 }
 
-/** One book per market settings object: the engine and the paper accounts share it. */
-const books = new WeakMap<Pick<MarketSettings, 'instruments'>, InstrumentOf>();
+const books = new WeakMap<Pick<MarketSettings, 'instruments'>, (symbol: string) => Instrument>();
+
+/**
+ * What each variant trades a symbol as: the config's instrument, its grid replaced by the broker's where
+ * the variant trades at one that has its own (`brokerGrids`, read at a live start) — an exchange's tick
+ * and step are the exchange's, whatever the config says; paper variants keep the config's.
+ */
+export function instrumentBook(
+  market: Pick<MarketSettings, 'instruments'>,
+  brokerGrids: BrokerGrids = new Map(),
+): InstrumentOf {
+  const configured = configuredInstruments(market);
+  const fromBroker = new Map<string, Instrument>();
+  return (variantId, symbol) => {
+    const grid = brokerGrids.get(variantId)?.get(symbol);
+    if (!grid) return configured(symbol);
+    const key = `${variantId}\u0000${symbol}`;
+    let instrument = fromBroker.get(key);
+    if (!instrument) fromBroker.set(key, (instrument = { ...configured(symbol), ...grid }));
+    return instrument;
+  };
+}
 
 /** Refuses to start on a symbol whose money Sigil cannot book in dollars (EURGBP), naming each one. */
 export function checkQuoteCurrencies(
@@ -54,6 +78,11 @@ export function checkQuoteCurrencies(
     return verdict.ok ? [] : [`market.instruments.${symbol}.quote_currency: ${verdict.reason}`];
   });
   if (problems.length > 0) throw new ConfigError(config.file ?? 'built-in defaults', problems);
+}
+
+/** The configured price tick of a symbol (0 = no rounding), for a symbol the engine may never trade. */
+export function configuredPriceTick(market: Pick<MarketSettings, 'instruments'>, symbol: string): number {
+  return specOf(market, symbol).price_tick;
 }
 
 /** Only the symbol's own entry names a quote currency ('*' may not: the config refuses it). */

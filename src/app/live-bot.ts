@@ -18,7 +18,7 @@ import type { MarketState } from '../engine/market-state.ts';
 import { assembleBot } from './bot-assembly.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
-import { checkQuantityGrids } from './quantity-grids.ts';
+import { brokerGrids } from './broker-instruments.ts';
 import { checkAccountSizes } from './account-sizes.ts';
 import { MatchTraderCandleFeed } from '../marketdata/match-trader-feed.ts';
 import type { MarketData } from '../domain/ports/market-data.ts';
@@ -59,7 +59,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     clock,
     ...(options.env ? { env: options.env } : {}),
   });
-  await checkQuantityGrids(config, remote, clock.now());
+  const grids = await brokerGrids(config, remote, clock.now());
   await checkAccountSizes(config, variants, remote, store, clock.now());
   const feed = await liveFeed(options, remote);
   const { bot, market } = assembleBot({
@@ -71,6 +71,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     owner: 'live',
     mode: 'live',
     remote,
+    brokerGrids: grids,
     ...(options.onBar ? { onBar: options.onBar } : {}),
     ...(options.onEquity ? { onEquity: options.onEquity } : {}),
     ...(options.onJanitor ? { onJanitor: options.onJanitor } : {}),

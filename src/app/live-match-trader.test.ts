@@ -55,7 +55,7 @@ describe('sigil run --live on a Match-Trader account (fake)', () => {
   calendar: fx
   warmup_bars: 120
   instruments:
-    EURUSD: { price_tick: 0.00001, qty_step: 0.01, min_qty: 0.01, min_notional: 0, contract_size: 100000, pip_size: 0.0001 }
+    EURUSD: { price_tick: 0, qty_step: 0.001, min_qty: 0.001, min_notional: 0, contract_size: 100000, pip_size: 0.0001 }
 engine:
   equity_every: 4m
 scanner:
@@ -90,6 +90,8 @@ variants:
     const bot = await start();
     try {
       await advanceLive(clock, BREAKOUT_CLOSE + 5_000);
+      // The E8 preset's jitter waits up to 30 s (on the bot's clock) before the order goes out.
+      await advanceLive(clock, BREAKOUT_CLOSE + 45_000);
       await until(
         async () => (await store.jobs([MARKET_JOB]))[0]?.lastRunAt === BREAKOUT_CLOSE + 5_000,
         'the first bar',
@@ -105,6 +107,9 @@ variants:
     assert.equal(position.brokerRef, atBroker.id);
     assert.equal(atBroker.symbol, 'EURUSD.');
     assert.equal(atBroker.volume, position.qty);
+    // The config's grid is finer (0.001 lots, no tick); the account's own (0.01 lots, 5 digits) rules.
+    assert.ok(Math.abs(position.qty * 100 - Math.round(position.qty * 100)) < 1e-9, `${position.qty} lots`);
+    assert.ok(Math.abs(position.initialStop * 1e5 - Math.round(position.initialStop * 1e5)) < 1e-6);
     assert.ok(
       Math.abs((atBroker.stopLoss ?? 0) - position.initialStop) < 1e-5,
       'the stop rests at the broker',
@@ -166,20 +171,14 @@ variants:
     }
   });
 
-  it("refuses to start when the configured quantity grid is finer than the broker's", async () => {
-    const finer = parseConfig(
-      configText.replace('qty_step: 0.01, min_qty: 0.01', 'qty_step: 0.001, min_qty: 0.001'),
-      'finer.yaml',
+  it('refuses to start on a symbol the account does not trade, naming it', async () => {
+    const unknown = parseConfig(
+      configText.replace('symbols: [EURUSD]', 'symbols: [EURUSD, NZDSEK]'),
+      'sek.yaml',
     );
     await assert.rejects(
-      startLive({ store, config: finer, variants: finer.variants, clock, env: ENV }),
-      (error: Error) =>
-        /finer\.yaml: market\.instruments\.EURUSD\.qty_step: 0\.001 is not a multiple of match_trader's step 0\.01/.test(
-          error.message,
-        ) &&
-        /market\.instruments\.EURUSD\.min_qty: 0\.001 is under match_trader's minimum 0\.01/.test(
-          error.message,
-        ),
+      startLive({ store, config: unknown, variants: unknown.variants, clock, env: ENV }),
+      /sek\.yaml: market\.symbols: NZDSEK is not tradable on match_trader \(variant e8\)/,
     );
   });
 

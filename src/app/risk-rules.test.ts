@@ -21,8 +21,8 @@ import { locksAfterClose } from '../risk/protections.ts';
 import { openStore } from '../store/open-store.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { instrumentFor } from './instrument-for.ts';
-import { exitRulesFor, riskRulesFor, type RiskRules } from './risk-rules.ts';
-import { longAt100 } from '../../test/support/position-fixture.ts';
+import { exitRulesFor, planningPrice, riskRulesFor, type RiskRules } from './risk-rules.ts';
+import { longAt100, storedPosition } from '../../test/support/position-fixture.ts';
 
 const HOUR = 3_600_000;
 const T0: EpochMs = Date.UTC(2026, 0, 5, 12);
@@ -52,6 +52,7 @@ const BASE = {
     risk_per_trade_usd: 7,
     max_position_usd: 500,
     position_pct: 20,
+    stop_anchor: 'fill',
   },
   protections: {
     cooldown_hours: 4,
@@ -132,6 +133,7 @@ function openTrade(initialStop: number, takeProfit: number | null): OpenTrade {
     takeProfit,
     openedAt: T0,
     peakPrice: 100,
+    barsHeld: 0,
   };
 }
 
@@ -193,13 +195,12 @@ function firstSignalExit({ rules }: Scenario): number | 'never' | 'no detector' 
 /** A long of `symbol` closed `hoursAgo` before T0 with `pnl`; the last of a list is the one just closed. */
 function closed(id: string, symbol: string, hoursAgo: number, pnl: number, exitReason: ExitReason): Position {
   const closedAt = T0 - hoursAgo * HOUR;
-  return {
-    ...longAt100(id, { variant: 'control', symbol, openedAt: closedAt - 5 * HOUR }),
+  return storedPosition(longAt100(id, { variant: 'control', symbol, openedAt: closedAt - 5 * HOUR }), {
     closedAt,
     exitPrice: 100 + pnl,
     exitReason,
     pnl,
-  };
+  });
 }
 
 /** The locks of one kind the last trade's close triggers, as "symbol +hours after T0". */
@@ -337,6 +338,12 @@ const PROBES: Record<string, Probe> = {
     control: 'hold, stop 105',
     changes: [[15, 'hold, stop 97']],
   },
+  'risk.stop_anchor': {
+    // The fill expected at 101 after a signal closing at 100.
+    observe: (s) => planningPrice(s.rules.stopAnchor, { expectedFill: 101, signalClose: 100 }),
+    control: 101,
+    changes: [['signal', 100]],
+  },
   'risk.take_profit_pct': {
     observe: (s) => {
       const planned = plan(s, 1.5);
@@ -352,11 +359,11 @@ const PROBES: Record<string, Probe> = {
     ],
   },
   'risk.time_stop_hours': {
-    observe: (s) => afterBar(s, openTrade(97, null), QUIET), // closes 5 h after entry
+    observe: (s) => afterBar(s, { ...openTrade(97, null), barsHeld: 4 }, QUIET), // the trade's 5th bar (1h)
     control: 'hold, stop 97',
     changes: [
       [4, 'time_stop at 100.5'],
-      [5, 'time_stop at 100.5'], // a hold of exactly the limit exits
+      [5, 'time_stop at 100.5'], // the bar that completes the limit exits
     ],
   },
 
@@ -557,7 +564,7 @@ describe('risk keys reach the code that uses them', () => {
 
         const instrument = instrumentFor(config.market, SYMBOL);
         const run = (variant: Variant) =>
-          probe.observe({ rules: riskRulesFor(variant.settings), variant: variant.id, instrument });
+          probe.observe({ rules: riskRulesFor(variant.settings, HOUR), variant: variant.id, instrument });
         assert.deepEqual(await run(control), probe.control, `${name}: the base's value`);
         assert.deepEqual(await run(changed), expected, `${name}: ${JSON.stringify(value)} in the overlay`);
       }
@@ -566,7 +573,7 @@ describe('risk keys reach the code that uses them', () => {
 });
 
 describe('market instruments reach the entry plan', () => {
-  const rulesOf = (config: SigilConfig) => riskRulesFor(variantNamed(config, 'baseline').settings);
+  const rulesOf = (config: SigilConfig) => riskRulesFor(variantNamed(config, 'baseline').settings, HOUR);
   const base = Object.entries(BASE.risk).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
   const yaml = (market: string) => [market, 'risk:', ...base].join('\n') + '\n';
   const gridded = parseConfig(
@@ -585,8 +592,8 @@ describe('market instruments reach the entry plan', () => {
     const fine = instrumentFor(plain.market, 'BTCUSDT');
     assert.deepEqual(
       [btc.qtyStep, btc.priceTick],
-      [0.1, 1e-8],
-      "'*' sets the step, the tick stays the default",
+      [0.1, 0],
+      "'*' sets the step, the tick stays the default (none)",
     );
     assert.deepEqual(
       [eth.qtyStep, eth.priceTick],
@@ -604,7 +611,12 @@ describe('market instruments reach the entry plan', () => {
       assert.ok(planned.ok, JSON.stringify(planned));
       return { qty: planned.qty, initialStop: planned.initialStop };
     };
-    assert.deepEqual(entryOf(plain, fine), { qty: 3.18181818, initialStop: 97.8 });
+    const unrounded = entryOf(plain, fine);
+    assert.equal(unrounded.initialStop, 97.8);
+    assert.ok(
+      Math.abs(unrounded.qty - 7 / 2.2) < 1e-12,
+      `no grid: the quantity as computed, ${unrounded.qty}`,
+    );
     assert.deepEqual(entryOf(gridded, btc), { qty: 3.1, initialStop: 97.8 }, 'qty floored to 0.1');
     assert.deepEqual(
       entryOf(gridded, eth),

@@ -4,11 +4,14 @@
 import type { VariantSettings } from '../config/schema.ts';
 import type { RiskRules } from '../risk/risk-rules.ts';
 
-export { exitRulesFor, type RiskRules } from '../risk/risk-rules.ts';
+export { exitRulesFor, planningPrice, type RiskRules } from '../risk/risk-rules.ts';
 
 const HOUR = 3_600_000;
 
-export function riskRulesFor(settings: Pick<VariantSettings, 'risk' | 'protections' | 'account'>): RiskRules {
+export function riskRulesFor(
+  settings: Pick<VariantSettings, 'risk' | 'protections' | 'account'>,
+  barMs: number,
+): RiskRules {
   const { risk, protections: p, account } = settings;
   return {
     entry: {
@@ -24,11 +27,13 @@ export function riskRulesFor(settings: Pick<VariantSettings, 'risk' | 'protectio
       },
       takeProfitPct: risk.take_profit_pct,
     },
+    stopAnchor: risk.stop_anchor,
     cooldownHours: p.cooldown_hours,
     exits: {
       trailAtrMultiplier: risk.trail_atr_multiplier,
       trailActivationPct: risk.trail_activation_pct,
-      timeStopMs: risk.time_stop_hours * HOUR,
+      // Hours of the timeframe's bars: 48 on 1h bars is the 48th bar, whatever gaps the data has.
+      timeStopBars: risk.time_stop_hours > 0 ? Math.ceil((risk.time_stop_hours * HOUR) / barMs) : 0,
     },
     signalExit: {
       mode: risk.signal_exit,

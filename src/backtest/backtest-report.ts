@@ -4,6 +4,7 @@ import type { VariantId } from '../domain/ids.ts';
 import type { CandleGap } from '../domain/candle.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { Position } from '../domain/position.ts';
+import type { TradingStateRecord } from '../domain/trading-state.ts';
 import { compareAll, type AbComparison } from './ab-test.ts';
 import type { DecisionCounts } from './decision-counts.ts';
 import { fingerprint, tradeRows, variantReport, type TradeRow, type VariantReport } from './metrics.ts';
@@ -20,6 +21,15 @@ export interface Report {
   trades: TradeRow[];
   /** Where the decisions came from (rules, LLM, cache, fallback…); absent for a report from a store. */
   decisions?: DecisionCounts[];
+  /** Variants that stopped entering during the run (a tripped kill switch): when and why. */
+  halted?: HaltRow[];
+}
+
+export interface HaltRow {
+  variant: string;
+  state: string;
+  at: string | null;
+  reason: string;
 }
 
 export function buildReport(input: {
@@ -33,7 +43,10 @@ export function buildReport(input: {
   interruptedAt?: EpochMs | null;
   /** The A/B comparisons when already known (the API keeps them between refreshes; they are slow). */
   ab?: AbComparison[];
+  /** Each variant's trading state at the end: the halted ones are named in the report. */
+  tradingStates?: readonly TradingStateRecord[];
 }): Report {
+  const halted = (input.tradingStates ?? []).filter((s) => s.state !== 'active');
   const trades = tradeRows(input.closed);
   return {
     from: new Date(input.from).toISOString(),
@@ -60,5 +73,15 @@ export function buildReport(input: {
     fingerprint: fingerprint(trades),
     trades,
     ...(input.decisions ? { decisions: input.decisions } : {}),
+    ...(halted.length > 0
+      ? {
+          halted: halted.map((s) => ({
+            variant: s.variantId,
+            state: s.state,
+            at: s.changedAt === null ? null : new Date(s.changedAt).toISOString(),
+            reason: s.reason,
+          })),
+        }
+      : {}),
   };
 }

@@ -14,9 +14,9 @@ const FROM = Date.UTC(2021, 3, 5);
 const TO = Date.UTC(2021, 6, 1);
 /** `sigil --config config/reference-strategy.yaml backtest --from 2021-04-05T00:00:00Z --to 2021-07-01T00:00:00Z --json` → fingerprint */
 const GOLDEN = {
-  fingerprint: 'de0b5f12293aa2b7c50f1afb5f1ca4f2da08604d90412103a311e3674eb62942',
-  trades: 380,
-  totalPnl: -79.16,
+  fingerprint: 'cd840aa393ebf56408c906094c4913d233edba1d81ba807f44335a4148ceb926',
+  trades: 626,
+  totalPnl: -163.81,
 };
 
 describe('backtest fingerprint', () => {

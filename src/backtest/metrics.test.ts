@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { variantId, type EpochMs } from '../domain/ids.ts';
 import type { ExitReason, Position } from '../domain/position.ts';
 import { exitStats } from '../risk/exit-stats.ts';
-import { longAt100 } from '../../test/support/position-fixture.ts';
+import { longAt100, storedPosition } from '../../test/support/position-fixture.ts';
 import { fingerprint, tradeRows, variantReport, type ReportOptions } from './metrics.ts';
 
 const HOUR = 3_600_000;
@@ -30,23 +30,16 @@ function trade(id: string, spec: TradeSpec): Position {
     { variant: spec.variant ?? TREND, symbol: spec.symbol ?? 'BTC/USDT', openedAt: T0 + spec.opened * HOUR },
     { fees: spec.fees ?? 0 },
   );
-  return {
-    ...position,
+  return storedPosition(position, {
     closedAt: T0 + spec.closed * HOUR,
     exitPrice: 100 + spec.pnl,
     exitReason: spec.exitReason ?? (spec.pnl > 0 ? 'atr_trail' : 'hard_stop'),
     pnl: spec.pnl,
-  };
+  });
 }
 
 function open(id: string, openedHours: number, variant: string = TREND): Position {
-  return {
-    ...longAt100(id, { variant, symbol: 'BTC/USDT', openedAt: T0 + openedHours * HOUR }),
-    closedAt: null,
-    exitPrice: null,
-    exitReason: null,
-    pnl: null,
-  };
+  return storedPosition(longAt100(id, { variant, symbol: 'BTC/USDT', openedAt: T0 + openedHours * HOUR }));
 }
 
 function options(overrides: Partial<ReportOptions> = {}): ReportOptions {
@@ -243,7 +236,12 @@ describe('tradeRows and fingerprint', () => {
   ];
 
   it('orders closed positions by (closedAt, variant, symbol, id) and leaves open ones out', () => {
-    const rows = tradeRows(positions);
+    // v, the first to close, ran to 106 and dipped to 98.5 in its one bar, entered at its signal's close.
+    const rows = tradeRows(
+      positions.map((p) =>
+        p.id === 'v' ? { ...p, signalAt: p.openedAt, barsHeld: 1, peakPrice: 106, troughPrice: 98.5 } : p,
+      ),
+    );
     assert.deepEqual(
       rows.map((r) => r.pnl),
       // v closes first; then alpha before beta, ETH before SOL, w before x.
@@ -253,14 +251,23 @@ describe('tradeRows and fingerprint', () => {
       variant: 'zeta',
       symbol: 'BTC/USDT',
       side: 'long',
+      signalTime: '2026-01-05T00:00:00.000Z',
       entryTime: '2026-01-05T00:00:00.000Z',
       entryPrice: 100,
       exitTime: '2026-01-05T01:00:00.000Z',
       exitPrice: 105,
       qty: 1,
+      initialStop: 97,
+      stopFraction: 0.03,
+      atrAtSignal: 2,
+      barsHeld: 1,
       exitReason: 'atr_trail',
       fees: 0,
       pnl: 5,
+      mae: 1.5,
+      mfe: 6,
+      maeR: 0.5,
+      mfeR: 2,
     });
   });
 

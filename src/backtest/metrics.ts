@@ -105,18 +105,37 @@ export function variantReport(
   };
 }
 
+/**
+ * One closed trade, all of it: enough to check it against another engine without a side script. The
+ * excursions are the worst and best prices the trade saw (its exit bar's range included), from the
+ * entry, in price and in R — the initial risk per unit, entry to initial stop.
+ */
 export interface TradeRow {
   variant: string;
   symbol: string;
   side: string;
+  /** Close of the bar whose signal it was entered on; null for an intent from elsewhere. */
+  signalTime: string | null;
   entryTime: string;
   entryPrice: number;
   exitTime: string;
   exitPrice: number;
   qty: number;
+  initialStop: number;
+  /** Entry to initial stop, as a fraction of the entry. */
+  stopFraction: number;
+  /** ATR(14) at the signal, which the stop was placed from. */
+  atrAtSignal: number | null;
+  barsHeld: number;
   exitReason: string;
   fees: number;
   pnl: number;
+  /** Maximum adverse and favourable excursion, in price. */
+  mae: number;
+  mfe: number;
+  /** The same in R; null when the trade had no stop distance. */
+  maeR: number | null;
+  mfeR: number | null;
 }
 
 /** Closed positions as rows with ISO times, ordered by (closedAt, variant, symbol, id): the fingerprint order. */
@@ -129,20 +148,39 @@ export function tradeRows(closed: readonly Position[]): TradeRow[] {
         compareText(a.symbol, b.symbol) ||
         compareText(a.id, b.id),
     )
-    .map((p) => ({
-      // Built key by key in one order: JSON.stringify follows insertion order, and the hash with it.
-      variant: p.variantId,
-      symbol: p.symbol,
-      side: p.side,
-      entryTime: new Date(p.openedAt).toISOString(),
-      entryPrice: p.entryPrice,
-      exitTime: new Date(p.closedAt).toISOString(),
-      exitPrice: p.exitPrice,
-      qty: p.qty,
-      exitReason: p.exitReason,
-      fees: p.fees,
-      pnl: p.pnl,
-    }));
+    .map((p) => {
+      const long = p.side === 'long';
+      const risk = Math.abs(p.entryPrice - p.initialStop);
+      // The exit price counts too: a position closed off the bar loop (by hand, at the broker) has
+      // excursions only up to its last bar.
+      const best = long ? Math.max(p.peakPrice, p.exitPrice) : Math.min(p.peakPrice, p.exitPrice);
+      const worst = long ? Math.min(p.troughPrice, p.exitPrice) : Math.max(p.troughPrice, p.exitPrice);
+      const mae = long ? p.entryPrice - worst : worst - p.entryPrice;
+      const mfe = long ? best - p.entryPrice : p.entryPrice - best;
+      return {
+        // Built key by key in one order: JSON.stringify follows insertion order, and the hash with it.
+        variant: p.variantId,
+        symbol: p.symbol,
+        side: p.side,
+        signalTime: p.signalAt === null ? null : new Date(p.signalAt).toISOString(),
+        entryTime: new Date(p.openedAt).toISOString(),
+        entryPrice: p.entryPrice,
+        exitTime: new Date(p.closedAt).toISOString(),
+        exitPrice: p.exitPrice,
+        qty: p.qty,
+        initialStop: p.initialStop,
+        stopFraction: risk / p.entryPrice,
+        atrAtSignal: p.atrAtEntry,
+        barsHeld: p.barsHeld,
+        exitReason: p.exitReason,
+        fees: p.fees,
+        pnl: p.pnl,
+        mae,
+        mfe,
+        maeR: risk > 0 ? mae / risk : null,
+        mfeR: risk > 0 ? mfe / risk : null,
+      };
+    });
 }
 
 /** sha256 (hex) of the rows as JSON: two runs traded identically exactly when their fingerprints match. */

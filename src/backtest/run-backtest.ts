@@ -9,6 +9,7 @@
 import type { SigilConfig } from '../config/load-config.ts';
 import type { CandleGap } from '../domain/candle.ts';
 import type { EpochMs } from '../domain/ids.ts';
+import type { TradingStateRecord } from '../domain/trading-state.ts';
 import type { Position } from '../domain/position.ts';
 import { SimClock } from '../clock/sim-clock.ts';
 import { MemoryStore } from '../store/memory/memory-store.ts';
@@ -52,6 +53,8 @@ export interface BacktestRun {
   decisions: DecisionCounts[];
   /** Set when the run was stopped before the end of the data: the close time of the last bar run. */
   interruptedAt: EpochMs | null;
+  /** Each variant's trading state at the end (a kill switch that tripped halts the rest of its run). */
+  tradingStates: TradingStateRecord[];
 }
 
 export async function runBacktest(options: BacktestOptions): Promise<BacktestRun> {
@@ -119,6 +122,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       loadSeconds,
       decisions: await decisionCounts(store),
       interruptedAt,
+      tradingStates: await store.tradingStates(),
     };
   } finally {
     await store.close();

@@ -187,18 +187,24 @@ export function describeBrokerContract(name: string, open: () => Promise<BrokerU
       await under.setPrice(start);
     });
 
-    it('declares its quantity grid, which the test quantity fits and the refused one does not', async () => {
-      const grid = await broker.quantityGrid(under.symbol, under.now());
+    it('declares its own grid, which the test quantity fits and the refused one does not', async () => {
+      const spec = await broker.instrumentSpec(under.symbol, under.now());
       if (under.invalidQty === null) {
-        assert.equal(grid, null, 'a broker that accepts any quantity declares no grid');
+        assert.equal(spec, null, "a broker that accepts any quantity leaves the config's grid standing");
         return;
       }
-      assert.ok(grid, 'a broker that refuses quantities declares its grid');
-      assert.ok(grid.minQty > 0 && grid.qtyStep > 0, JSON.stringify(grid));
-      assert.ok(under.qty >= grid.minQty);
-      const steps = under.qty / grid.qtyStep;
-      assert.ok(Math.abs(steps - Math.round(steps)) < 1e-6, `${under.qty} is on the step ${grid.qtyStep}`);
-      assert.ok(under.invalidQty < grid.minQty, `${under.invalidQty} is under the minimum ${grid.minQty}`);
+      assert.ok(spec, 'a broker that refuses quantities declares its grid');
+      assert.ok(spec.priceTick > 0 && spec.minQty > 0 && spec.qtyStep > 0, JSON.stringify(spec));
+      assert.ok(spec.minNotional >= 0, JSON.stringify(spec));
+      const ticks = start / spec.priceTick;
+      assert.ok(
+        Math.abs(ticks - Math.round(ticks)) < 1e-6,
+        `the quoted price ${start} is on the tick ${spec.priceTick}`,
+      );
+      assert.ok(under.qty >= spec.minQty);
+      const steps = under.qty / spec.qtyStep;
+      assert.ok(Math.abs(steps - Math.round(steps)) < 1e-6, `${under.qty} is on the step ${spec.qtyStep}`);
+      assert.ok(under.invalidQty < spec.minQty, `${under.invalidQty} is under the minimum ${spec.minQty}`);
     });
 
     it('refuses a quantity off its grid as a rejected order, not a throw', async (t) => {

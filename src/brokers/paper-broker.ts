@@ -62,7 +62,7 @@ export class PaperBroker implements Broker {
   }
 
   /** The paper account fills any quantity: the grid is the configured instrument's, applied by the sizing. */
-  async quantityGrid(): Promise<null> {
+  async instrumentSpec(): Promise<null> {
     return null;
   }
 

@@ -27,7 +27,7 @@ describe('sigil CLI', () => {
   it('status creates the default SQLite database on first use', () => {
     const run = sigil(['status'], dir.path);
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 9\)/);
+    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 10\)/);
     assert.match(run.out, /^baseline\s+0\s+0/m);
   });
 
@@ -79,9 +79,9 @@ describe('sigil CLI', () => {
     assert.equal(first.code, 0, first.err);
     assert.match(
       first.out,
-      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm, 6 brokers, 7 equity_peak, 8 history_free_reads, 9 equity_peaks; now at version 9/,
+      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm, 6 brokers, 7 equity_peak, 8 history_free_reads, 9 equity_peaks, 10 trade_record; now at version 10/,
     );
-    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 9\)/);
+    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 10\)/);
   });
 
   it('refuses a foreign SQLite file and leaves it untouched', () => {
@@ -122,7 +122,7 @@ describe('sigil CLI', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.err,
-      /has schema version 99, but this Sigil knows migrations up to 9 only: upgrade Sigil/,
+      /has schema version 99, but this Sigil knows migrations up to 10 only: upgrade Sigil/,
     );
   });
 
@@ -191,6 +191,27 @@ describe('sigil CLI', () => {
       report.find((r) => r.symbol === 'EURUSD'),
       { ...report.find((r) => r.symbol === 'EURUSD'), timeframe: '1d', bars: 1234 },
     );
+    // A coin priced under a millionth of a dollar: its data moves in steps of 1e-8, and a 1e-8 tick is
+    // 1.7 % of its lowest price — a warning, on stderr, naming the config.
+    const pepe = fileURLToPath(new URL('../../data/crypto/1h/PEPEUSDT.csv.gz', import.meta.url));
+    const coarse = join(dir.path, 'coarse.yaml');
+    writeFileSync(coarse, "market:\n  instruments:\n    '*': { price_tick: 0.00000001 }\n");
+    const warned = sigil(['--config', coarse, 'data', 'info', pepe, '--json'], dir.path);
+    assert.equal(warned.code, 0, warned.err);
+    const [info] = JSON.parse(warned.out) as {
+      priceStep: number;
+      lowestPrice: number;
+      configuredTick: number;
+    }[];
+    assert.deepEqual([info?.priceStep, info?.lowestPrice, info?.configuredTick], [1e-8, 6e-7, 1e-8]);
+    assert.match(
+      warned.err,
+      /^warning: PEPEUSDT: market\.instruments price_tick 1e-8 \(.*coarse\.yaml\) is 1\.7 % of the lowest price 6e-7, over 0\.01 %/m,
+    );
+    const unrounded = sigil(['data', 'info', pepe], dir.path);
+    assert.equal(unrounded.code, 0, unrounded.err);
+    assert.equal(unrounded.err, '', 'no tick configured, nothing to warn about');
+    assert.match(unrounded.out, /price step\s+lowest price\n.*PEPEUSDT.*\s1e-8\s+6e-7$/m);
     const missing = sigil(['data', 'info', join(dir.path, 'nowhere')], dir.path);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /nowhere: no such file or folder/);

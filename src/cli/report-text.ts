@@ -57,6 +57,11 @@ export function reportText(report: Report): string {
       ),
     ),
   ];
+  const halts = (report.halted ?? []).map(
+    (halt) =>
+      `${halt.variant} ${halt.state === 'halted' ? 'halted' : `went ${halt.state}`}${halt.at ? ` at ${halt.at}` : ''} (${halt.reason}): no new entries after that; open positions ran to their exits.`,
+  );
+  if (halts.length > 0) lines.push('', ...halts);
   const decisions = decisionLines(report.decisions ?? []);
   if (decisions.length > 0) lines.push('', ...decisions);
   if (report.ab.length > 0) lines.push('', ...report.ab.map((c) => `A/B: ${c.summary}`));

@@ -18,6 +18,9 @@ export interface NewsEvent {
   title: string;
 }
 
+export const BEST_DAY_ACTIONS = ['inform', 'stop_entries'] as const;
+export type BestDayAction = (typeof BEST_DAY_ACTIONS)[number];
+
 export interface FirmRules {
   /** Preset name or 'custom'. */
   name: string;
@@ -33,6 +36,12 @@ export interface FirmRules {
   minTradingDays: number;
   /** 0 = off; 40 = the best day may be at most 40 % of the total profit. */
   bestDayPct: number;
+  /**
+   * `inform`: the rule only raises the effective target. `stop_entries`: no new entries for the rest of
+   * the firm's day once the day's realised profit reaches the act level of its cap (bestDayPct % of the
+   * profit target: E8's $1,600 on a 50k account, acted on at the safety margin — $1,360).
+   */
+  bestDayAction: BestDayAction;
   /** Per firm day; 0 = unlimited. reserve: calls kept back for closing positions in an emergency. */
   requests: { allPerDay: number; modificationsPerDay: number; positionsPerDay: number; reserve: number };
   /** The position manager holds every position at least this long; 0 = off. */

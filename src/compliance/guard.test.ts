@@ -124,6 +124,25 @@ describe('checkCompliance: objectives', () => {
     );
   });
 
+  it("best_day stops the day's entries once its profit reaches 85 % of the cap (stop_entries, E8)", () => {
+    // 40 % of the 8 % target of 50k: a day may make $1,600; Sigil stops at $1,360.
+    const today = (pnl: number) => ({ trades: [trade(NOW - 60 * MINUTE, pnl)] });
+    assert.equal(ruleOf(check({}, today(1_300)), 'best_day').outcome, 'info');
+    const stopped = check({}, today(1_360));
+    assert.deepEqual(rejected(stopped), ['best_day']);
+    assert.equal(
+      ruleOf(stopped, 'best_day').reason,
+      "today's profit 1 360.00 reached 1 360.00 (85 % of the best-day cap 1 600.00, 40 % of the target): no new entries until the firm's next day",
+    );
+    assert.equal(check(EXIT, today(1_500)).passed, true, 'exits are never stopped');
+    // The firm's next day (E8: 22:00 UTC) starts from nothing made.
+    const nextDay = utc('2026-11-23T22:30:00Z');
+    assert.equal(check({}, { trades: [trade(NOW - 60 * MINUTE, 1_500)] }, E8, nextDay).passed, true);
+    // inform: the rule only raises the target.
+    const inform = { ...E8, bestDayAction: 'inform' as const };
+    assert.equal(check({}, today(1_500), inform).passed, true);
+  });
+
   it('min_trading_days informs', () => {
     const ftmo = presetRules('ftmo_2step', 100_000);
     const result = ruleOf(check({}, { trades: days }, ftmo), 'min_trading_days');

@@ -18,6 +18,14 @@ export interface Limits {
   bestDay: number;
   totalProfit: number;
   bestDayOk: boolean;
+  /**
+   * The most a single day may make: bestDayPct % of the profit target (E8: 40 % of 8 % of 50k = $1,600),
+   * and where Sigil acts on it (the safety margin: $1,360); null without a best-day rule or a target.
+   */
+  bestDayCap: number | null;
+  bestDayActProfit: number | null;
+  /** Profit realised since the firm's day began. */
+  todayProfit: number;
 }
 
 /** The pieces a daily or max loss level is built from, for levels and for the reasons that explain them. */
@@ -88,6 +96,10 @@ export function limitsOf(state: AccountState, rules: FirmRules): Limits {
     effectiveTargetBalance !== null &&
     state.balance >= effectiveTargetBalance &&
     state.tradingDays >= rules.minTradingDays;
+  const bestDayCap =
+    rules.bestDayPct > 0 && rules.profitTargetPct > 0
+      ? (((state.initialBalance * rules.profitTargetPct) / 100) * rules.bestDayPct) / 100
+      : null;
   return {
     dailyLossLevel: daily?.level ?? null,
     dailyActLevel: daily?.actLevel ?? null,
@@ -98,5 +110,8 @@ export function limitsOf(state: AccountState, rules: FirmRules): Limits {
     bestDay,
     totalProfit,
     bestDayOk,
+    bestDayCap,
+    bestDayActProfit: bestDayCap === null ? null : (bestDayCap * rules.safetyMarginPct) / 100,
+    todayProfit: state.balance - state.dayStartBalance,
   };
 }

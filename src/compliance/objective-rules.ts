@@ -1,5 +1,6 @@
 // Guard rules about the phase objectives: profit_target (stops new entries once the phase is passed),
-// best_day and min_trading_days (information only: they delay passing, they never fail the account).
+// best_day (information, or with best_day_action stop_entries a stop to the day's entries once its
+// profit nears the cap) and min_trading_days (information only: it delays passing, never fails).
 import { result, type ComplianceRule } from './compliance-report.ts';
 import { money, percent } from './format.ts';
 
@@ -40,6 +41,12 @@ export const bestDayRule: ComplianceRule = {
     const reason = `best day ${money(bestDay)} is ${share} of total profit ${money(totalProfit)}, ${verdict} the ${percent(rules.bestDayPct)} % limit${target}`;
     const numbers: Record<string, number> = { bestDay, totalProfit, bestDayPct: rules.bestDayPct };
     if (effectiveTargetBalance !== null) numbers.effectiveTargetBalance = effectiveTargetBalance;
+    const { bestDayCap: cap, bestDayActProfit: act, todayProfit } = limits;
+    if (cap !== null && act !== null) Object.assign(numbers, { todayProfit, bestDayCap: cap });
+    if (rules.bestDayAction === 'stop_entries' && cap !== null && act !== null && todayProfit >= act) {
+      const stop = `today's profit ${money(todayProfit)} reached ${money(act)} (${percent(rules.safetyMarginPct)} % of the best-day cap ${money(cap)}, ${percent(rules.bestDayPct)} % of the target): no new entries until the firm's next day`;
+      return result('best_day', 'reject', stop, numbers);
+    }
     return result('best_day', 'info', reason, numbers);
   },
 };

@@ -4,13 +4,16 @@ import { parseDayZone } from './firm-day.ts';
 import { PRESET_NAMES, isPresetName, presetRules } from './presets.ts';
 
 describe('presetRules', () => {
-  it('every preset has a computable day zone, the balance given, and jitter and news events off', () => {
+  it('every preset has a computable day zone, the balance given, jitter only where asked, and no news events', () => {
     for (const name of PRESET_NAMES) {
       const rules = presetRules(name, 25_000);
       assert.equal(rules.name, name);
       assert.equal(rules.initialBalance, 25_000);
       assert.notEqual(parseDayZone(rules.dayZone), null, name);
-      assert.deepEqual(rules.jitter, { maxDelayMs: 0, maxSizeOffsetPct: 0, seed: '' });
+      const jitter =
+        name === 'e8' ? { maxDelayMs: 30_000, maxSizeOffsetPct: 5 } : { maxDelayMs: 0, maxSizeOffsetPct: 0 };
+      assert.deepEqual(rules.jitter, { ...jitter, seed: '' }, name);
+      assert.equal(rules.bestDayAction, name === 'e8' ? 'stop_entries' : 'inform', name);
       assert.deepEqual(rules.news.events, []);
       assert.equal(rules.safetyMarginPct, 85);
     }

@@ -7,10 +7,12 @@ export const PRESET_NAMES = ['e8', 'ftmo_2step', 'the5ers_high_stakes', 'funding
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const UNLIMITED_REQUESTS = { allPerDay: 0, modificationsPerDay: 0, positionsPerDay: 0, reserve: 0 };
-const NO_JITTER = { maxDelayMs: 0, maxSizeOffsetPct: 0, seed: '' };
+const NO_JITTER = { maxDelayMs: 0, maxSizeOffsetPct: 0 };
 const NO_NEWS = { beforeMinutes: 0, afterMinutes: 0, events: [] };
 
-type PresetNumbers = Omit<FirmRules, 'name' | 'initialBalance' | 'jitter'>;
+type PresetNumbers = Omit<FirmRules, 'name' | 'initialBalance' | 'jitter'> & {
+  jitter: Omit<FirmRules['jitter'], 'seed'>;
+};
 
 /** Everything off; each preset states only what its firm sets. */
 const NOTHING: PresetNumbers = {
@@ -20,6 +22,7 @@ const NOTHING: PresetNumbers = {
   profitTargetPct: 0,
   minTradingDays: 0,
   bestDayPct: 0,
+  bestDayAction: 'inform',
   requests: UNLIMITED_REQUESTS,
   minHoldSeconds: 0,
   shortTrade: { seconds: 0, maxShare: 0 },
@@ -28,6 +31,7 @@ const NOTHING: PresetNumbers = {
   maxLotsPerOrder: 0,
   news: NO_NEWS,
   safetyMarginPct: 85,
+  jitter: NO_JITTER,
 };
 
 const PRESETS: Record<PresetName, PresetNumbers> = {
@@ -43,11 +47,17 @@ const PRESETS: Record<PresetName, PresetNumbers> = {
     maxLoss: { limitPct: 8, mode: 'static', lockAtInitial: false },
     profitTargetPct: 8,
     bestDayPct: 40,
+    // The blueprint's §14 table: "no single day profit above" 40 % of the target, acted on at 85 %.
+    bestDayAction: 'stop_entries',
     requests: { allPerDay: 2000, modificationsPerDay: 2000, positionsPerDay: 2000, reserve: 50 },
     minHoldSeconds: 60,
     shortTrade: { seconds: 60, maxShare: 0.5 },
     maxOpenOrders: 100,
     maxLotsPerOrder: 50,
+    // E8 forbids several users executing the same trades; the blueprint answers with a random delay
+    // and a random size offset per entry. Sigil's choice of bounds: up to 30 s (well inside an hourly
+    // bar, and never under the 60 s hold) and up to 5 % smaller (never more risk than sized).
+    jitter: { maxDelayMs: 30_000, maxSizeOffsetPct: 5 },
   },
   // FTMO 2-Step Challenge (§2.2, academy.ftmo.com "Maximum Daily Loss" / "Maximum Loss", trading-objectives):
   // daily level = balance at the previous Prague midnight − 5 % of the initial balance; static 10 % max loss.
@@ -93,10 +103,10 @@ export function isPresetName(name: string): name is PresetName {
 /** A fresh copy each call, so a caller adding news events or changing numbers never changes the preset. */
 export function presetRules(name: PresetName, initialBalance: number): FirmRules {
   const preset = structuredClone(PRESETS[name]);
-  return { name, initialBalance, ...preset, jitter: { ...NO_JITTER } };
+  return { name, initialBalance, ...preset, jitter: { ...preset.jitter, seed: '' } };
 }
 
 /** Every rule off (UTC days, the 85 % margin): the start of a custom rule set. */
 export function customRules(initialBalance: number): FirmRules {
-  return { name: 'custom', initialBalance, ...structuredClone(NOTHING), jitter: { ...NO_JITTER } };
+  return { name: 'custom', initialBalance, ...structuredClone(NOTHING), jitter: { ...NO_JITTER, seed: '' } };
 }

@@ -4,6 +4,7 @@
 // means "the preset's value", and the preset is what the user chose.
 import { z } from 'zod';
 import { PRESET_NAMES } from '../compliance/presets.ts';
+import { BEST_DAY_ACTIONS } from '../compliance/firm-rules.ts';
 import { parseDayZone } from '../compliance/firm-day.ts';
 
 const percent = z.number().min(0).max(100);
@@ -52,6 +53,12 @@ export const ComplianceSchema = z.strictObject({
   best_day_pct: percent
     .optional()
     .describe("Best day's profit ≤ this % of total profit (0 = off); raises the target."),
+  best_day_action: z
+    .enum(BEST_DAY_ACTIONS)
+    .optional()
+    .describe(
+      "inform: the best-day rule only raises the target; stop_entries: no new entries for the rest of the firm's day once its realised profit reaches the safety margin of best_day_pct % of the profit target (e8: stop_entries).",
+    ),
   requests_per_day: count.optional().describe('Broker requests per firm day, all kinds (0 = unlimited).'),
   modifications_per_day: count.optional().describe('Order, SL and TP modifications per day (0 = unlimited).'),
   positions_per_day: count.optional().describe('Positions opened per day (0 = unlimited).'),

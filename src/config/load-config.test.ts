@@ -90,6 +90,7 @@ variants:
             risk_per_trade_usd: 5,
             max_position_usd: 50,
             position_pct: 10,
+            stop_anchor: 'fill',
           },
           protections: {
             cooldown_hours: 6,
@@ -209,7 +210,7 @@ variants:
     );
   });
 
-  it('refuses risk settings that cannot make a stop: a cap below the floor, a zero step, a negative price', () => {
+  it('refuses risk settings that cannot make a stop: a cap below the floor, a negative step, a negative price', () => {
     assert.equal(
       problemsOf(
         'risk:\n  hard_stop_floor_pct: 4\nvariants:\n  tight:\n    risk:\n      hard_stop_cap_pct: 2\n',
@@ -217,8 +218,8 @@ variants:
       'sigil.yaml: variants.tight.risk.hard_stop_cap_pct: must be at least hard_stop_floor_pct (4), got 2',
     );
     assert.match(
-      problemsOf("market:\n  instruments:\n    '*':\n      qty_step: 0\n"),
-      /^sigil.yaml: market.instruments.\*.qty_step: .*>0.*, got 0$/,
+      problemsOf("market:\n  instruments:\n    '*':\n      qty_step: -0.01\n"),
+      /^sigil.yaml: market.instruments.\*.qty_step: .*>=0.*, got -0.01$/,
     );
     assert.equal(
       problemsOf("market:\n  instruments:\n    '*':\n      quote_currency: USD\n"),

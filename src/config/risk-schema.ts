@@ -21,6 +21,12 @@ export const RiskSchema = z.strictObject({
     .default(1.5)
     .describe('Hard stop distance in ATR(14) at signal time; 0 = rollback to the floor.'),
   hard_stop_cap_pct: z.number().positive().max(100).default(6).describe('Widest hard stop, % of entry.'),
+  stop_anchor: z
+    .enum(['fill', 'signal'])
+    .default('fill')
+    .describe(
+      'The price the stop band is measured from: the entry fill (the band holds against the price paid), or the signal bar close (the reference strategy).',
+    ),
   trail_atr_multiplier: z
     .number()
     .min(0)
@@ -32,7 +38,11 @@ export const RiskSchema = z.strictObject({
   take_profit_pct: percent
     .default(0)
     .describe('Target, % of entry, when the decision names none; 0 = no target.'),
-  time_stop_hours: hours.default(0).describe('Close a position held this long; 0 = no time stop.'),
+  time_stop_hours: hours
+    .default(0)
+    .describe(
+      "Close a position at the close of its bar that completes this many hours of the timeframe's bars (48 on 1h bars: the 48th bar of data, the entry bar the first; a gap is not a bar); 0 = no time stop.",
+    ),
   signal_exit: z
     .enum(SIGNAL_EXITS)
     .default('none')
@@ -122,8 +132,14 @@ export const AccountSchema = z.strictObject({
 
 /** An instrument's grid and minimums; `market.instruments['*']` is the default for every symbol. */
 export const InstrumentSchema = z.strictObject({
-  price_tick: z.number().positive().describe('Smallest price increment; stops round to it conservatively.'),
-  qty_step: z.number().positive().describe('Quantity grid (FX: lot step); sizes round down to it.'),
+  price_tick: z
+    .number()
+    .min(0)
+    .describe('Smallest price increment; stops round to it conservatively. 0 = prices are not rounded.'),
+  qty_step: z
+    .number()
+    .min(0)
+    .describe('Quantity grid (FX: lot step); sizes round down to it. 0 = quantities are not rounded.'),
   min_qty: z.number().min(0).describe('Smallest quantity (FX: minimum lot).'),
   min_notional: z.number().min(0).describe('Smallest order value in the quote currency.'),
   contract_size: z
@@ -148,10 +164,14 @@ export const InstrumentSchema = z.strictObject({
 
 export type InstrumentConfig = z.infer<typeof InstrumentSchema>;
 
-/** Crypto spot on a fine grid: the paper default when the config names no instrument. */
+/**
+ * The paper default when the config names no instrument: crypto spot with no grid — prices and
+ * quantities as computed, in floats. A fixed fine tick is not fine for every coin (1e-8 is 1.6 % of a
+ * PEPE price); a live account takes its grid from its broker, a backtest from market.instruments.
+ */
 export const DEFAULT_INSTRUMENT = {
-  price_tick: 1e-8,
-  qty_step: 1e-8,
+  price_tick: 0,
+  qty_step: 0,
   min_qty: 0,
   min_notional: 0,
   contract_size: 1,

@@ -1,6 +1,7 @@
 // What an exchange or broker allows for one symbol: price and quantity grids, minimums, contract size,
 // and how its quote money becomes the account's dollars. Sizing rounds to these and refuses an order
 // that cannot meet them, rather than rounding up into risk.
+import type { VariantId } from './ids.ts';
 import { dollarsPerQuoteUnit, type QuoteTerms } from './quote-currency.ts';
 
 export interface Instrument {
@@ -19,8 +20,12 @@ export interface Instrument {
   quote: QuoteTerms;
 }
 
-/** The instrument of a symbol, as the configuration gives it: what the engine is handed, never the config. */
-export type InstrumentOf = (symbol: string) => Instrument;
+/**
+ * The instrument a variant trades a symbol as: its grid from the variant's broker where the broker has
+ * one (an exchange's markets, Match-Trader's symbol specification), else from the configuration. What
+ * the engine is handed, never the config.
+ */
+export type InstrumentOf = (variantId: VariantId, symbol: string) => Instrument;
 
 /** What turns a price move into account money: units per quantity and the quote currency's terms. */
 export type MoneyTerms = Pick<Instrument, 'contractSize' | 'quote'>;

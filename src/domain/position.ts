@@ -33,8 +33,14 @@ export interface Position {
   currentStop: number;
   /** Best price since entry (highest high for a long, lowest low for a short): the trail's anchor. */
   peakPrice: number;
-  /** Open time of the bar at whose close the trail last moved; that bar is never applied again. */
+  /** Worst price since entry (lowest low for a long, highest high for a short): the adverse excursion. */
+  troughPrice: number;
+  /** Bars of data applied to the position, the entry bar first: the time stop counts these. */
+  barsHeld: number;
+  /** Open time of the last bar applied to the position; a bar at or before it is never applied again. */
   trailedAt?: EpochMs | null;
+  /** Close time of the bar whose signal the position was entered on; null when it came from elsewhere. */
+  signalAt: EpochMs | null;
   takeProfit: number | null;
   openedAt: EpochMs;
   closedAt: EpochMs | null;
@@ -46,7 +52,11 @@ export interface Position {
   brokerRef?: string | null;
 }
 
-export type NewPosition = Omit<Position, 'closedAt' | 'exitPrice' | 'exitReason' | 'pnl'>;
+/** A position as it opens: no bar applied yet, its worst price its entry. */
+export type NewPosition = Omit<
+  Position,
+  'closedAt' | 'exitPrice' | 'exitReason' | 'pnl' | 'troughPrice' | 'barsHeld' | 'signalAt'
+> & { signalAt?: EpochMs | null };
 
 export interface PositionClose {
   exitPrice: number;
@@ -54,4 +64,28 @@ export interface PositionClose {
   closedAt: EpochMs;
   fees: number;
   pnl: number;
+  /** The position as of the bar that closed it (its range counts in the excursions); absent: as stored. */
+  lastBar?: PositionBar;
+}
+
+/** One bar applied to an open position: where its stop, best and worst prices and bar count stand after it. */
+export interface PositionBar {
+  currentStop: number;
+  peakPrice: number;
+  troughPrice: number;
+  barsHeld: number;
+  /** Open time of the bar. */
+  barAt: EpochMs;
+}
+
+/** The position after a bar: the fields a bar moves, nothing else. */
+export function advanced(position: Position, bar: PositionBar): Position {
+  return {
+    ...position,
+    currentStop: bar.currentStop,
+    peakPrice: bar.peakPrice,
+    troughPrice: bar.troughPrice,
+    barsHeld: bar.barsHeld,
+    trailedAt: bar.barAt,
+  };
 }

@@ -42,7 +42,7 @@ export async function liveBalance(
   const realised = startingBalance + (await deps.store.realizedTotal(variantId));
   const unrealised = open.reduce((sum, p) => {
     const price = deps.market.lastClose(p.symbol) ?? p.entryPrice;
-    return sum + positionPnl(p, price, deps.instruments(p.symbol), p.fees);
+    return sum + positionPnl(p, price, deps.instruments(p.variantId, p.symbol), p.fees);
   }, 0);
   const entryFees = open.reduce((sum, p) => sum + p.fees, 0);
   return { balance: realised - entryFees, equity: realised + unrealised, open };

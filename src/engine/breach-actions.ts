@@ -92,7 +92,7 @@ async function closeAtMarket(
   position: Position,
   now: EpochMs,
 ): Promise<Position> {
-  const instrument = deps.instruments(position.symbol);
+  const instrument = deps.instruments(position.variantId, position.symbol);
   const fill = await broker.submitMarketOrder(
     exitOrderFor(
       position,

@@ -48,7 +48,7 @@ export async function syncBrokerCloses(
         exitPrice: close.exitPrice,
         reason,
         exitFees: 0,
-        terms: deps.instruments(position.symbol),
+        terms: deps.instruments(position.variantId, position.symbol),
         pnl: close.pnl,
       },
       runtime.rules.close,

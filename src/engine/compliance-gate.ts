@@ -77,7 +77,7 @@ function openRisk(
   return open.reduce((sum, p) => {
     const mark = deps.market.lastClose(p.symbol) ?? p.entryPrice;
     const toStop = p.side === 'long' ? mark - p.currentStop : p.currentStop - mark;
-    const instrument = deps.instruments(p.symbol);
+    const instrument = deps.instruments(p.variantId, p.symbol);
     // In dollars at the stop's price, where the loss would be taken.
     return sum + moveValue(instrument, Math.max(0, toStop), p.qty, p.currentStop);
   }, 0);

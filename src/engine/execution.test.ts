@@ -33,7 +33,10 @@ const BUY: AnalystDecision = {
   riskReport: 'test',
   agentState: null,
 };
-const config = parseConfig('variants:\n  baseline:\n', 'test.yaml');
+const config = parseConfig(
+  'variants:\n  baseline:\n  at_signal:\n    risk:\n      stop_anchor: signal\n',
+  'test.yaml',
+);
 
 for (const target of STORE_TARGETS) {
   describe(`execution: ${target.dialect}`, () => {
@@ -72,9 +75,9 @@ for (const target of STORE_TARGETS) {
       await db.cleanup();
     });
 
-    async function readyIntent(symbol: string, tradeDate: string) {
+    async function readyIntent(symbol: string, tradeDate: string, variant = config.variants[0]!.id) {
       const { intent } = await store.insertIntent(
-        { variantId: config.variants[0]!.id, symbol, tradeDate, atrAtSignal: 2, claimTtlMinutes: 5 },
+        { variantId: variant, symbol, tradeDate, atrAtSignal: 2, claimTtlMinutes: 5 },
         'scanner:test',
         T0 - 1,
       );
@@ -84,18 +87,31 @@ for (const target of STORE_TARGETS) {
       return intent;
     }
 
-    it('fills at the bar open, plans the stop from the last close, and opens the position', async () => {
+    it('fills at the bar open and sets the stop band around the fill (stop_anchor: fill)', async () => {
       const intent = await readyIntent('BTCUSDT', '2026-01-05T12');
       const counts = await executeReady(deps, T0);
       assert.deepEqual(counts, { opened: 1, rejected: 0, failed: 0, unresolved: 0 });
+      const position = await store.getPosition(positionIdFor(intent.id));
+      // stop: max(1.5 × 2 / 101, 3 %) = 3 % under the fill 101 → 97.97; qty = min(5 / 3.03, 50 / 101)
+      const qty = 50 / 101;
+      assert.deepEqual(
+        [position?.entryPrice, position?.initialStop, position?.fees],
+        [101, 97.97, 101 * qty * 0.001],
+      );
+      assert.ok(Math.abs((position?.qty ?? 0) - qty) < 1e-12, `qty ${position?.qty}`);
+      assert.equal((await store.getIntent(intent.id))?.status, 'opened');
+      assert.equal((await store.findOrder(entryOrderId(intent.id)))?.price, 101);
+    });
+
+    it('plans the stop from the signal close with stop_anchor: signal', async () => {
+      const intent = await readyIntent('BTCUSDT', '2026-01-05T12', config.variants[1]!.id);
+      assert.deepEqual(await executeReady(deps, T0), { opened: 1, rejected: 0, failed: 0, unresolved: 0 });
       const position = await store.getPosition(positionIdFor(intent.id));
       // stop: max(1.5 × 2 / 100, 3 %) = 3 % of the last close 100 → 97; qty = min(5 / 3, 50 / 100) = 0.5
       assert.deepEqual(
         [position?.entryPrice, position?.initialStop, position?.qty, position?.fees],
         [101, 97, 0.5, 101 * 0.5 * 0.001],
       );
-      assert.equal((await store.getIntent(intent.id))?.status, 'opened');
-      assert.equal((await store.findOrder(entryOrderId(intent.id)))?.price, 101);
     });
 
     it('refuses before sending anything when the variant is halted', async () => {

@@ -9,7 +9,8 @@ import type { TradeIntent } from '../domain/intent.ts';
 import { entryOrderId, exitOrderId, type OrderResult } from '../domain/order.ts';
 import type { Position, PositionSide } from '../domain/position.ts';
 import { enterAtomically, entryRefusal } from '../risk/atomic-entry.ts';
-import { planEntry, type EntryPlan } from '../risk/entry-plan.ts';
+import { planEntry, planStops, type EntryPlan } from '../risk/entry-plan.ts';
+import { planningPrice } from '../risk/risk-rules.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 import { complianceGate } from './compliance-gate.ts';
 import type { ComplianceReport } from '../compliance/guard.ts';
@@ -116,27 +117,34 @@ async function execute(
   if (existingPosition) return opened(existingPosition, { reconciled: 'position found' });
 
   const side: PositionSide = intent.suggestedSide === 'SELL' ? 'short' : 'long';
-  const instrument = deps.instruments(intent.symbol);
-  const reference = deps.market.lastClose(intent.symbol);
+  const instrument = deps.instruments(intent.variantId, intent.symbol);
+  // Anchored to the fill, the size is planned from the price the entry is expected to fill at, so that
+  // it fits the stop the fill will give.
+  const anchoredToFill = runtime.rules.stopAnchor === 'fill';
+  const reference = planningPrice(runtime.rules.stopAnchor, {
+    expectedFill: deps.market.barOpen(intent.symbol),
+    signalClose: deps.market.lastClose(intent.symbol),
+  });
   if (reference === null) return reject(`no closed candle of ${intent.symbol} to plan the entry from`);
   // Equity matters only to the legacy percentage sizing; constant-dollar sizing never reads it.
   const equity =
     runtime.rules.entry.sizing.riskPerTradeUsd > 0
       ? Number.NaN
       : runtime.rules.close.startingBalanceUsd + (await store.realizedTotal(intent.variantId));
-  const planFrom = (price: number): EntryPlan =>
-    planEntry(
-      {
-        side,
-        entryPrice: price,
-        atr: intent.atrAtSignal,
-        suggestedStop: intent.suggestedSlPrice,
-        suggestedTakeProfit: intent.suggestedTpPrice,
-        equity,
-      },
-      runtime.rules.entry,
-      instrument,
-    );
+  const requestAt = (price: number) => ({
+    side,
+    entryPrice: price,
+    atr: intent.atrAtSignal,
+    suggestedStop: intent.suggestedSlPrice,
+    suggestedTakeProfit: intent.suggestedTpPrice,
+    equity,
+  });
+  const planFrom = (price: number): EntryPlan => planEntry(requestAt(price), runtime.rules.entry, instrument);
+  /** The stops set from the price paid; the quantity stays the one ordered. */
+  const stopsFromFill = (sized: EntryPlan & { ok: true }, price: number): EntryPlan => {
+    const stops = planStops(requestAt(price), runtime.rules.entry, instrument);
+    return stops.ok ? { ...sized, ...stops } : stops;
+  };
   let plan = planFrom(reference);
   const orderId = entryOrderId(intent.id);
   let compliance: ComplianceReport | null = null;
@@ -203,8 +211,9 @@ async function execute(
   }
   if (fill.status !== 'filled' || fill.price === null)
     return reject(`broker rejected the entry: ${fill.reason}`, { plan, compliance, order: fill });
-  // Filled before a crash, and the market has moved since: the stop is planned from the fill instead.
-  if (!plan.ok) plan = planFrom(fill.price);
+  // The stop from the price paid (anchored to the fill), or — filled before a crash, the market moved
+  // since — from the fill because the reference no longer plans.
+  plan = !plan.ok ? planFrom(fill.price) : anchoredToFill ? stopsFromFill(plan, fill.price) : plan;
   if (!plan.ok)
     return reject(`filled order ${orderId} cannot be given a stop (${plan.message}); close it by hand`);
 
@@ -225,6 +234,8 @@ async function execute(
         peakPrice: fill.price,
         takeProfit: plan.takeProfit,
         openedAt: now,
+        // The intent was created at the close of the bar that signalled it.
+        signalAt: intent.createdAt,
         fees: fill.fee,
         brokerRef: fill.brokerRef ?? null,
       },

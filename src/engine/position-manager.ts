@@ -31,7 +31,7 @@ export async function manageOpenPositions(
   // One exit path for the bar: each position's exit goes to its variant's broker.
   const exitFill = async (position: Position, _reason: ExitReason, price: number, at: EpochMs) => {
     const broker = deps.brokers(position.variantId);
-    const contractSize = deps.instruments(position.symbol).contractSize;
+    const contractSize = deps.instruments(position.variantId, position.symbol).contractSize;
     const fill = await broker.submitMarketOrder(exitOrderFor(position, contractSize, price), at);
     if (fill.status !== 'filled' || fill.price === null) {
       throw new Error(`exit of ${position.id} rejected by ${broker.name}: ${fill.reason}`);
@@ -42,7 +42,7 @@ export async function manageOpenPositions(
     const candle = candles.get(position.symbol);
     const runtime = deps.variants.get(position.variantId);
     if (!candle || !runtime) continue;
-    const instrument = deps.instruments(position.symbol);
+    const instrument = deps.instruments(position.variantId, position.symbol);
     const step = await applyBar(
       deps.store,
       position,
@@ -75,7 +75,7 @@ export async function manageOpenPositions(
         );
       }
     } else if (step.kind === 'deferred') result.deferred++;
-    else if (step.position !== position) result.trailed++;
+    else if (step.position.currentStop !== position.currentStop) result.trailed++;
   }
   return result;
 }

@@ -29,8 +29,11 @@ export async function syncNativeStops(
       const listed = atBroker.get(position.brokerRef ?? '');
       // Gone from the broker: the equity monitor's sync closes it.
       if (!listed) continue;
-      const tick = deps.instruments(position.symbol).priceTick;
-      if (listed.stopLoss !== null && Math.abs(listed.stopLoss - position.currentStop) < tick / 2) continue;
+      // Half a tick apart is the same stop; with no tick, the same up to float noise (an edit a bar
+      // would spend the firm's modification budget for nothing).
+      const tick = deps.instruments(position.variantId, position.symbol).priceTick;
+      const same = Math.max(tick / 2, Math.abs(position.currentStop) * 1e-12);
+      if (listed.stopLoss !== null && Math.abs(listed.stopLoss - position.currentStop) < same) continue;
       try {
         await broker.modifyStops(
           listed,

@@ -2,7 +2,7 @@
 // the protections ask for (freqtrade evaluates them when a trade closes, too) and the kill switch.
 import type { EpochMs } from '../domain/ids.ts';
 import { moveValue, type MoneyTerms } from '../domain/instrument.ts';
-import type { ExitReason, Position } from '../domain/position.ts';
+import type { ExitReason, Position, PositionBar } from '../domain/position.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { TradingStateRecord } from '../domain/trading-state.ts';
 import { drawdownPct, drawdownTrips, realizedEquity, tripKillSwitch } from './kill-switch.ts';
@@ -26,6 +26,8 @@ export interface TradeExit {
   terms: MoneyTerms;
   /** The broker's own figure for a position it closed (swaps and commissions included); default: computed. */
   pnl?: number;
+  /** The position as of the bar that closed it; absent for a close from outside a bar (a broker's). */
+  lastBar?: PositionBar;
 }
 
 export interface CloseResult {
@@ -57,6 +59,7 @@ export async function closeTrade(
       closedAt: now,
       fees,
       pnl: exit.pnl ?? positionPnl(position, exit.exitPrice, exit.terms, fees),
+      ...(exit.lastBar ? { lastBar: exit.lastBar } : {}),
     });
 
     const p = rules.protections;

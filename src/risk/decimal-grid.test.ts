@@ -155,3 +155,17 @@ describe('the entry plan, fast path against decimal arithmetic', () => {
     }
   });
 });
+
+describe('no grid (tick or step 0): the float result stands', () => {
+  it('places stops, trails and targets where the float arithmetic puts them, on a PEPE price too', () => {
+    // On a cent grid this is 99.96 (above); with no grid the float difference is the stop.
+    assert.equal(stopFrom(100, 0.04, 'long', 0), 100 - 0.04);
+    assert.equal(trailFrom(0.000001234, 3, 1e-8, 'long', 0), 0.000001234 - 3 * 1e-8);
+    assert.equal(roundStop(0.30000000000000004, 'long', 0), 0.30000000000000004);
+    assert.equal(roundTarget(6.1e-7, 'short', 0), 6.1e-7);
+    assert.equal(floorToStep(1 / 3, 0), 1 / 3);
+    const rule: StopRule = { floorPct: 3, multiplier: 1.5, capPct: 6 };
+    // 1.5 × ATR 2.2e-8 over 6.1e-7 is 5.4 %: inside the band, the stop 1.5 ATR under the price.
+    assert.equal(ruleStop(rule, 6.1e-7, 2.2e-8, 'long', 0), 6.1e-7 - 1.5 * 2.2e-8);
+  });
+});

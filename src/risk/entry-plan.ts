@@ -38,6 +38,25 @@ export type EntryPlan = Verdict<{
 }>;
 
 export function planEntry(request: EntryRequest, rules: EntryRules, instrument: Instrument): EntryPlan {
+  const stops = planStops(request, rules, instrument);
+  if (!stops.ok) return stops;
+  const { entryPrice } = request;
+  const sizing = sizePosition(
+    { entryPrice, stopPrice: stops.initialStop, equity: request.equity },
+    rules.sizing,
+    instrument,
+  );
+  if (!sizing.ok) return sizing;
+  return { ...stops, qty: sizing.qty, notional: sizing.notional, riskUsd: sizing.riskUsd };
+}
+
+export type StopPlan = Verdict<Pick<EntryPlan & { ok: true }, 'initialStop' | 'takeProfit' | 'stopFraction'>>;
+
+/**
+ * The stop and the target alone, from `request.entryPrice`: what an entry anchored to its fill sets
+ * once it has filled (its quantity was sized before, from the price expected).
+ */
+export function planStops(request: EntryRequest, rules: EntryRules, instrument: Instrument): StopPlan {
   const { side, entryPrice, atr } = request;
   if (!(Number.isFinite(entryPrice) && entryPrice > 0)) {
     return deny(
@@ -79,21 +98,11 @@ export function planEntry(request: EntryRequest, rules: EntryRules, instrument: 
 
   const target = targetFor(request, rules, instrument);
   if (target !== null && !target.ok) return target;
-
-  const sizing = sizePosition(
-    { entryPrice, stopPrice: initialStop, equity: request.equity },
-    rules.sizing,
-    instrument,
-  );
-  if (!sizing.ok) return sizing;
   return {
     ok: true,
-    qty: sizing.qty,
     initialStop,
     takeProfit: target?.price ?? null,
     stopFraction: Math.abs(entryPrice - initialStop) / entryPrice,
-    notional: sizing.notional,
-    riskUsd: sizing.riskUsd,
   };
 }
 

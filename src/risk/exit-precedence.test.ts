@@ -13,7 +13,7 @@ import {
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 5);
 
-const NO_TRAIL: ExitRules = { trailAtrMultiplier: 0, trailActivationPct: 0, timeStopMs: 0, priceTick: 0 };
+const NO_TRAIL: ExitRules = { trailAtrMultiplier: 0, trailActivationPct: 0, timeStopBars: 0, priceTick: 0 };
 const TRAIL_2ATR: ExitRules = { ...NO_TRAIL, trailAtrMultiplier: 2 };
 
 // Entry 100 at T0, stop 5 away, target 10 away: the same trade on either side.
@@ -25,6 +25,7 @@ const LONG: OpenTrade = {
   takeProfit: 110,
   openedAt: T0,
   peakPrice: 100,
+  barsHeld: 0,
 };
 const SHORT: OpenTrade = { ...LONG, side: 'short', initialStop: 105, currentStop: 105, takeProfit: 90 };
 
@@ -44,7 +45,12 @@ function walk(trade: OpenTrade, bars: BarInput[], rules: ExitRules): { stops: nu
     const outcome = evaluateBar(state, input, rules);
     if (outcome.kind === 'exit') return { stops, last: outcome };
     stops.push(outcome.currentStop);
-    state = { ...state, currentStop: outcome.currentStop, peakPrice: outcome.peakPrice };
+    state = {
+      ...state,
+      currentStop: outcome.currentStop,
+      peakPrice: outcome.peakPrice,
+      barsHeld: state.barsHeld + 1,
+    };
   }
   throw new Error('the path ended without an exit');
 }
@@ -225,19 +231,20 @@ describe('ATR trail', () => {
 });
 
 describe('time stop and signal exit', () => {
-  const rules = { ...NO_TRAIL, timeStopMs: 3 * HOUR };
+  const rules = { ...NO_TRAIL, timeStopBars: 3 };
 
-  it('the time stop fires exactly at the limit and not one ms before', () => {
-    const early = bar(2, [100, 101, 99, 100.5], { closeTime: T0 + 3 * HOUR - 1 });
-    assert.deepEqual(evaluateBar(LONG, early, rules), {
+  it("the time stop fires at the close of the trade's third bar, counted in bars not hours", () => {
+    // Two bars held: this is the third, whatever the clock says (a gap before it is not a bar).
+    const third = bar(5, [100, 101, 99, 100.5]);
+    assert.deepEqual(evaluateBar({ ...LONG, barsHeld: 1 }, third, rules), {
       kind: 'hold',
       currentStop: 95,
       peakPrice: 101,
       stopRaised: false,
     });
     assert.deepEqual(
-      evaluateBar(LONG, bar(2, [100, 101, 99, 100.5]), rules),
-      exitAt('time_stop', 100.5, T0 + 3 * HOUR, false),
+      evaluateBar({ ...LONG, barsHeld: 2 }, third, rules),
+      exitAt('time_stop', 100.5, T0 + 6 * HOUR, false),
     );
   });
 
@@ -264,7 +271,7 @@ describe('time stop and signal exit', () => {
       exitAt('take_profit', 110, at(0), false),
     );
     assert.deepEqual(
-      evaluateBar(LONG, bar(2, [100, 101, 99, 100.5], { exitSignal: true }), rules),
+      evaluateBar({ ...LONG, barsHeld: 2 }, bar(2, [100, 101, 99, 100.5], { exitSignal: true }), rules),
       exitAt('time_stop', 100.5, T0 + 3 * HOUR, false),
     );
   });

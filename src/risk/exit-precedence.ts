@@ -12,8 +12,8 @@
 //    open (a gap, in our favour); otherwise a high at or above it fills at the target. Checking the stop
 //    first means a candle that spans both counts as a loss: we cannot know which came first, and the
 //    pessimistic guess keeps the backtest from flattering a strategy.
-// 3. Time stop (`time_stop`): once the hold, from opening to this candle's close, reaches the limit, the
-//    trade exits at the close.
+// 3. Time stop (`time_stop`): at the close of the trade's Nth bar of data (the entry bar the first; a gap
+//    in the data is not a bar), the trade exits at the close.
 // 4. Signal exit (`signal_exit`): a signal that fired at this close exits at the close.
 //    Every exit is stamped with the candle's close time, when the candle is known to be complete.
 // 5. No exit: the best price and the ATR trail are updated at the close. A stop raised at a close applies
@@ -29,8 +29,11 @@ export interface ExitRules {
   trailAtrMultiplier: number;
   /** Profit, in percent of entry, the best price must reach before the trail may move the stop; 0 = at once. */
   trailActivationPct: number;
-  /** Longest hold in ms, measured from openedAt to the candle's close time; 0 = none. */
-  timeStopMs: number;
+  /**
+   * Longest hold in bars of data, the entry bar the first: the trade exits at the close of this bar. A
+   * missing bar (a gap in the data) is not a bar held. 0 = none.
+   */
+  timeStopBars: number;
   /** Price tick used to round a trailed stop conservatively (roundStop from price-rounding.ts); 0 = none. */
   priceTick: number;
 }
@@ -44,6 +47,8 @@ export interface OpenTrade {
   openedAt: EpochMs;
   /** Highest high since entry (long) / lowest low (short). */
   peakPrice: number;
+  /** Bars applied before this one (0 at the entry bar). */
+  barsHeld: number;
 }
 
 export interface BarInput {
@@ -91,7 +96,7 @@ export function evaluateBar(trade: OpenTrade, bar: BarInput, rules: ExitRules): 
     if (throughTarget(favourable, target)) return exit('take_profit', target, false);
   }
 
-  if (rules.timeStopMs > 0 && closeTime - trade.openedAt >= rules.timeStopMs) {
+  if (rules.timeStopBars > 0 && trade.barsHeld + 1 >= rules.timeStopBars) {
     return exit('time_stop', candle.close, false);
   }
   if (bar.exitSignal) return exit('signal_exit', candle.close, false);

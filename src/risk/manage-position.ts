@@ -1,7 +1,8 @@
 // One closed candle applied to one open position: the exit precedence decides, the store records. The
 // position manager (live) and the backtester call this same step, so both exit the same way.
 import { positionValue, type MoneyTerms } from '../domain/instrument.ts';
-import type { ExitReason, Position } from '../domain/position.ts';
+import type { Candle } from '../domain/candle.ts';
+import type { ExitReason, Position, PositionBar } from '../domain/position.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { closeTrade, type CloseResult, type CloseRules } from './close-trade.ts';
 import { evaluateBar, type BarInput, type ExitRules } from './exit-precedence.ts';
@@ -39,15 +40,23 @@ export async function applyBar(
   bar: BarInput,
   context: ManageContext,
 ): Promise<BarResult> {
-  // A candle that opened before the entry holds prices the position never had; a candle at whose close
-  // the trail already moved was applied before (a step retried after a crash) and must not be again.
+  // A candle that opened before the entry holds prices the position never had; a candle at or before the
+  // last one applied was applied before (a step retried after a crash) and must not be again.
   if (bar.candle.time < position.openedAt) return { kind: 'held', position };
   if (position.trailedAt != null && bar.candle.time <= position.trailedAt) return { kind: 'held', position };
 
   const outcome = evaluateBar(position, bar, context.exits);
+  // Every bar counts, whatever it decides: one more bar held, and its range in the excursions.
+  const after = (currentStop: number): PositionBar => ({
+    currentStop,
+    ...rangeSeen(position, bar.candle),
+    barsHeld: position.barsHeld + 1,
+    barAt: bar.candle.time,
+  });
   if (outcome.kind === 'exit') {
     const state = await store.tradingState(position.variantId);
     if (!exitAllowed(state, outcome.reason)) {
+      await store.advancePosition(position, after(position.currentStop));
       return {
         kind: 'deferred',
         reason: outcome.reason,
@@ -68,6 +77,7 @@ export async function applyBar(
         reason: outcome.reason,
         exitFees: fill.fee,
         terms: context.terms,
+        lastBar: after(position.currentStop),
       },
       context.close,
       context.actor,
@@ -75,11 +85,18 @@ export async function applyBar(
     );
     return { kind: 'closed', result };
   }
-  if (outcome.currentStop === position.currentStop && outcome.peakPrice === position.peakPrice) {
-    return { kind: 'held', position };
-  }
-  return {
-    kind: 'held',
-    position: await store.updateTrail(position, outcome.currentStop, outcome.peakPrice, bar.candle.time),
-  };
+  return { kind: 'held', position: await store.advancePosition(position, after(outcome.currentStop)) };
+}
+
+/** The best and worst prices the position has seen, this candle's range included (mirrored for a short). */
+function rangeSeen(position: Position, candle: Candle): Pick<PositionBar, 'peakPrice' | 'troughPrice'> {
+  return position.side === 'long'
+    ? {
+        peakPrice: Math.max(position.peakPrice, candle.high),
+        troughPrice: Math.min(position.troughPrice, candle.low),
+      }
+    : {
+        peakPrice: Math.min(position.peakPrice, candle.low),
+        troughPrice: Math.max(position.troughPrice, candle.high),
+      };
 }

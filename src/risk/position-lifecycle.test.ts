@@ -27,7 +27,7 @@ const NO_PROTECTIONS: CloseRules['protections'] = {
 
 function context(close: Partial<CloseRules> = {}): ManageContext {
   return {
-    exits: { trailAtrMultiplier: 2, trailActivationPct: 0, timeStopMs: 0, priceTick: 0.01 },
+    exits: { trailAtrMultiplier: 2, trailActivationPct: 0, timeStopBars: 0, priceTick: 0.01 },
     close: { protections: NO_PROTECTIONS, killSwitchDrawdownPct: 0, startingBalanceUsd: 1000, ...close },
     terms: { contractSize: 1, quote: 'dollars' },
     feeRate: 0,

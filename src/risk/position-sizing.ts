@@ -61,7 +61,7 @@ export function sizePosition(input: SizingInput, rule: SizingRule, instrument: I
           new Decimal(rule.maxPositionUsd).div(unitValue),
         )
       : new Decimal(input.equity).times(rule.positionPct).div(100).div(unitValue);
-  const qty = instrument.qtyStep > 0 ? new Decimal(quantityOnGrid(input, rule, instrument, raw)) : raw();
+  const qty = new Decimal(quantityOnGrid(input, rule, instrument, raw));
   if (qty.lte(0) || qty.lt(instrument.minQty)) {
     return deny(
       'below_min_qty',
@@ -86,7 +86,9 @@ export function sizePosition(input: SizingInput, rule: SizingRule, instrument: I
 }
 
 /**
- * The rule's quantity floored to the instrument's step (> 0): `raw().toNearest(step, ROUND_DOWN)` to the bit.
+ * The rule's quantity floored to the instrument's step: `raw().toNearest(step, ROUND_DOWN)` to the bit.
+ * With no step (0) the float quantity stands: nothing to floor it onto, and its error is far under any
+ * exchange's grid.
  * The float quotient's error is a few ulps of itself plus what the decimal reading of the two prices adds
  * to their difference (half an ulp of the entry over the stop distance, relatively); near a step the
  * decimal path decides (decimal-grid.ts).
@@ -108,6 +110,7 @@ function quantityOnGrid(
     rule.riskPerTradeUsd > 0
       ? Math.min(rule.riskPerTradeUsd / unitRisk, rule.maxPositionUsd / unitValue)
       : (input.equity * rule.positionPct) / 100 / unitValue;
+  if (!(instrument.qtyStep > 0)) return approx;
   const relative = floatError(1 + (Math.abs(entry) + Math.abs(stop)) / distance);
   return onGrid(approx, Math.abs(approx) * relative, instrument.qtyStep, 'down', exact);
 }

@@ -1,6 +1,8 @@
 // Rounding prices and quantities to an instrument's grid, in decimal arithmetic: 0.1 + 0.2 must not
 // decide whether a stop sits one tick looser than the rule computed. The answers are decimal.js's; the
-// float fast path of decimal-grid.ts gives them without its cost wherever floats can be sure.
+// float fast path of decimal-grid.ts gives them without its cost wherever floats can be sure. A tick
+// or step of 0 means no grid (an instrument the config gives none for): the float result stands, as
+// there is no grid line for a float error to put it on the wrong side of.
 import { Decimal } from 'decimal.js';
 import type { PositionSide } from '../domain/position.ts';
 import { decimalOnGrid, floatError, onGrid } from './decimal-grid.ts';
@@ -23,13 +25,13 @@ export function roundStop(price: number, side: PositionSide, tick: number): numb
  * tick tighter than the rule asked for.
  */
 export function stopFrom(price: number, distance: number, side: PositionSide, tick: number): number {
+  const approx = side === 'long' ? price - distance : price + distance;
+  if (!(tick > 0)) return approx;
   const exact = () => {
     const base = new Decimal(price);
     const stop = side === 'long' ? base.minus(distance) : base.plus(distance);
-    return tick > 0 ? decimalOnGrid(stop, tick, side === 'long' ? 'up' : 'down') : stop.toNumber();
+    return decimalOnGrid(stop, tick, side === 'long' ? 'up' : 'down');
   };
-  if (!(tick > 0)) return exact();
-  const approx = side === 'long' ? price - distance : price + distance;
   const error = floatError(Math.abs(price) + Math.abs(distance));
   return onGrid(approx, error, tick, side === 'long' ? 'up' : 'down', exact);
 }
@@ -45,10 +47,10 @@ export function trailFrom(
   side: PositionSide,
   tick: number,
 ): number {
-  const exact = () => stopFrom(peak, new Decimal(multiple).times(atr).toNumber(), side, tick);
-  if (!(tick > 0)) return exact();
   const distance = multiple * atr;
   const approx = side === 'long' ? peak - distance : peak + distance;
+  if (!(tick > 0)) return approx;
+  const exact = () => stopFrom(peak, new Decimal(multiple).times(atr).toNumber(), side, tick);
   const error = floatError(Math.abs(peak) + Math.abs(distance));
   return onGrid(approx, error, tick, side === 'long' ? 'up' : 'down', exact);
 }

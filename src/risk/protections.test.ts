@@ -32,7 +32,15 @@ function rules(overrides: {
 }
 
 const LONG = { intentId: null, side: 'long', qty: 1, entryPrice: 100, atrAtEntry: 2, fees: 0 } as const;
-const STOPS = { initialStop: 95, currentStop: 95, peakPrice: 100, takeProfit: null };
+const STOPS = {
+  initialStop: 95,
+  currentStop: 95,
+  peakPrice: 100,
+  troughPrice: 100,
+  barsHeld: 5,
+  signalAt: null,
+  takeProfit: null,
+};
 
 /** A closed long, closed at `closedAt` with `pnl` for `exitReason`. */
 function trade(id: string, symbol: string, at: number, pnl: number, why: ExitReason, v = TREND): Position {

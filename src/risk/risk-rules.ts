@@ -6,14 +6,32 @@ import type { EntryRules } from './entry-plan.ts';
 import type { ExitRules } from './exit-precedence.ts';
 import type { SignalExitParams } from './exit-signals.ts';
 
+/**
+ * What the stop band is measured from: the entry's fill — sized from the price expected at the fill,
+ * the stop set from the price paid — or the signal bar's close (the reference strategy's spec).
+ */
+export type StopAnchor = 'fill' | 'signal';
+
 export interface RiskRules {
   entry: EntryRules;
+  stopAnchor: StopAnchor;
   /** Hours of the lock written at open. */
   cooldownHours: number;
   /** Exit rules without the instrument's price tick (see exitRulesFor). */
   exits: Omit<ExitRules, 'priceTick'>;
   signalExit: SignalExitParams;
   close: CloseRules;
+}
+
+/**
+ * The price an entry is planned from: the fill it is expected to get (a replay's next bar open, live the
+ * last price) when the stop is anchored to the fill, else — or with no such price yet — the signal's close.
+ */
+export function planningPrice(
+  anchor: StopAnchor,
+  prices: { expectedFill: number | null; signalClose: number | null },
+): number | null {
+  return (anchor === 'fill' ? prices.expectedFill : null) ?? prices.signalClose;
 }
 
 export function exitRulesFor(rules: RiskRules, instrument: Instrument): ExitRules {

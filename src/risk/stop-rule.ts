@@ -49,6 +49,7 @@ export function stopDistance(
  * The rule's stop price: `stopFrom(entry, stopDistance(rule, entry, atr), side, tick)`, the same double to
  * the bit, without decimal arithmetic where floats can tell (decimal-grid.ts): the distance's float error
  * is a few ulps of itself, the subtraction's half an ulp of the entry — within floatError of their sum.
+ * With no tick (0) the float stop is the answer.
  */
 export function ruleStop(
   rule: StopRule,
@@ -57,13 +58,14 @@ export function ruleStop(
   side: PositionSide,
   tick: number,
 ): number {
-  const exact = () => stopFrom(entryPrice, stopDistance(rule, entryPrice, atr), side, tick);
-  if (!(tick > 0)) return exact();
   const floor = (entryPrice * rule.floorPct) / 100;
   const cap = (entryPrice * rule.capPct) / 100;
   const wanted = rule.multiplier === 0 || atr === null || !(atr > 0) ? floor : rule.multiplier * atr;
   const distance = Math.min(Math.max(wanted, floor), cap);
   const approx = side === 'long' ? entryPrice - distance : entryPrice + distance;
+  // No tick: no grid line for the float error to cross; the float stop stands (price-rounding.ts).
+  if (!(tick > 0)) return approx;
+  const exact = () => stopFrom(entryPrice, stopDistance(rule, entryPrice, atr), side, tick);
   const error = floatError(Math.abs(entryPrice) + Math.abs(distance));
   return onGrid(approx, error, tick, side === 'long' ? 'up' : 'down', exact);
 }

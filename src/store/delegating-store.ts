@@ -98,8 +98,8 @@ export abstract class DelegatingStore implements Store {
     return this.inner.openPositionOf(...args);
   }
 
-  updateTrail(...args: Args<'updateTrail'>) {
-    return this.inner.updateTrail(...args);
+  advancePosition(...args: Args<'advancePosition'>) {
+    return this.inner.advancePosition(...args);
   }
 
   closedPositions(...args: Args<'closedPositions'>) {

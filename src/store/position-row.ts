@@ -20,6 +20,9 @@ export const POSITION_INSERT_COLUMNS = [
   'opened_at',
   'fees',
   'broker_ref',
+  'signal_at',
+  'bars_held',
+  'trough_price',
 ];
 
 export function positionInsertValues(p: NewPosition): SqlValue[] {
@@ -40,6 +43,9 @@ export function positionInsertValues(p: NewPosition): SqlValue[] {
     p.openedAt,
     p.fees,
     p.brokerRef ?? null,
+    p.signalAt ?? null,
+    0,
+    p.entryPrice,
   ];
 }
 
@@ -56,7 +62,10 @@ export function positionFromRow(row: Row): Position {
     initialStop: row.initial_stop as number,
     currentStop: row.current_stop as number,
     peakPrice: (row.peak_price ?? row.entry_price) as number,
+    troughPrice: (row.trough_price ?? row.entry_price) as number,
+    barsHeld: Number(row.bars_held ?? 0),
     trailedAt: row.trailed_at as EpochMs | null,
+    signalAt: (row.signal_at as EpochMs | null) ?? null,
     takeProfit: row.take_profit as number | null,
     openedAt: row.opened_at as EpochMs,
     closedAt: row.closed_at as EpochMs | null,

@@ -39,26 +39,44 @@ export function describeRiskStoreContract(target: ContractTarget): void {
       await cleanup();
     });
 
-    it('finds the open position of a (variant, symbol) and moves its trail', async () => {
+    it('finds the open position of a (variant, symbol), advances it bar by bar and closes it on a bar', async () => {
       const v = variantId('trail');
       assert.equal(await store.openPositionOf(v, 'SOLUSDT'), null);
-      const opened = await store.openPosition(position(v, 'SOLUSDT'));
-      assert.equal(opened.peakPrice, 100);
-      const moved = await store.updateTrail(opened, 98.5, 104, T0);
+      const opened = await store.openPosition({ ...position(v, 'SOLUSDT'), signalAt: T0 - HOUR });
       assert.deepEqual(
-        [moved.initialStop, moved.currentStop, moved.peakPrice, moved.trailedAt],
-        [97, 98.5, 104, T0],
+        [opened.peakPrice, opened.troughPrice, opened.barsHeld, opened.trailedAt, opened.signalAt],
+        [100, 100, 0, null, T0 - HOUR],
       );
-      assert.equal((await store.openPositionOf(v, 'SOLUSDT'))?.currentStop, 98.5);
+      const bar = { currentStop: 98.5, peakPrice: 104, troughPrice: 99, barsHeld: 1, barAt: T0 };
+      const moved = await store.advancePosition(opened, bar);
+      const read = await store.openPositionOf(v, 'SOLUSDT');
+      assert.deepEqual(read, moved, 'the advanced position is the one stored');
+      assert.deepEqual(
+        [
+          moved.initialStop,
+          moved.currentStop,
+          moved.peakPrice,
+          moved.troughPrice,
+          moved.barsHeld,
+          moved.trailedAt,
+        ],
+        [97, 98.5, 104, 99, 1, T0],
+      );
       assert.equal(await store.openPositionOf(variantId('elsewhere'), 'SOLUSDT'), null);
-      await store.closePosition(opened.id, {
+      const closed = await store.closePosition(opened.id, {
         exitPrice: 98.5,
         exitReason: 'atr_trail',
-        closedAt: T0 + HOUR,
+        closedAt: T0 + 2 * HOUR,
         fees: 0,
         pnl: -1.5,
+        lastBar: { currentStop: 98.5, peakPrice: 104, troughPrice: 97.5, barsHeld: 2, barAt: T0 + HOUR },
       });
-      await assert.rejects(store.updateTrail(moved, 99, 105, T0 + HOUR), /already closed/);
+      assert.deepEqual(
+        [closed.troughPrice, closed.barsHeld, closed.trailedAt, closed.signalAt],
+        [97.5, 2, T0 + HOUR, T0 - HOUR],
+        'the closing bar counts',
+      );
+      await assert.rejects(store.advancePosition(moved, { ...bar, barAt: T0 + HOUR }), /already closed/);
     });
 
     it('queries closed positions by variant, symbol and close time, and sums realised P&L with its peak', async () => {

@@ -38,7 +38,13 @@ import type {
   ApiCallCounts,
   ApiCallLimits,
 } from '../domain/ports/store.ts';
-import type { NewPosition, Position, PositionClose } from '../domain/position.ts';
+import {
+  advanced,
+  type NewPosition,
+  type Position,
+  type PositionBar,
+  type PositionClose,
+} from '../domain/position.ts';
 import { ALL_SYMBOLS, type ProtectionKind, type SymbolProtection } from '../domain/protection.ts';
 import type { TradingState, TradingStateChange, TradingStateRecord } from '../domain/trading-state.ts';
 import { advisoryKey } from './migrator.ts';
@@ -525,10 +531,21 @@ export class SqlStore implements Store {
 
   closePosition(id: PositionId, close: PositionClose): Promise<Position> {
     return this.withTx(async (db) => {
+      const last = close.lastBar;
       const [row] = await db.query(
-        `UPDATE positions SET status = 'closed', closed_at = ?, exit_price = ?, exit_reason = ?, fees = ?, pnl = ?
+        `UPDATE positions SET status = 'closed', closed_at = ?, exit_price = ?, exit_reason = ?, fees = ?, pnl = ?${
+          last ? ', current_stop = ?, peak_price = ?, trough_price = ?, bars_held = ?, trailed_at = ?' : ''
+        }
          WHERE id = ? AND status = 'open' RETURNING *`,
-        [close.closedAt, close.exitPrice, close.exitReason, close.fees, close.pnl, id],
+        [
+          close.closedAt,
+          close.exitPrice,
+          close.exitReason,
+          close.fees,
+          close.pnl,
+          ...(last ? [last.currentStop, last.peakPrice, last.troughPrice, last.barsHeld, last.barAt] : []),
+          id,
+        ],
       );
       if (!row) throw new PositionNotOpenError(id);
       const closed = positionFromRow(row);
@@ -558,21 +575,16 @@ export class SqlStore implements Store {
     return row ? positionFromRow(row) : null;
   }
 
-  async updateTrail(
-    position: Position,
-    currentStop: number,
-    peakPrice: number,
-    barAt: EpochMs,
-  ): Promise<Position> {
-    // No RETURNING: an open position changes only here, so the caller's copy with the new trail is the
-    // row — and reading a position row back cost more than the update itself, for most open positions at
-    // every bar.
+  async advancePosition(position: Position, bar: PositionBar): Promise<Position> {
+    // No RETURNING: an open position changes only here, so the caller's copy, advanced, is the row — and
+    // reading a position row back cost more than the update itself, for every open position every bar.
     const changed = await this.db.execute(
-      "UPDATE positions SET current_stop = ?, peak_price = ?, trailed_at = ? WHERE id = ? AND status = 'open'",
-      [currentStop, peakPrice, barAt, position.id],
+      `UPDATE positions SET current_stop = ?, peak_price = ?, trough_price = ?, bars_held = ?, trailed_at = ?
+       WHERE id = ? AND status = 'open'`,
+      [bar.currentStop, bar.peakPrice, bar.troughPrice, bar.barsHeld, bar.barAt, position.id],
     );
     if (changed === 0) throw new PositionNotOpenError(position.id);
-    return { ...position, currentStop, peakPrice, trailedAt: barAt };
+    return advanced(position, bar);
   }
 
   async closedPositions(query: ClosedPositionQuery = {}): Promise<Position[]> {

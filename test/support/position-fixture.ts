@@ -1,7 +1,7 @@
 // The position most risk tests start from: a long of 1 at 100, ATR 2 at signal time, stop 97 (3 %).
 import { positionId, variantId, type EpochMs } from '../../src/domain/ids.ts';
 import type { Instrument } from '../../src/domain/instrument.ts';
-import type { NewPosition } from '../../src/domain/position.ts';
+import type { NewPosition, Position } from '../../src/domain/position.ts';
 
 export function longAt100(
   id: string,
@@ -48,3 +48,18 @@ export const EURUSD: Instrument = {
   contractSize: 100_000,
   quote: 'dollars',
 };
+
+/** A position as the store reads it back: `longAt100`'s, with no bar applied yet, still open unless `closed`. */
+export function storedPosition(position: NewPosition, closed: Partial<Position> = {}): Position {
+  return {
+    ...position,
+    troughPrice: position.entryPrice,
+    barsHeld: 0,
+    signalAt: position.signalAt ?? null,
+    closedAt: null,
+    exitPrice: null,
+    exitReason: null,
+    pnl: null,
+    ...closed,
+  };
+}

@@ -18,7 +18,7 @@ import type {
   BrokerAccount,
   BrokerClosedPosition,
   BrokerPosition,
-  QuantityGrid,
+  InstrumentSpec,
   StopLevels,
 } from '../../domain/ports/broker.ts';
 import type { OrderAttempt, Store, StoredOrder } from '../../domain/ports/store.ts';
@@ -148,18 +148,27 @@ export class CcxtBroker implements Broker {
     await this.store.setOrderStops(entry.request.clientOrderId, stops);
   }
 
-  /** The market's amount limits; ccxt gives the step as the amount precision (a tick size or decimals). */
-  async quantityGrid(symbol: string): Promise<QuantityGrid> {
+  /**
+   * The market's grid: ccxt gives the price tick and the amount step as precisions (a tick size, or
+   * decimals in the other precision modes), the minimum amount and cost as limits. 0 where the exchange
+   * gives none (no rounding).
+   */
+  async instrumentSpec(symbol: string): Promise<InstrumentSpec> {
     await this.loadMarkets();
     const market = this.exchange.market(symbol);
-    const precision = market.precision.amount;
-    const step =
+    const grid = (precision: number | undefined) =>
       precision === undefined
         ? 0
         : this.exchange.precisionMode === CCXT_TICK_SIZE
           ? precision
           : 10 ** -precision;
-    return { minQty: market.limits.amount?.min ?? step, qtyStep: step };
+    const qtyStep = grid(market.precision.amount);
+    return {
+      priceTick: grid(market.precision.price),
+      qtyStep,
+      minQty: market.limits.amount?.min ?? qtyStep,
+      minNotional: market.limits.cost?.min ?? 0,
+    };
   }
 
   async account(): Promise<BrokerAccount> {

@@ -12,7 +12,7 @@ import type {
   BrokerCloseReason,
   BrokerClosedPosition,
   BrokerPosition,
-  QuantityGrid,
+  InstrumentSpec,
   StopLevels,
 } from '../../domain/ports/broker.ts';
 import type { OrderAttempt, Store } from '../../domain/ports/store.ts';
@@ -89,11 +89,14 @@ export class MatchTraderBroker implements Broker {
     }
   }
 
-  async quantityGrid(symbol: string): Promise<QuantityGrid> {
+  /** The symbol specification: lots in Sigil's quantity, the price to its digits; no minimum value. */
+  async instrumentSpec(symbol: string): Promise<InstrumentSpec> {
     const instrument = await this.instrument(symbol);
     return {
-      minQty: this.qty(instrument.symbol, instrument.volumeMin, instrument),
+      priceTick: Number((10 ** -instrument.pricePrecision).toFixed(instrument.pricePrecision)),
       qtyStep: this.qty(instrument.symbol, instrument.volumeStep, instrument),
+      minQty: this.qty(instrument.symbol, instrument.volumeMin, instrument),
+      minNotional: 0,
     };
   }
 

@@ -239,6 +239,7 @@ export async function run(flags: RunFlags, command: Command): Promise<void> {
           })),
           closed: await store.closedPositions(),
           decisions: await decisionCounts(store),
+          tradingStates: await store.tradingStates(),
         });
         console.log('');
         console.log(reportText({ ...report, trades: [] }));

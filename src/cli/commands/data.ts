@@ -12,7 +12,7 @@ export function registerData(program: Command): void {
   data
     .command('info')
     .description(
-      'symbols, ranges, timeframe, gaps and flat bars of a candle file or folder (CSV, CSV.gz, freqtrade JSON)',
+      "symbols, ranges, timeframe, gaps, flat bars and the smallest price step of a candle file or folder (CSV, CSV.gz, freqtrade JSON); warns where the config's price_tick is over 0.01 % of a price",
     )
     .argument('<path>', 'a candle file, or a folder with one file per symbol')
     .option(
@@ -22,8 +22,8 @@ export function registerData(program: Command): void {
       'continuous',
     )
     .option('--json', 'print JSON, with every gap')
-    .action(async (path: string, options: InfoOptions) =>
-      (await import('../actions/data.ts')).dataInfo(path, options),
+    .action(async (path: string, options: InfoOptions, command: Command) =>
+      (await import('../actions/data.ts')).dataInfo(path, options, command),
     );
 }
 

@@ -50,10 +50,16 @@ export interface BrokerClosedPosition extends Omit<BrokerPosition, 'stopLoss' | 
   reason: BrokerCloseReason;
 }
 
-/** What the broker accepts as a quantity of a symbol, in Sigil's units (its contract size). */
-export interface QuantityGrid {
-  minQty: number;
+/**
+ * A symbol's grid and minimums as the broker trades it, in Sigil's units (quantity in the config's
+ * contract size): the tick prices move by, the quantity step, the smallest quantity and order value.
+ */
+export interface InstrumentSpec {
+  priceTick: number;
   qtyStep: number;
+  minQty: number;
+  /** Smallest order value, in the quote currency; 0 = none. */
+  minNotional: number;
 }
 
 export interface StopLevels {
@@ -74,8 +80,8 @@ export interface Broker {
   findOrder(clientOrderId: string): Promise<OrderResult | null>;
   /** Moves the resting stops of an open position (native stops only); a refusal throws RejectedError. */
   modifyStops(position: BrokerPosition, stops: StopLevels, now: EpochMs): Promise<void>;
-  /** The broker's minimum and step for a symbol; null where any quantity is accepted (paper). */
-  quantityGrid(symbol: string, now: EpochMs): Promise<QuantityGrid | null>;
+  /** The broker's own grid for the symbol; null where the configuration's stands (the paper account). */
+  instrumentSpec(symbol: string, now: EpochMs): Promise<InstrumentSpec | null>;
   account(now: EpochMs): Promise<BrokerAccount>;
   openPositions(now: EpochMs): Promise<BrokerPosition[]>;
   /** Positions closed at or after `since`, oldest first. */

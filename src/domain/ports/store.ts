@@ -11,7 +11,7 @@ import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../ids.
 import type { IntentNaturalKey, NewIntent, TradeIntent } from '../intent.ts';
 import type { IntentStatus } from '../intent-lifecycle.ts';
 import type { TransitionRequest } from '../intent-transition.ts';
-import type { NewPosition, Position, PositionClose } from '../position.ts';
+import type { NewPosition, Position, PositionBar, PositionClose } from '../position.ts';
 import type { ProtectionKind, SymbolProtection } from '../protection.ts';
 import type { TradingState, TradingStateChange, TradingStateRecord } from '../trading-state.ts';
 
@@ -159,10 +159,10 @@ export interface Store {
   openPositions(variantId?: VariantId): Promise<Position[]>;
   openPositionOf(variantId: VariantId, symbol: string): Promise<Position | null>;
   /**
-   * The trail moved at the close of the bar opening at `barAt`: a new stop and best price for the open
-   * position the caller holds (only the trail of an open position changes); returns it as moved.
+   * A bar applied to the open position the caller holds: its stop, best and worst prices and bar count
+   * after the bar (only these change while a position is open); returns the position as advanced.
    */
-  updateTrail(position: Position, currentStop: number, peakPrice: number, barAt: EpochMs): Promise<Position>;
+  advancePosition(position: Position, bar: PositionBar): Promise<Position>;
   closedPositions(query?: ClosedPositionQuery): Promise<Position[]>;
   realizedPnl(variantId: VariantId): Promise<RealizedPnl>;
   /** The running total alone: cheaper than realizedPnl (no peak, so no ordered scan). */

@@ -115,7 +115,14 @@ describe('the replay cache', () => {
     const W = variantId('cached-book');
     const opened = longAt100('book-1', { variant: W, symbol: 'SOLUSDT', openedAt: T0 });
     await cached.transaction(async (tx) => {
-      await tx.updateTrail(await tx.openPosition(opened), 97, 104, T0 + HOUR);
+      const held = await tx.openPosition(opened);
+      await tx.advancePosition(held, {
+        currentStop: 97,
+        peakPrice: 104,
+        troughPrice: 99,
+        barsHeld: 1,
+        barAt: T0,
+      });
     });
     const [kept] = await cached.transaction((tx) => tx.openPositions(W));
     assert.deepEqual(kept, await store.getPosition(opened.id));

@@ -11,7 +11,7 @@
 // never cached.
 import type { EpochMs, PositionId, VariantId } from '../../domain/ids.ts';
 import type { EquitySnapshot, RealizedPnl, Store } from '../../domain/ports/store.ts';
-import type { NewPosition, Position, PositionClose } from '../../domain/position.ts';
+import type { NewPosition, Position, PositionBar, PositionClose } from '../../domain/position.ts';
 import { ALL_SYMBOLS, type ProtectionKind, type SymbolProtection } from '../../domain/protection.ts';
 import type { TradingState, TradingStateRecord } from '../../domain/trading-state.ts';
 import { DelegatingStore } from '../delegating-store.ts';
@@ -99,14 +99,9 @@ export class CachedStore extends DelegatingStore {
     );
   }
 
-  override async updateTrail(
-    position: Position,
-    currentStop: number,
-    peakPrice: number,
-    barAt: EpochMs,
-  ): Promise<Position> {
+  override advancePosition(position: Position, bar: PositionBar): Promise<Position> {
     return this.write(
-      () => this.inner.updateTrail(position, currentStop, peakPrice, barAt),
+      () => this.inner.advancePosition(position, bar),
       (moved) => this.cache.putPosition(moved),
     );
   }

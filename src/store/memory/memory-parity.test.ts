@@ -216,11 +216,18 @@ function workload(seed: number, known: Known): { next(peek: Store): Promise<Call
     }
     if (known.positions.size > 0 && roll < 0.67) {
       const id = positionId(pick([...known.positions]));
-      const [stop, peak] = [98 + rnd(), 100 + rnd()];
+      const [stop, peak, trough] = [98 + rnd(), 100 + rnd(), 97 + rnd()];
       return async (s) => {
         const held = await s.getPosition(id);
         if (!held) throw new Error(`position ${id} vanished`);
-        return s.updateTrail(held, stop, peak, at);
+        const bars = held.barsHeld + 1;
+        return s.advancePosition(held, {
+          currentStop: stop,
+          peakPrice: peak,
+          troughPrice: trough,
+          barsHeld: bars,
+          barAt: at,
+        });
       };
     }
     if (roll < 0.71) {

@@ -41,7 +41,7 @@ import type {
   Store,
   StoredOrder,
 } from '../../domain/ports/store.ts';
-import type { NewPosition, Position, PositionClose } from '../../domain/position.ts';
+import type { NewPosition, Position, PositionBar, PositionClose } from '../../domain/position.ts';
 import type { ProtectionKind, SymbolProtection } from '../../domain/protection.ts';
 import type { TradingState, TradingStateChange, TradingStateRecord } from '../../domain/trading-state.ts';
 import { countByStatus, listIntents } from './intent-queries.ts';
@@ -226,8 +226,8 @@ export class MemoryStore implements Store {
     return this.read(() => this.db.positions.openOf(variantId, symbol));
   }
 
-  updateTrail(position: Position, currentStop: number, peakPrice: number, barAt: EpochMs): Promise<Position> {
-    return this.write(() => this.db.positions.updateTrail(position.id, currentStop, peakPrice, barAt));
+  advancePosition(position: Position, bar: PositionBar): Promise<Position> {
+    return this.write(() => this.db.positions.advance(position.id, bar));
   }
 
   closedPositions(query: ClosedPositionQuery = {}): Promise<Position[]> {

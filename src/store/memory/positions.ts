@@ -8,6 +8,7 @@ import {
   POSITION_SIDES,
   type NewPosition,
   type Position,
+  type PositionBar,
   type PositionClose,
 } from '../../domain/position.ts';
 import { PositionAlreadyOpenError, PositionNotOpenError } from '../store-errors.ts';
@@ -51,7 +52,7 @@ export class PositionTable {
 
   closePosition(id: PositionId, close: PositionClose): Position {
     const open = this.openById(id);
-    const closed = nextRecord(open, open.currentStop, open.peakPrice, open.trailedAt ?? null, close);
+    const closed = nextRecord(open, close.lastBar ?? barOf(open), close);
     this.write(null, open);
     this.byId.set(id, closed);
     this.undo.record(() => this.write(open, null));
@@ -59,9 +60,9 @@ export class PositionTable {
     return closed;
   }
 
-  updateTrail(id: PositionId, currentStop: number, peakPrice: number, barAt: EpochMs): Position {
+  advance(id: PositionId, bar: PositionBar): Position {
     const open = this.openById(id);
-    const trailed = nextRecord(open, currentStop, peakPrice, barAt, null);
+    const trailed = nextRecord(open, bar, null);
     this.write(trailed, open);
     this.undo.record(() => this.write(open, trailed));
     return trailed;
@@ -156,7 +157,10 @@ function openedRecord(p: NewPosition): Position {
     initialStop: p.initialStop,
     currentStop: p.currentStop,
     peakPrice: p.peakPrice ?? p.entryPrice,
+    troughPrice: p.entryPrice,
+    barsHeld: 0,
     trailedAt: null,
+    signalAt: p.signalAt ?? null,
     takeProfit: p.takeProfit ?? null,
     openedAt: p.openedAt,
     closedAt: null,
@@ -168,12 +172,21 @@ function openedRecord(p: NewPosition): Position {
   });
 }
 
-/** A trailed or closed position: a whole new record, never a spread (see stored-values.ts). */
+/** The bar-driven fields of a position as they stand (a close from outside a bar keeps them). */
+function barOf(p: Position): Omit<PositionBar, 'barAt'> & { barAt: EpochMs | null } {
+  return {
+    currentStop: p.currentStop,
+    peakPrice: p.peakPrice,
+    troughPrice: p.troughPrice,
+    barsHeld: p.barsHeld,
+    barAt: p.trailedAt ?? null,
+  };
+}
+
+/** An advanced or closed position: a whole new record, never a spread (see stored-values.ts). */
 function nextRecord(
   p: Position,
-  currentStop: number,
-  peakPrice: number,
-  trailedAt: EpochMs | null,
+  bar: Omit<PositionBar, 'barAt'> & { barAt: EpochMs | null },
   close: PositionClose | null,
 ): Position {
   return Object.freeze({
@@ -186,9 +199,12 @@ function nextRecord(
     entryPrice: p.entryPrice,
     atrAtEntry: p.atrAtEntry,
     initialStop: p.initialStop,
-    currentStop,
-    peakPrice,
-    trailedAt,
+    currentStop: bar.currentStop,
+    peakPrice: bar.peakPrice,
+    troughPrice: bar.troughPrice,
+    barsHeld: bar.barsHeld,
+    trailedAt: bar.barAt,
+    signalAt: p.signalAt,
     takeProfit: p.takeProfit,
     openedAt: p.openedAt,
     closedAt: close ? close.closedAt : p.closedAt,
