@@ -222,7 +222,7 @@ function stateOf(intent: TradeIntent): AgentState {
   return intent.agentState as AgentState;
 }
 
-const NO_COUNTS: DecideCounts = { traded: 0, held: 0, failed: 0, released: 0, lost: 0 };
+const NO_COUNTS: DecideCounts = { traded: 0, held: 0, failed: 0, released: 0, lost: 0, releasedVariants: [] };
 
 describe('HttpAnalyst through the analyst pool', () => {
   before(() => service.start());
@@ -509,7 +509,7 @@ describe('HttpAnalyst through the analyst pool', () => {
     service.script([DOWN]);
     const first = await h.insert('2026-01-05');
 
-    assert.deepEqual(await h.decide(T0), { ...NO_COUNTS, released: 1 });
+    assert.deepEqual(await h.decide(T0), { ...NO_COUNTS, released: 1, releasedVariants: ['baseline'] });
     let intent = await h.read(first);
     assert.equal(intent.status, 'pending');
     assert.equal(intent.attempts, 1);

@@ -93,10 +93,24 @@ export interface BotAssembly {
   /** Intents the janitor found waiting too long for an analyst (live: a replay's time stands still while it waits). */
   onJanitor?: (waiting: IntentsWaiting[]) => void;
   onEvent?: (event: SchedulerEvent) => void;
+  /** See BotOptions.jobScope: set when the process runs only some of the config's variants. */
+  jobScope?: string;
+  /** Throws once the process no longer owns its variants (ProcessLeases.assertHeld). */
+  fence?: () => void;
+  /** The wall clock, where analysts of other processes may hold claims (see BotOptions.wallNow). */
+  wallNow?: () => number;
+  /** False for --monitor-only: manage what is open, open nothing new. */
+  entries?: boolean;
+  /** Live: a bar created intents (the in-process analysts are woken). */
+  onIntents?: () => void;
 }
 
 /** Exchanges publish a closed bar a moment after its close; asking at once often gets the old bar. */
 const PUBLISH_LAG_MS = 5_000;
+
+function withoutAnalysts(roles: ReadonlySet<EngineRole> | undefined): ReadonlySet<EngineRole> {
+  return new Set((roles ? [...roles] : [...ENGINE_ROLES]).filter((role) => role !== 'analyst'));
+}
 
 export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntime[]; market: MarketState } {
   const { config } = a;
@@ -135,7 +149,6 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     ...(replay ? {} : { pause: (ms: number) => a.clock.sleep(ms) }),
     barTransaction: replay,
     equityEachBar: replay,
-    executeAfterDecisions: !replay,
     market,
     variants: runtimes,
     instruments,
@@ -143,8 +156,12 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     timeframe: config.market.timeframe,
     processName: a.owner,
     analystWorkers: config.engine.analyst_workers,
-    ...(a.roles ? { roles: a.roles } : {}),
+    // Live, analysts never decide inside a bar's step: they run on their own loop (liveAnalysts), and
+    // what they decide is executed at once, so a slow LLM holds up no exit and no equity look.
+    ...(replay ? (a.roles ? { roles: a.roles } : {}) : { roles: withoutAnalysts(a.roles) }),
     ...(a.awaitDecisions ? { awaitDecisions: a.awaitDecisions } : {}),
+    ...(a.entries === false ? { entries: false } : {}),
+    ...(a.fence ? { fence: a.fence } : {}),
   });
   const cadence = (text: string) => (replay ? atLeastOneBar(text, barMs) : text);
   // One commit per bar where nothing outside this process must see a bar before it ends: analysts that
@@ -170,7 +187,18 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     equityEachBar: replay,
     retention: !replay,
     groupCommit,
-    ...(replay ? {} : { marketLagMs: PUBLISH_LAG_MS, warmUpFirstFetch: true }),
+    ...(replay
+      ? {}
+      : {
+          marketLagMs: PUBLISH_LAG_MS,
+          warmUpFirstFetch: true,
+          renewJobLeases: true,
+          ...(a.entries === false ? {} : { executeEvery: config.engine.execute_every }),
+        }),
+    ...(a.jobScope ? { jobScope: a.jobScope } : {}),
+    ...(a.fence ? { fence: a.fence } : {}),
+    ...(a.wallNow ? { wallNow: a.wallNow } : {}),
+    ...(a.onIntents ? { onIntents: a.onIntents } : {}),
     ...(a.onBar ? { onBar: a.onBar } : {}),
     ...(a.onEquity ? { onEquity: a.onEquity } : {}),
     ...(a.onJanitor ? { onJanitor: a.onJanitor } : {}),

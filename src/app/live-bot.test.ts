@@ -10,10 +10,10 @@ import { parseConfig } from '../config/load-config.ts';
 import { variantId } from '../domain/ids.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { MARKET_JOB } from '../engine/bot.ts';
-import { createCcxtExchange } from '../marketdata/ccxt-feed.ts';
 import { openStore } from '../store/open-store.ts';
 import { FakeBinance, type FakeBar } from '../../test/support/fake-exchange.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
+import { liveExchange } from '../../test/support/live-exchange.ts';
 import { advanceLive, until } from '../../test/support/live-loop.ts';
 import { startDashboard } from './dashboard-server.ts';
 import { liveCandlesSource } from './live-candles-source.ts';
@@ -64,11 +64,7 @@ variants:
 `,
       'live.yaml',
     );
-    const exchange = await createCcxtExchange(config.market.exchange, {
-      apiUrl: config.market.exchange_url,
-      rateLimit: 1,
-      options: { fetchMarkets: { types: ['spot'] } },
-    });
+    const exchange = await liveExchange(config);
     const breakoutClose = H0 + 151 * HOUR;
     const clock = new SimClock(breakoutClose - 10 * 60_000);
     // As `sigil run --live` does: the dashboard first (on the bundled files' market.data), the bot then.

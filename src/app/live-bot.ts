@@ -4,6 +4,13 @@
 // account at the last price, or the exchange or prop-firm account of its `broker` section — and the
 // store is the configured one. The first fetch brings `market.warmup_bars` of history that only warms
 // the indicators.
+//
+// The stages are apart: the bar job scans, manages exits and stops; analysts (this process's, and those
+// of `--roles analyst` processes elsewhere) decide on their own loop as soon as intents appear; what
+// they decide is executed at once (this process's) or within `engine.execute_every` (others'). The
+// equity look and the janitor run on their own cadences. A slow LLM therefore holds up only its own
+// decision: no exit, stop, equity look or other variant waits for it.
+import { wallNow } from '../clock/system-clock.ts';
 import type { Exchange } from 'ccxt';
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import { ConfigError } from '../config/config-error.ts';
@@ -15,13 +22,22 @@ import type { SchedulerEvent } from '../engine/scheduler.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import type { IntentsWaiting } from '../domain/trading-event.ts';
 import type { MarketState } from '../engine/market-state.ts';
-import { assembleBot } from './bot-assembly.ts';
+import { assembleBot, type BotAssembly } from './bot-assembly.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
 import { brokerGrids } from './broker-instruments.ts';
 import { checkAccountSizes } from './account-sizes.ts';
 import { MatchTraderCandleFeed } from '../marketdata/match-trader-feed.ts';
 import type { MarketData } from '../domain/ports/market-data.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ENGINE_ROLES, type EngineRole } from '../domain/engine-role.ts';
+import type { TradingEvent } from '../domain/trading-event.ts';
+import { Doorbell } from '../engine/doorbell.ts';
+import { runAnalystWorkers } from './analyst-process.ts';
+import type { ProcessLeases } from './process-leases.ts';
+import { decidePending } from '../engine/analyst-pool.ts';
+import { workerId } from '../domain/ids.ts';
+import { analystWorkerName } from '../domain/lease.ts';
 
 export interface LiveRunOptions {
   store: Store;
@@ -37,6 +53,18 @@ export interface LiveRunOptions {
   /** Intents waiting too long for an analyst, found by the janitor. */
   onJanitor?: (waiting: IntentsWaiting[]) => void;
   onEvent?: (event: SchedulerEvent) => void;
+  /** What this process does (default all): without `analyst`, analyst processes elsewhere decide. */
+  roles?: ReadonlySet<EngineRole>;
+  /** Analyst workers of this process (engine.analyst_workers by default). */
+  workers?: number;
+  /** `--monitor-only`: manage what is open — exits, stops, equity, broker sync — and open nothing. */
+  monitorOnly?: boolean;
+  /** This process's leases: its identity (workers' names) and the fence its work checks. */
+  leases?: ProcessLeases;
+  /** See BotOptions.jobScope. */
+  jobScope?: string;
+  /** Told of what the in-process analysts did (failed intents, a crash). */
+  onAnalystEvent?: (event: TradingEvent) => void;
 }
 
 export interface LiveBot {
@@ -48,6 +76,89 @@ export interface LiveBot {
 }
 
 export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
+  const { store, config, variants, clock } = options;
+  const roles = options.roles ?? new Set(ENGINE_ROLES);
+  const doorbell = new Doorbell();
+  const { bot, market, runtimes } = await assembleLive(options, {
+    roles,
+    ...(options.monitorOnly ? { entries: false } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    onIntents: () => doorbell.ring(),
+  });
+  await bot.scheduler.start();
+  const stopping = new AbortController();
+  const scheduled = bot.scheduler.run();
+  const analysts =
+    roles.has('analyst') && !options.monitorOnly
+      ? runAnalystWorkers({
+          store,
+          config,
+          variants,
+          runtimes,
+          workers: options.workers ?? config.engine.analyst_workers,
+          processName: options.leases?.holder.holder ?? 'live',
+          idleExitMs: null,
+          signal: stopping.signal,
+          sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
+          clock,
+          now: async () => clock.now(),
+          pollMs: LIVE_ANALYST_POLL_MS,
+          doorbell,
+          onTraded: () => bot.executeDecided(),
+          ...(options.onAnalystEvent ? { onEvent: options.onAnalystEvent } : {}),
+        })
+      : Promise.resolve({ decided: 0 });
+  const stop = async () => {
+    stopping.abort();
+    await bot.scheduler.stop();
+    await analysts.catch(() => undefined);
+  };
+  // Either side failing stops both: a supervisor restarts the whole process, with its schedule and
+  // queue where the store has them.
+  const done = Promise.all([
+    scheduled.catch(async (error: unknown) => {
+      await stop();
+      throw error;
+    }),
+    analysts.catch(async (error: unknown) => {
+      await stop();
+      throw error;
+    }),
+  ]).then(() => undefined);
+  return { done, stop, market };
+}
+
+/**
+ * `sigil run --once`, for cron: one complete cycle on the newest closed bar — history warms up, the bar
+ * is scanned and its exits and stops managed, the new intents decided and executed, equity looked at,
+ * the janitor run — then it returns. Intents an analyst asked to decide later wait for the next run.
+ */
+export async function runLiveOnce(options: LiveRunOptions): Promise<void> {
+  const { store, config, clock } = options;
+  const { bot, runtimes } = await assembleLive(options, {});
+  const byId = new Map(runtimes.map((runtime) => [runtime.id as string, runtime]));
+  await bot.runCycle(async () => {
+    await decidePending(
+      {
+        store,
+        variants: byId,
+        worker: workerId(analystWorkerName(options.leases?.holder.holder ?? 'once', 1)),
+        ...(options.onAnalystEvent ? { onEvent: options.onAnalystEvent } : {}),
+      },
+      clock.now(),
+      { concurrency: options.workers ?? config.engine.analyst_workers },
+    );
+  });
+}
+
+/** Idle live analysts look at the queue this often (sooner when a bar of this process rings). */
+const LIVE_ANALYST_POLL_MS = 1_000;
+
+/** The live bot of either mode: the accounts checked, the feed opened, the parts wired (bot-assembly). */
+async function assembleLive(
+  options: LiveRunOptions,
+  extra: Pick<BotAssembly, 'roles' | 'entries' | 'onEvent' | 'onIntents'>,
+): Promise<ReturnType<typeof assembleBot>> {
   const { store, config, variants, clock } = options;
   if (config.market.symbols.length === 0) {
     throw new ConfigError(config.file ?? 'built-in defaults', [
@@ -62,7 +173,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
   const grids = await brokerGrids(config, remote, clock.now());
   await checkAccountSizes(config, variants, remote, store, clock.now());
   const feed = await liveFeed(options, remote);
-  const { bot, market } = assembleBot({
+  return assembleBot({
     store,
     config,
     variants,
@@ -75,11 +186,10 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     ...(options.onBar ? { onBar: options.onBar } : {}),
     ...(options.onEquity ? { onEquity: options.onEquity } : {}),
     ...(options.onJanitor ? { onJanitor: options.onJanitor } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.jobScope ? { jobScope: options.jobScope } : {}),
+    ...(options.leases ? { fence: () => options.leases?.assertHeld(), wallNow } : {}),
+    ...extra,
   });
-  await bot.scheduler.start();
-  const done = bot.scheduler.run();
-  return { done, stop: () => bot.scheduler.stop(), market };
 }
 
 /** Closed candles from the exchange's public API, or from the Match-Trader account the variants trade. */

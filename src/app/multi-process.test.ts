@@ -102,7 +102,8 @@ describe('three processes sharing one PostgreSQL store', () => {
         const records = await store.decisionRecords(intent.id);
         const decided = records.filter((r) => r.event === 'decide_trade' || r.event === 'decide_hold');
         assert.equal(decided.length, 1, `intent ${intent.id} was decided exactly once`);
-        assert.match(decided[0]?.actor ?? '', /^analysts-\d+:analyst-[12]$/);
+        // host:pid:random of the analyst process, then the worker.
+        assert.match(decided[0]?.actor ?? '', /^[^:]+:\d+:[0-9a-f]{6}:analyst-[12]$/);
         decisions++;
       }
       assert.equal(

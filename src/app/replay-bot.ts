@@ -2,11 +2,12 @@
 // drives as fast as it goes (or at --speed bars a second), with the real store. The market job's row in
 // the store says how far the replay got, so a second run resumes there: the bars before it only warm
 // the indicators and scanners.
+import { wallNow } from '../clock/system-clock.ts';
 import type { SigilConfig, Variant } from '../config/load-config.ts';
 import { timeframeMs } from '../domain/candle.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { SimClock } from '../clock/sim-clock.ts';
-import { MARKET_JOB } from '../engine/bot.ts';
+import { marketJobName } from '../engine/bot.ts';
 import type { EngineRole } from '../domain/engine-role.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
@@ -34,6 +35,10 @@ export interface ReplayRunOptions {
   onEvent?: (event: SchedulerEvent) => void;
   /** The store failed with a retryable error; the run backs off and tries again. */
   onRetry?: (error: unknown, attempt: number) => void;
+  /** See BotOptions.jobScope. */
+  jobScope?: string;
+  /** Throws once this process no longer owns its variants: checked at every bar. */
+  fence?: () => void;
 }
 
 export interface ReplayRunResult {
@@ -50,7 +55,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   const barMs = timeframeMs(config.market.timeframe);
 
   const retrying = <T>(fn: () => Promise<T>) => withStoreRetries(fn, options);
-  const [job] = await retrying(() => store.jobs([MARKET_JOB]));
+  const [job] = await retrying(() => store.jobs([marketJobName(options.jobScope)]));
   const resumedAt = job?.lastRunAt ?? null;
   const clock = new SimClock(Math.max(data.first, resumedAt ?? data.first));
   let done = data.times.filter((t) => t + barMs <= (resumedAt ?? data.first)).length;
@@ -66,8 +71,10 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     mode: 'replay',
     ...(options.roles ? { roles: options.roles } : {}),
     ...(options.roles && !options.roles.has('analyst')
-      ? { awaitDecisions: awaitDecisionsIn(store, DECISION_TIMEOUT_MS, options.sleep) }
+      ? { awaitDecisions: awaitDecisionsIn(store, DECISION_TIMEOUT_MS, options.sleep, wallNow) }
       : {}),
+    ...(options.jobScope ? { jobScope: options.jobScope } : {}),
+    ...(options.fence ? { fence: options.fence } : {}),
     onBar: (summary) => {
       barsRun++;
       options.onBar?.(summary, { done: ++done, total: data.times.length });
@@ -89,7 +96,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     else await new Promise((resolve) => setImmediate(resolve));
   }
   await bot.scheduler.stop();
-  const [after] = await retrying(() => store.jobs([MARKET_JOB]));
+  const [after] = await retrying(() => store.jobs([marketJobName(options.jobScope)]));
   return {
     from: data.first,
     to: data.end,

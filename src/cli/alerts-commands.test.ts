@@ -207,7 +207,10 @@ alerts:
     assert.match(run.err, /no such table: scanner_heartbeat/);
     const crashes = texts('discord', from);
     assert.equal(crashes.length, 1, `one alert for two workers: ${crashes.join(' | ')}`);
-    assert.match(crashes[0] ?? '', /^🚨 CRITICAL · Job analysts-\d+:analyst-[12] failed\n.*no such table/);
+    assert.match(
+      crashes[0] ?? '',
+      /^🚨 CRITICAL · Job [^ ]+:\d+:[0-9a-f]{6}:analyst-[12] failed\n.*no such table/,
+    );
   });
 
   it('a missing secret stops the command with the variable’s name, printing no other secret', async () => {

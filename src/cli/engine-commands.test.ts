@@ -95,14 +95,14 @@ describe('sigil backtest, ab and run', () => {
     assert.match(onStore.out, /atr_1_5|atr_2_5/);
   });
 
-  it('refuses to split the roles of a live bot, which would trade twice', () => {
+  it('refuses to run the scanner without execution, whose bars drive it, before opening anything', () => {
     const db = `sqlite:${join(dir.path, 'live-roles.db')}`;
     const run = sigil(
-      ['--db', db, '--config', config('atr-ab.yaml'), 'run', '--live', '--roles', 'analyst'],
+      ['--db', db, '--config', config('atr-ab.yaml'), 'run', '--live', '--roles', 'scanner,analyst'],
       dir.path,
     );
     assert.equal(run.code, 2);
-    assert.match(run.err, /--roles analyst: the roles split replays only; sigil run --live runs every role/);
+    assert.match(run.err, /the scanner and execution roles run in one process \(its bars drive both\)/);
     assert.ok(!existsSync(join(dir.path, 'live-roles.db')), 'nothing was opened, let alone traded');
   });
 });

@@ -4,6 +4,7 @@
 // and a usage error answer in ~0.1 s instead of ~1 s; program.test.ts keeps these imports light.
 import { Command, Option } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/log-settings.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerData } from './commands/data.ts';
@@ -15,6 +16,7 @@ import { registerRun } from './commands/run.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerStore } from './commands/store.ts';
 import { registerCompliance } from './commands/compliance.ts';
 import { registerTrading } from './commands/trading.ts';
 import { registerLocks } from './commands/locks.ts';
@@ -44,6 +46,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run "sigil --help" for usage)')
     .exitOverride();
   registerMigrate(program);
+  registerBackup(program);
+  registerStore(program);
   registerStatus(program);
   registerCompliance(program);
   registerIntents(program);

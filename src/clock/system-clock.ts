@@ -30,3 +30,9 @@ export class SystemClock implements Clock {
     });
   }
 }
+
+/**
+ * The wall clock where it is wanted whatever clock the bot runs on: leases say whether a process lives,
+ * which a replay's simulated time cannot tell.
+ */
+export const wallNow = (): EpochMs => Date.now();

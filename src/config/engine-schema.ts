@@ -26,6 +26,19 @@ export const EngineSchema = z.strictObject({
     .describe('Intents decided at once in a bar (an LLM decision waits seconds on its provider).'),
   janitor_every: cadence.default('10m'),
   equity_every: cadence.default('1m'),
+  execute_every: cadence
+    .default('5s')
+    .describe(
+      'Live: how often the bot looks for intents decided by analyst processes elsewhere (in-process decisions execute at once).',
+    ),
+  owner_lease_s: z
+    .number()
+    .min(1)
+    .max(600)
+    .default(15)
+    .describe(
+      "How long a process's ownership of its variants lasts unless renewed (every third of it): a standby takes over within this after the owner dies.",
+    ),
   missed_runs: z
     .enum(['run_once', 'skip'])
     .default('run_once')

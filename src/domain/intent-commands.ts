@@ -3,6 +3,7 @@
 import type { EpochMs, IntentId, PositionId, WorkerId } from './ids.ts';
 import type { AnalystDecision, TradeIntent } from './intent.ts';
 import type { Store } from './ports/store.ts';
+import { FencedOutError, IllegalTransitionError } from './intent-lifecycle.ts';
 
 type Transitioner = Pick<Store, 'transition'>;
 
@@ -86,6 +87,26 @@ export function releaseClaim(
   reason = 'released by a stopping worker',
 ) {
   return store.transition({ id, event: 'release', actor: worker, reason }, now);
+}
+
+/**
+ * Hands a claim back for a worker that is no longer deciding it (its connection dropped, its process
+ * died); false when the claim is not the worker's any more — decided or recycled meanwhile.
+ */
+export async function releaseIfStillHeld(
+  store: Transitioner,
+  id: IntentId,
+  worker: WorkerId,
+  now: EpochMs,
+  reason: string,
+): Promise<boolean> {
+  try {
+    await releaseClaim(store, id, worker, now, reason);
+    return true;
+  } catch (error) {
+    if (error instanceof FencedOutError || error instanceof IllegalTransitionError) return false;
+    throw error;
+  }
 }
 
 function decidedReason(decision: AnalystDecision): string {

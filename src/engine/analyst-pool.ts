@@ -31,7 +31,12 @@ export interface DecideOptions {
   concurrency?: number;
   /** How often a running decision extends its lease; default a third of the intent's lease. */
   leaseHeartbeatMs?: number;
+  /** Variants not to claim for in this pass (their analyst asked to decide later, and rests). */
+  skipVariants?: Iterable<string>;
 }
+
+/** What became of one claimed intent. */
+export type DecideOutcome = 'traded' | 'held' | 'failed' | 'released' | 'lost';
 
 export interface DecideCounts {
   traded: number;
@@ -41,6 +46,8 @@ export interface DecideCounts {
   released: number;
   /** The lease was lost while deciding; the janitor owns the intent now. */
   lost: number;
+  /** The variants whose intents were handed back, once per intent. */
+  releasedVariants: string[];
 }
 
 export async function decidePending(
@@ -48,23 +55,46 @@ export async function decidePending(
   now: EpochMs,
   options: DecideOptions = {},
 ): Promise<DecideCounts> {
-  const counts: DecideCounts = { traded: 0, held: 0, failed: 0, released: 0, lost: 0 };
+  const counts: DecideCounts = { traded: 0, held: 0, failed: 0, released: 0, lost: 0, releasedVariants: [] };
   const { signal } = options;
+  // Variants that handed an intent back in this pass (or are resting after doing so): an intent handed
+  // back would be claimed again at once, so its variant waits for the next pass — and only its variant.
+  // The others go on being decided: one variant's analyst trouble never delays another's decisions.
+  const resting = new Set<string>(options.skipVariants ?? []);
+  const limit = options.claimLimit ?? 50;
   while (!signal?.aborted) {
-    const claimed = await deps.store.claimPending(deps.worker, now, { limit: options.claimLimit ?? 50 });
+    const claimed = await claimNext(deps, now, limit, resting);
     if (claimed.length === 0) break;
     const queue = [...claimed];
     const lane = async () => {
       for (let intent = queue.shift(); intent; intent = queue.shift()) {
         const outcome = await decideOne(deps, intent, now, options);
         counts[outcome]++;
+        if (outcome === 'released') {
+          resting.add(intent.variantId);
+          counts.releasedVariants.push(intent.variantId);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, lane));
-    // An intent handed back would be claimed again at once: the rest wait for the next pass.
-    if (counts.released > 0) break;
   }
   return counts;
+}
+
+/** The oldest pending intents; once a variant rests, of the other variants only, one variant at a time. */
+async function claimNext(
+  deps: AnalystDeps,
+  now: EpochMs,
+  limit: number,
+  resting: ReadonlySet<string>,
+): Promise<TradeIntent[]> {
+  if (resting.size === 0) return deps.store.claimPending(deps.worker, now, { limit });
+  for (const variant of deps.variants.values()) {
+    if (resting.has(variant.id)) continue;
+    const claimed = await deps.store.claimPending(deps.worker, now, { limit, variantId: variant.id });
+    if (claimed.length > 0) return claimed;
+  }
+  return [];
 }
 
 async function decideOne(
@@ -72,7 +102,7 @@ async function decideOne(
   intent: TradeIntent,
   now: EpochMs,
   options: DecideOptions,
-): Promise<keyof DecideCounts> {
+): Promise<DecideOutcome> {
   const { store, worker } = deps;
   const runtime = deps.variants.get(intent.variantId);
   // An instant analyst answers before any lease could run out: no heartbeat keeps it, and nothing can

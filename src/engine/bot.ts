@@ -12,6 +12,8 @@ import type { BrokerFor } from '../domain/ports/broker.ts';
 import { workerId } from '../domain/ids.ts';
 import { monitorEquity, type EquityReport } from './equity-monitor.ts';
 import { waitingIntents } from './waiting-intents.ts';
+import { releaseDeadClaims } from './dead-claims.ts';
+import { AsyncLock } from '../domain/async-lock.ts';
 import type { IntentsWaiting } from '../domain/trading-event.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 import { parseCadence, type Cadence } from './cadence.ts';
@@ -64,9 +66,45 @@ export interface BotOptions {
    * where analysts in other processes must see the bar's intents before it ends.
    */
   groupCommit?: boolean;
+  /**
+   * Tells this process's jobs from those of processes running other variants on the same store: '' for a
+   * process running every variant of its config, else the variants it runs (see jobScope).
+   */
+  jobScope?: string;
+  /**
+   * Live: how often decisions made elsewhere (analyst processes) are looked for and executed; decisions
+   * of this process's own analysts are executed at once through executeDecided().
+   */
+  executeEvery?: string;
+  /** Live: long runs renew their job lease (see SchedulerOptions.renewLeases). */
+  renewJobLeases?: boolean;
+  /** Throws when the process may no longer act for its variants; checked before every job's work. */
+  fence?: () => void;
+  /**
+   * The wall clock, where analysts may run in other processes: the janitor then hands back the claims of
+   * analysts whose process has stopped renewing its presence lease.
+   */
+  wallNow?: () => number;
+  /** Live: tell the in-process analysts that a bar created intents (they need not wait for their poll). */
+  onIntents?: () => void;
 }
 
 export const MARKET_JOB = 'market';
+
+/** The jobs of a process running `selected` of the config's `all` variants: scoped unless it runs all. */
+export function jobScope(selected: readonly string[], all: readonly string[]): string {
+  const same = selected.length === all.length && all.every((v) => selected.includes(v));
+  return same ? '' : `@${[...selected].sort().join(',')}`;
+}
+
+/** Every job a bot may run, by name in the store, for a scope: a new owner frees their leases. */
+export function botJobNames(scope = ''): string[] {
+  return [MARKET_JOB, 'janitor', 'equity', 'execute'].map((job) => `${job}${scope}`);
+}
+
+export function marketJobName(scope = ''): string {
+  return `${MARKET_JOB}${scope}`;
+}
 
 export class Bot {
   readonly scheduler: Scheduler;
@@ -84,33 +122,22 @@ export class Bot {
   private readonly untold: (() => void)[] = [];
   private grouping = false;
   private warmedUp = false;
+  /** A bar's position work, an equity look and the execution of fresh decisions take turns. */
+  private readonly lane = new AsyncLock();
 
   constructor(private readonly options: BotOptions) {
     const barMs = timeframeMs(options.timeframe);
     const lag = options.marketLagMs ?? 0;
+    const scope = options.jobScope ?? '';
     const jobs: JobSpec[] = [
       {
-        name: MARKET_JOB,
+        name: marketJobName(scope),
         cadence: { everyMs: barMs, offsetMs: lag },
         missed: 'run_once',
-        run: async (now, _signal, store) => {
-          const fetched = await options.feed.closedSince(now);
-          if (options.warmUpFirstFetch && !this.warmedUp) {
-            this.warmUp(fetched.slice(0, -1));
-            fetched.splice(0, fetched.length - 1);
-          }
-          this.warmedUp = true;
-          for (const batch of fetched) this.backlog.push(batch);
-          while (this.backlog.length > 0) {
-            const batch = this.backlog[0] as CandleBatch;
-            await this.onBatch(batch, store);
-            this.backlog.shift();
-            if (this.grouping) this.uncommitted.push(batch);
-          }
-        },
+        run: (now, _signal, store) => this.lane.run(() => this.marketStep(now, store)),
       },
       {
-        name: 'janitor',
+        name: `janitor${scope}`,
         cadence: parseCadence(options.cadences.janitor),
         missed: options.missed,
         run: (now, _signal, store) => this.janitor(now, store),
@@ -118,10 +145,18 @@ export class Bot {
     ];
     if (!options.equityEachBar) {
       jobs.push({
-        name: 'equity',
+        name: `equity${scope}`,
         cadence: parseCadence(options.cadences.equity),
         missed: options.missed,
-        run: (now, _signal, store) => this.snapshotEquity(now, store),
+        run: (now, _signal, store) => this.lane.run(() => this.snapshotEquity(now, store)),
+      });
+    }
+    if (options.executeEvery) {
+      jobs.push({
+        name: `execute${scope}`,
+        cadence: parseCadence(options.executeEvery),
+        missed: 'skip',
+        run: (now, _signal, store) => this.executeDecidedNow(now, store),
       });
     }
     this.scheduler = new Scheduler({
@@ -129,8 +164,52 @@ export class Bot {
       clock: options.clock,
       owner: options.owner,
       jobs,
+      ...(options.renewJobLeases ? { renewLeases: true } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
+  }
+
+  /**
+   * Executes the intents decided since the last look, now, taking turns with the bar's position work;
+   * what it did is told like a bar's. Live, the in-process analysts call it after each decision to trade.
+   */
+  executeDecided(): Promise<void> {
+    return this.executeDecidedNow(this.options.clock.now(), this.options.store);
+  }
+
+  /**
+   * `sigil run --once`: one whole cycle now, outside the schedule — the newest closed bar (scan, exits,
+   * stops), the decisions (`decide`), their execution, an equity look and the janitor's sweep.
+   */
+  async runCycle(decide: () => Promise<void>): Promise<void> {
+    const { clock, store } = this.options;
+    await this.lane.run(() => this.marketStep(clock.now(), store));
+    await decide();
+    await this.executeDecidedNow(clock.now(), store);
+    if (!this.options.equityEachBar) await this.lane.run(() => this.snapshotEquity(clock.now(), store));
+    await this.janitor(clock.now(), store);
+  }
+
+  private async executeDecidedNow(now: EpochMs, store: Store): Promise<void> {
+    const summary = await this.lane.run(() => this.options.engine.executeDecided(now, store));
+    if (summary.opened + summary.rejected + summary.failed + summary.unresolved > 0)
+      this.tell(() => this.options.onBar?.(summary));
+  }
+
+  private async marketStep(now: EpochMs, store: Store): Promise<void> {
+    const fetched = await this.options.feed.closedSince(now);
+    if (this.options.warmUpFirstFetch && !this.warmedUp) {
+      this.warmUp(fetched.slice(0, -1));
+      fetched.splice(0, fetched.length - 1);
+    }
+    this.warmedUp = true;
+    for (const batch of fetched) this.backlog.push(batch);
+    while (this.backlog.length > 0) {
+      const batch = this.backlog[0] as CandleBatch;
+      await this.onBatch(batch, store);
+      this.backlog.shift();
+      if (this.grouping) this.uncommitted.push(batch);
+    }
   }
 
   /** Feeds bars that were already processed before a restart to the indicators and scanners only. */
@@ -174,6 +253,7 @@ export class Bot {
     this.tell(() => {
       if (this.options.equityEachBar) this.options.onEquity?.(summary.equity);
       this.options.onBar?.(summary);
+      if (summary.signals > 0) this.options.onIntents?.();
     });
   }
 
@@ -190,6 +270,8 @@ export class Bot {
    */
   private async janitor(now: EpochMs, store: Store): Promise<void> {
     await store.transaction((tx) => this.sweep(tx, now));
+    const { wallNow } = this.options;
+    if (wallNow) await releaseDeadClaims(store, now, wallNow());
     const { onJanitor } = this.options;
     if (!onJanitor) return;
     const waiting = await waitingIntents(store, this.options.variants, now);
@@ -211,6 +293,7 @@ export class Bot {
    * the look once it committed: an alert never announces a pause that was rolled back.
    */
   private async snapshotEquity(now: EpochMs, store: Store): Promise<void> {
+    this.options.fence?.();
     const { brokersFor, remoteBrokers } = this.options;
     const run = (tx: Store) =>
       monitorEquity(

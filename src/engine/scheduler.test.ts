@@ -253,13 +253,20 @@ for (const target of STORE_TARGETS) {
       store: Store,
       clock: Clock,
       jobs: readonly JobSpec[],
-      options: { owner?: string; leaseMs?: number; pollMs?: number; events?: SchedulerEvent[] } = {},
+      options: {
+        owner?: string;
+        leaseMs?: number;
+        pollMs?: number;
+        events?: SchedulerEvent[];
+        renewLeases?: boolean;
+      } = {},
     ): Scheduler {
       const created = new Scheduler({
         store,
         clock,
         owner: options.owner ?? 'test-owner',
         jobs,
+        ...(options.renewLeases ? { renewLeases: true } : {}),
         ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
         ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
         onEvent: (event) => options.events?.push(event),
@@ -574,6 +581,48 @@ for (const target of STORE_TARGETS) {
         row(await betaStore.jobs(), 'slow'),
         idle('13:05:00.001', '14:00:00'),
         "the late owner's finish does not overwrite the new owner's",
+      );
+    });
+
+    it('a long run that renews its lease keeps its job past the first lease end', async () => {
+      const clock = new SimClock(T0);
+      const log: RunLog = [];
+      const held = gate();
+      const slowRunning = gate();
+      const alphaEvents: SchedulerEvent[] = [];
+      const alpha = scheduler(
+        await connect(),
+        clock,
+        [
+          job('slow', { everyMs: HOUR }, log, {
+            body: async () => {
+              slowRunning.open();
+              await held.opened;
+            },
+          }),
+        ],
+        // Renewed every 100 ms of wall time, each time to the clock's now + 300 ms.
+        { owner: 'alpha', leaseMs: 300, events: alphaEvents, renewLeases: true },
+      );
+      const betaStore = await connect();
+      const beta = scheduler(betaStore, clock, [job('slow', { everyMs: HOUR }, log)], { owner: 'beta' });
+      await alpha.start();
+      await beta.start();
+
+      clock.advanceTo(at(13));
+      const alphaRan = alpha.runDue();
+      await slowRunning.opened;
+      clock.advanceTo(at(13, 0, 0, 250));
+      await delay(250);
+      assert.ok((row(await betaStore.jobs(), 'slow').leaseUntil ?? '') >= '13:00:00.550', 'renewed');
+      clock.advanceTo(at(13, 0, 0, 400));
+      assert.equal(await beta.runDue(), 0, 'past the first lease end, alpha still holds the job');
+      held.open();
+      assert.equal(await alphaRan, 1);
+      assert.deepEqual(
+        alphaEvents.map((e) => e.type),
+        ['job_started', 'job_finished'],
+        'no lease lost',
       );
     });
 

@@ -57,9 +57,14 @@ export interface SchedulerOptions {
   jobs: readonly JobSpec[];
   /**
    * How long a claimed run may take before another scheduler may consider its owner dead and take the
-   * job over (default 10 min). Leases are not extended, so this must exceed the longest run.
+   * job over (default 10 min). Without `renewLeases`, this must exceed the longest run.
    */
   leaseMs?: number;
+  /**
+   * Live: a running job renews its lease every third of it (on the wall clock), so a run that
+   * legitimately takes long — a broker answering slowly, a compliance delay — keeps its job.
+   */
+  renewLeases?: boolean;
   /** How often the live loop re-reads the store while idle (default 30 s): another process may change it. */
   pollMs?: number;
   /**
@@ -86,6 +91,7 @@ export class Scheduler {
   private readonly names: readonly string[];
   private readonly leaseMs: number;
   private readonly pollMs: number;
+  private readonly renewLeases: boolean;
   private readonly onEvent: ((event: SchedulerEvent) => void) | undefined;
   /** One controller for the scheduler's life: stop() aborts the loop's sleep and the running job at once. */
   private readonly stopping = new AbortController();
@@ -107,6 +113,7 @@ export class Scheduler {
     this.names = options.jobs.map((job) => job.name);
     this.leaseMs = leaseMs;
     this.pollMs = pollMs;
+    this.renewLeases = options.renewLeases ?? false;
     this.onEvent = options.onEvent;
   }
 
@@ -234,6 +241,7 @@ export class Scheduler {
     failFast: boolean,
   ): Promise<void> {
     this.emit({ type: 'job_started', job: spec.name, at: startedAt });
+    const renewal = this.renewLeases ? this.keepLease(spec.name, store) : null;
     try {
       await spec.run(startedAt, signal, store);
       const at = this.clock.now();
@@ -241,6 +249,8 @@ export class Scheduler {
     } catch (error) {
       this.emit({ type: 'job_failed', job: spec.name, at: this.clock.now(), error });
       if (failFast) throw error;
+    } finally {
+      if (renewal) clearInterval(renewal);
     }
     // A failed run is rescheduled like a finished one: retrying at once would hammer whatever failed,
     // and the next cadence time is when the job is meant to run anyway.
@@ -253,6 +263,16 @@ export class Scheduler {
       endedAt,
     );
     if (!kept) this.emit({ type: 'lease_lost', job: spec.name, at: endedAt });
+  }
+
+  /** Extends a running job's lease every third of it; a refused extension shows as lease_lost at the end. */
+  private keepLease(name: string, store: Store): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => {
+      const now = this.clock.now();
+      store.renewJobLease(name, this.owner, now + this.leaseMs, now).catch(() => undefined);
+    }, this.leaseMs / 3);
+    timer.unref();
+    return timer;
   }
 
   private emit(event: SchedulerEvent): void {

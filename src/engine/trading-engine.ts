@@ -51,15 +51,20 @@ export interface EngineOptions {
   processName: string;
   /** Which roles this process plays; a multi-process deployment splits them. Default: all. */
   roles?: ReadonlySet<EngineRole>;
-  /**
-   * Live trading: execute what the analysts decided right away, at the last price, instead of at the
-   * next bar's open (which a replay knows and live trading would wait an hour for).
-   */
-  executeAfterDecisions?: boolean;
   /** Decisions made at once in the bar step (an LLM chain waits seconds on each). Default 1. */
   analystWorkers?: number;
   /** Without the analyst role: waits until other processes have decided the bar's intents. */
   awaitDecisions?: (variants: readonly VariantId[], now: EpochMs) => Promise<void>;
+  /**
+   * False for `sigil run --monitor-only`: open positions are still managed (stops, trail, exits) and
+   * entries whose broker answer was lost still reconciled, but nothing new is opened.
+   */
+  entries?: boolean;
+  /**
+   * Throws when this process may no longer act for its variants (its ownership lease could not be
+   * renewed): called before a bar's step and before decided intents are executed.
+   */
+  fence?: () => void;
 }
 
 const ADOPTION_EVERY_MS = 10 * 60_000;
@@ -101,6 +106,7 @@ export class TradingEngine {
 
   /** `store`: where the step writes — default the engine's; a replay's bar transaction when it groups. */
   async onBatch(batch: CandleBatch, store: Store = this.options.store): Promise<BarSummary> {
+    this.options.fence?.();
     const summary = await this.inBarTransaction(store, (tx) => this.process(tx, batch));
     const closeTime = batch.time + this.barMs;
     if (this.roles.has('analyst')) {
@@ -118,17 +124,12 @@ export class TradingEngine {
           },
           closeTime,
           // Slow analysts claim only what they decide at once: an intent waiting its turn would not
-          // have its lease extended.
-          { concurrency: workers, claimLimit: instant ? 50 : workers },
+          // have its lease extended. Instant ones decide inside the bar's transaction, one at a time:
+          // a transaction is one connection, and concurrent queries on it would interleave.
+          { concurrency: instant ? 1 : workers, claimLimit: instant ? 50 : workers },
         );
       const decided = instant ? await this.inBarTransaction(store, decide) : await decide(store);
       summary.decided = decided.traded + decided.held;
-      if (this.options.executeAfterDecisions && this.roles.has('execution') && decided.traded > 0) {
-        const executed = await this.inBarTransaction(store, (tx) =>
-          executeReady(this.workerDeps(tx, 'execution', summary.events), closeTime),
-        );
-        addOutcomes(summary, executed);
-      }
     } else if (this.roles.has('scanner') && this.options.awaitDecisions) {
       // Analysts run in other processes: they see this bar's intents once the bar above has committed,
       // and the next bar executes what they decided, as in a single process.
@@ -137,6 +138,21 @@ export class TradingEngine {
         closeTime,
       );
     }
+    return summary;
+  }
+
+  /**
+   * Executes what the analysts decided, now, at the last price (live: an intent decided between bars
+   * fills as soon as it is decided, not at the next bar). The summary carries only what the execution did.
+   */
+  async executeDecided(now: EpochMs, store: Store = this.options.store): Promise<BarSummary> {
+    this.options.fence?.();
+    const summary = emptySummary(now);
+    if (!this.roles.has('execution') || this.options.entries === false) return summary;
+    const executed = await this.inBarTransaction(store, (tx) =>
+      executeReady(this.workerDeps(tx, 'execution', summary.events), now),
+    );
+    addOutcomes(summary, executed);
     return summary;
   }
 
@@ -166,20 +182,8 @@ export class TradingEngine {
   private async process(store: Store, batch: CandleBatch): Promise<BarSummary> {
     const { market } = this.options;
     const closeTime = batch.time + this.barMs;
-    const summary: BarSummary = {
-      at: closeTime,
-      opened: 0,
-      rejected: 0,
-      failed: 0,
-      unresolved: 0,
-      closed: [],
-      signals: 0,
-      decided: 0,
-      stopsMoved: 0,
-      stopEditsFailed: [],
-      equity: [],
-      events: [],
-    };
+    const summary = emptySummary(closeTime);
+    const entries = this.options.entries !== false;
 
     for (const candle of batch.candles) market.openBar(candle);
     if (this.roles.has('execution')) {
@@ -188,7 +192,7 @@ export class TradingEngine {
         this.lastAdoption = batch.time;
         addOutcomes(summary, await adoptAbandoned(executionDeps, batch.time));
       }
-      addOutcomes(summary, await executeReady(executionDeps, batch.time));
+      if (entries) addOutcomes(summary, await executeReady(executionDeps, batch.time));
     }
 
     for (const candle of batch.candles) {
@@ -204,7 +208,7 @@ export class TradingEngine {
       summary.stopEditsFailed = stops.failed;
     }
 
-    if (this.roles.has('scanner')) {
+    if (this.roles.has('scanner') && entries) {
       for (const variant of this.options.variants) {
         const scan = await runScanCycle({
           store,
@@ -229,6 +233,23 @@ export class TradingEngine {
     }
     return summary;
   }
+}
+
+function emptySummary(at: EpochMs): BarSummary {
+  return {
+    at,
+    opened: 0,
+    rejected: 0,
+    failed: 0,
+    unresolved: 0,
+    closed: [],
+    signals: 0,
+    decided: 0,
+    stopsMoved: 0,
+    stopEditsFailed: [],
+    equity: [],
+    events: [],
+  };
 }
 
 function addOutcomes(summary: BarSummary, outcomes: Record<ExecutionOutcome, number>): void {

@@ -40,9 +40,12 @@ export async function applyBar(
   bar: BarInput,
   context: ManageContext,
 ): Promise<BarResult> {
-  // A candle that opened before the entry holds prices the position never had; a candle at or before the
-  // last one applied was applied before (a step retried after a crash) and must not be again.
-  if (bar.candle.time < position.openedAt) return { kind: 'held', position };
+  // A candle that closed by the entry holds prices the position never had. The candle the entry happened
+  // in counts — in a replay the entry fills at its open; live, a decision made between bars fills within
+  // it, and its stop must be watched from that bar on (its prices before the fill count too: the stop may
+  // act early, never late). A candle at or before the last one applied was applied before (a step
+  // retried after a crash) and must not be again.
+  if (bar.closeTime <= position.openedAt) return { kind: 'held', position };
   if (position.trailedAt != null && bar.candle.time <= position.trailedAt) return { kind: 'held', position };
 
   const outcome = evaluateBar(position, bar, context.exits);

@@ -230,12 +230,36 @@ export abstract class DelegatingStore implements Store {
     return this.inner.finishJob(...args);
   }
 
+  renewJobLease(...args: Args<'renewJobLease'>) {
+    return this.inner.renewJobLease(...args);
+  }
+
   rescheduleJob(...args: Args<'rescheduleJob'>) {
     return this.inner.rescheduleJob(...args);
   }
 
   jobs(...args: Args<'jobs'>) {
     return this.inner.jobs(...args);
+  }
+
+  freeJobLeases(...args: Args<'freeJobLeases'>) {
+    return this.inner.freeJobLeases(...args);
+  }
+
+  acquireLeases(...args: Args<'acquireLeases'>) {
+    return this.inner.acquireLeases(...args);
+  }
+
+  renewLeases(...args: Args<'renewLeases'>) {
+    return this.inner.renewLeases(...args);
+  }
+
+  releaseLeases(...args: Args<'releaseLeases'>) {
+    return this.inner.releaseLeases(...args);
+  }
+
+  leases(...args: Args<'leases'>) {
+    return this.inner.leases(...args);
   }
 
   recordScanStart(...args: Args<'recordScanStart'>) {

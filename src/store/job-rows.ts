@@ -53,6 +53,20 @@ export async function finishJob(
   return changed === 1;
 }
 
+export async function renewJobLease(
+  db: SqlExecutor,
+  name: string,
+  owner: string,
+  leaseUntil: EpochMs,
+  now: EpochMs,
+): Promise<boolean> {
+  const changed = await db.execute(
+    'UPDATE jobs SET lease_until = ?, updated_at = ? WHERE name = ? AND owner = ? AND lease_until IS NOT NULL',
+    [leaseUntil, now, name, owner],
+  );
+  return changed === 1;
+}
+
 export async function rescheduleJob(
   db: SqlExecutor,
   name: string,
@@ -60,6 +74,14 @@ export async function rescheduleJob(
   now: EpochMs,
 ): Promise<void> {
   await db.execute('UPDATE jobs SET next_run_at = ?, updated_at = ? WHERE name = ?', [nextRunAt, now, name]);
+}
+
+export async function freeJobLeases(db: SqlExecutor, names: readonly string[], now: EpochMs): Promise<void> {
+  if (names.length === 0) return;
+  await db.execute(
+    `UPDATE jobs SET owner = NULL, lease_until = NULL, updated_at = ? WHERE name IN ${valuesPlaceholders(1, names.length)}`,
+    [now, ...names],
+  );
 }
 
 export async function readJobs(db: SqlExecutor, names?: readonly string[]): Promise<JobRecord[]> {

@@ -49,6 +49,7 @@ import { ALL_SYMBOLS, type ProtectionKind, type SymbolProtection } from '../doma
 import type { TradingState, TradingStateChange, TradingStateRecord } from '../domain/trading-state.ts';
 import { advisoryKey } from './migrator.ts';
 import * as jobRows from './job-rows.ts';
+import * as leaseRows from './lease-rows.ts';
 import * as orderRows from './order-rows.ts';
 import * as llmRows from './llm-rows.ts';
 import * as apiCallRows from './api-call-rows.ts';
@@ -58,6 +59,7 @@ import type { StopLevels } from '../domain/ports/broker.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../domain/llm-usage.ts';
 import type { OrderResult } from '../domain/order.ts';
 import type { JobRecord } from '../domain/job.ts';
+import type { LeaseClaim, LeaseHolder, LeaseRecord } from '../domain/lease.ts';
 import {
   readTradingState,
   readTradingStateChanges,
@@ -784,12 +786,54 @@ export class SqlStore implements Store {
     return jobRows.finishJob(this.db, name, owner, ranAt, nextRunAt, now);
   }
 
+  renewJobLease(name: string, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean> {
+    return jobRows.renewJobLease(this.db, name, owner, leaseUntil, now);
+  }
+
   rescheduleJob(name: string, nextRunAt: EpochMs, now: EpochMs): Promise<void> {
     return jobRows.rescheduleJob(this.db, name, nextRunAt, now);
   }
 
   jobs(names?: readonly string[]): Promise<JobRecord[]> {
     return jobRows.readJobs(this.db, names);
+  }
+
+  freeJobLeases(names: readonly string[], now: EpochMs): Promise<void> {
+    return jobRows.freeJobLeases(this.db, names, now);
+  }
+
+  // ── Leases ─────────────────────────────────────────────────────────────────────────────────────
+
+  async acquireLeases(
+    names: readonly string[],
+    holder: LeaseHolder,
+    now: EpochMs,
+    ttlMs: number,
+    replacing?: readonly string[],
+  ): Promise<LeaseClaim> {
+    try {
+      return await this.withTx(async (db) => {
+        const claim = await leaseRows.acquireLeases(db, names, holder, now, ttlMs, replacing);
+        // All or none: a name held by another undoes the names taken before it.
+        if (!claim.acquired) throw new LeaseRefused(claim);
+        return claim;
+      });
+    } catch (error) {
+      if (error instanceof LeaseRefused) return error.claim;
+      throw error;
+    }
+  }
+
+  renewLeases(names: readonly string[], holder: string, now: EpochMs, ttlMs: number): Promise<boolean> {
+    return this.withTx((db) => leaseRows.renewLeases(db, names, holder, now, ttlMs));
+  }
+
+  releaseLeases(names: readonly string[], holder: string, now: EpochMs): Promise<void> {
+    return leaseRows.releaseLeases(this.db, names, holder, now);
+  }
+
+  leases(names?: readonly string[]): Promise<LeaseRecord[]> {
+    return leaseRows.readLeases(this.db, names);
   }
 
   async recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {
@@ -861,4 +905,11 @@ function withoutUndefined(changes: IntentChanges): IntentChanges {
   return Object.fromEntries(
     Object.entries(changes).filter(([, value]) => value !== undefined),
   ) as IntentChanges;
+}
+
+/** Carries a refused claim out of the transaction it rolls back. */
+class LeaseRefused extends Error {
+  constructor(readonly claim: LeaseClaim) {
+    super('lease refused');
+  }
 }

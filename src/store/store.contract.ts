@@ -18,6 +18,7 @@ import type { Store } from '../domain/ports/store.ts';
 import type { NewPosition } from '../domain/position.ts';
 import { IdempotencyConflictError, IntentNotFoundError, PositionAlreadyOpenError } from './store-errors.ts';
 import { longAt100 } from '../../test/support/position-fixture.ts';
+import { leaseContractCases } from './lease.contract.ts';
 
 export interface ContractTarget {
   name: string;
@@ -113,6 +114,8 @@ export function describeStoreContract(target: ContractTarget): void {
       await store.close();
       await cleanup();
     });
+
+    describe('leases', () => leaseContractCases(() => store));
 
     describe('inserting intents', () => {
       it('creates a pending intent with a creation record', async () => {

@@ -29,7 +29,15 @@ export interface FakeBar {
 }
 
 export type FakeRoute =
-  'exchangeInfo' | 'klines' | 'order' | 'openOrders' | 'account' | 'myTrades' | 'currencies' | 'marginPairs';
+  | 'exchangeInfo'
+  | 'derivativesInfo'
+  | 'klines'
+  | 'order'
+  | 'openOrders'
+  | 'account'
+  | 'myTrades'
+  | 'currencies'
+  | 'marginPairs';
 
 /**
  * What the next answer(s) on a route look like instead of the real one:
@@ -157,6 +165,7 @@ export class FakeBinance {
   private readonly bars = new Map<string, FakeBar[]>();
   private readonly faults: Record<FakeRoute, { fault: FakeFault; marketId?: string }[]> = {
     exchangeInfo: [],
+    derivativesInfo: [],
     klines: [],
     order: [],
     openOrders: [],
@@ -343,6 +352,9 @@ export class FakeBinance {
     switch (route) {
       case 'exchangeInfo':
         return ok(this.exchangeInfo());
+      case 'derivativesInfo':
+        // A spot-only exchange: ccxt's binance loads the futures lists too, unless told spot only.
+        return ok({ timezone: 'UTC', serverTime: 0, symbols: [] });
       case 'klines': {
         const klines = this.klines(params);
         return 'error' in klines ? { status: 400, body: klines.error } : ok(klines.rows);
@@ -820,6 +832,8 @@ interface Endpoint {
 const ENDPOINTS: Record<string, Endpoint | undefined> = {
   '/api/v3/exchangeInfo': { route: 'exchangeInfo', methods: ['GET'], signed: false },
   '/api/v3/klines': { route: 'klines', methods: ['GET'], signed: false },
+  '/fapi/v1/exchangeInfo': { route: 'derivativesInfo', methods: ['GET'], signed: false },
+  '/dapi/v1/exchangeInfo': { route: 'derivativesInfo', methods: ['GET'], signed: false },
   '/api/v3/order': { route: 'order', methods: ['POST', 'GET', 'DELETE'], signed: true },
   '/api/v3/openOrders': { route: 'openOrders', methods: ['GET'], signed: true },
   '/api/v3/account': { route: 'account', methods: ['GET'], signed: true },

@@ -19,7 +19,14 @@ export type LlmReply =
    * `name` is the forced tool's name (the first tool for 'any'), stop_reason 'tool_use'; otherwise a text
    * block of JSON.stringify(value).
    */
-  | { kind: 'json'; value: unknown; delayMs?: number; usage?: LlmUsage }
+  | {
+      kind: 'json';
+      value: unknown;
+      delayMs?: number;
+      usage?: LlmUsage;
+      /** Answer only once this settles: a test decides when a slow model "arrives". */
+      until?: Promise<unknown>;
+    }
   /** An HTTP error with the provider's error body shape; headers e.g. { 'retry-after-ms': '5' }. */
   | { kind: 'status'; status: number; message?: string; headers?: Record<string, string>; delayMs?: number }
   /** Destroy the socket without answering (ECONNRESET at the client). */
@@ -140,6 +147,7 @@ export class FakeLlmServer {
       request.socket.resetAndDestroy();
       return;
     }
+    if (reply.kind === 'json' && reply.until) await reply.until;
     this.later(response, reply.delayMs ?? this.delayMs, () => {
       if (reply.kind === 'status') {
         sendError(response, api, reply.status, reply.message ?? `scripted ${reply.status}`, reply.headers);

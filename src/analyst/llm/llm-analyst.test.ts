@@ -128,7 +128,14 @@ describe('LLM analyst: the chain', () => {
 
   it('runs market, N debate rounds, trader, risk manager and the verdict, quick and deep models, and trades the verdict', async () => {
     const id = await b.insert();
-    assert.deepEqual(await b.decide(), { traded: 1, held: 0, failed: 0, released: 0, lost: 0 });
+    assert.deepEqual(await b.decide(), {
+      traded: 1,
+      held: 0,
+      failed: 0,
+      released: 0,
+      lost: 0,
+      releasedVariants: [],
+    });
     const intent = await b.intent(id);
     assert.equal(intent.status, 'ready_for_exec');
     assert.deepEqual(

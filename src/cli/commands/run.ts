@@ -16,6 +16,9 @@ export interface RunFlags {
   quiet?: boolean;
   dashboard: boolean;
   dashboardPort?: string;
+  standby?: boolean;
+  once?: boolean;
+  monitorOnly?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -28,16 +31,32 @@ export function registerRun(program: Command): void {
       '--live',
       'paper trading on real candles polled from market.exchange through ccxt (needs market.symbols and internet), until Ctrl-C',
     )
+    .option(
+      '--once',
+      'live: one complete cycle on the latest closed bar (scan, decide, execute, exits, equity), then exit with a status code — for cron',
+    )
+    .option(
+      '--monitor-only',
+      'live: manage the open positions (exits, stops, equity look, broker sync, alerts) and open nothing new',
+    )
+    .option(
+      '--standby',
+      'wait while another process owns these variants, and take over within engine.owner_lease_s of it stopping',
+    )
     .option('--variants <names>', 'comma-separated variants, default: all')
     .option('--speed <bars>', 'bars per second; 0 = as fast as possible', '0')
     .option('--until <time>', 'stop the replay at this time (ISO), default: the end of the data')
     .option('--quiet', 'no live summary, only the final report')
     .option(
       '--roles <roles>',
-      'comma-separated roles of this process: scanner, execution, analyst (PostgreSQL lets several processes split them)',
+      'comma-separated roles of this process: scanner, execution, analyst (analyst processes may run apart, on other hosts with PostgreSQL)',
       ENGINE_ROLES.join(','),
     )
-    .option('--workers <n>', 'analyst workers in this process (with --roles analyst)', '1')
+    .option(
+      '--workers <n>',
+      'analyst workers of an analyst-only process (--roles analyst); the bot process uses engine.analyst_workers',
+      '1',
+    )
     .option('--idle-exit <seconds>', 'an analyst-only process exits after this long without work')
     .option('--dashboard-port <n>', 'serve the dashboard on this port, 0 = any free port (default: api.port)')
     .option('--no-dashboard', 'serve no dashboard or API (also: api.enabled: false)')

@@ -3,6 +3,7 @@
 // the store never reads a clock.
 import type { DecisionRecord } from '../decision-record.ts';
 import type { JobRecord } from '../job.ts';
+import type { LeaseClaim, LeaseHolder, LeaseRecord } from '../lease.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../llm-usage.ts';
 import type { OrderRequest, OrderResult, OrderSide } from '../order.ts';
 import type { StopLevels } from './broker.ts';
@@ -241,9 +242,34 @@ export interface Store {
   claimDueJobs(names: readonly string[], owner: string, now: EpochMs, leaseMs: number): Promise<JobRecord[]>;
   /** Ends the owner's run: records it and sets the next run. False if the lease was lost to another owner. */
   finishJob(name: string, owner: string, ranAt: EpochMs, nextRunAt: EpochMs, now: EpochMs): Promise<boolean>;
+  /** Extends the owner's lease of a running job; false if the run is no longer the owner's. */
+  renewJobLease(name: string, owner: string, leaseUntil: EpochMs, now: EpochMs): Promise<boolean>;
   /** Moves a job's next run (e.g. skipping runs missed while down). */
   rescheduleJob(name: string, nextRunAt: EpochMs, now: EpochMs): Promise<void>;
   jobs(names?: readonly string[]): Promise<JobRecord[]>;
+  /**
+   * Frees the named jobs' run leases (owner and lease end), whoever holds them: the new owner of a dead
+   * process's variants takes over its jobs at once instead of waiting out their leases.
+   */
+  freeJobLeases(names: readonly string[], now: EpochMs): Promise<void>;
+
+  /**
+   * Takes every named lease or none (see LeaseRecord); `now` and `ttlMs` are wall-clock. `replacing`:
+   * holders known dead (a process of this host that no longer exists), whose leases are taken even live.
+   */
+  acquireLeases(
+    names: readonly string[],
+    holder: LeaseHolder,
+    now: EpochMs,
+    ttlMs: number,
+    replacing?: readonly string[],
+  ): Promise<LeaseClaim>;
+  /** Extends the holder's live leases; false, and nothing changed, if any is no longer its own. */
+  renewLeases(names: readonly string[], holder: string, now: EpochMs, ttlMs: number): Promise<boolean>;
+  /** Ends the holder's leases now (a clean stop); others' leases are untouched. */
+  releaseLeases(names: readonly string[], holder: string, now: EpochMs): Promise<void>;
+  /** The named leases, or all, by name — lapsed ones included. */
+  leases(names?: readonly string[]): Promise<LeaseRecord[]>;
 
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void>;
   recordScanEnd(variantId: VariantId, now: EpochMs, error: string | null): Promise<void>;

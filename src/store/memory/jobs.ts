@@ -41,9 +41,23 @@ export class JobTable {
     return true;
   }
 
+  renewLease(name: string, owner: string, leaseUntil: EpochMs): boolean {
+    const job = this.jobs.get(name);
+    if (!job || job.owner !== owner || job.leaseUntil === null) return false;
+    this.put(jobRecord(name, job.nextRunAt, job.lastRunAt, owner, leaseUntil), job);
+    return true;
+  }
+
   reschedule(name: string, nextRunAt: EpochMs): void {
     const job = this.jobs.get(name);
     if (job) this.put(jobRecord(name, nextRunAt, job.lastRunAt, job.owner, job.leaseUntil), job);
+  }
+
+  freeLeases(names: readonly string[]): void {
+    for (const name of names) {
+      const job = this.jobs.get(name);
+      if (job) this.put(jobRecord(name, job.nextRunAt, job.lastRunAt, null, null), job);
+    }
   }
 
   read(names?: readonly string[]): JobRecord[] {

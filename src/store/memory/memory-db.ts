@@ -6,6 +6,7 @@ import { HeartbeatTable } from './heartbeats.ts';
 import { IntentTable } from './intent-table.ts';
 import { IntentWrites } from './intent-writes.ts';
 import { JobTable } from './jobs.ts';
+import { LeaseTable } from './leases.ts';
 import { LlmTable } from './llm-records.ts';
 import { OrderTable } from './orders.ts';
 import { PositionTable } from './positions.ts';
@@ -26,6 +27,7 @@ export class MemoryDb {
   readonly apiCalls = new ApiCallTable(this.undo);
   readonly llm = new LlmTable(this.undo);
   readonly jobs = new JobTable(this.undo);
+  readonly leases = new LeaseTable(this.undo);
   readonly heartbeats = new HeartbeatTable(this.undo);
   readonly equity = new EquityTable(this.undo);
   closed = false;

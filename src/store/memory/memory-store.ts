@@ -20,6 +20,7 @@ import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../../d
 import type { IntentNaturalKey, NewIntent, TradeIntent } from '../../domain/intent.ts';
 import type { TransitionRequest } from '../../domain/intent-transition.ts';
 import type { JobRecord } from '../../domain/job.ts';
+import type { LeaseClaim, LeaseHolder, LeaseRecord } from '../../domain/lease.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../../domain/llm-usage.ts';
 import type { OrderResult } from '../../domain/order.ts';
 import type { StopLevels } from '../../domain/ports/broker.ts';
@@ -388,12 +389,42 @@ export class MemoryStore implements Store {
     return this.write(() => this.db.jobs.finish(name, owner, ranAt, nextRunAt));
   }
 
+  renewJobLease(name: string, owner: string, leaseUntil: EpochMs, _now: EpochMs): Promise<boolean> {
+    return this.write(() => this.db.jobs.renewLease(name, owner, leaseUntil));
+  }
+
   rescheduleJob(name: string, nextRunAt: EpochMs, _now: EpochMs): Promise<void> {
     return this.write(() => this.db.jobs.reschedule(name, nextRunAt));
   }
 
   jobs(names?: readonly string[]): Promise<JobRecord[]> {
     return this.read(() => this.db.jobs.read(names));
+  }
+
+  freeJobLeases(names: readonly string[], _now: EpochMs): Promise<void> {
+    return this.write(() => this.db.jobs.freeLeases(names));
+  }
+
+  acquireLeases(
+    names: readonly string[],
+    holder: LeaseHolder,
+    now: EpochMs,
+    ttlMs: number,
+    replacing?: readonly string[],
+  ): Promise<LeaseClaim> {
+    return this.write(() => this.db.leases.acquire(names, holder, now, ttlMs, replacing));
+  }
+
+  renewLeases(names: readonly string[], holder: string, now: EpochMs, ttlMs: number): Promise<boolean> {
+    return this.write(() => this.db.leases.renew(names, holder, now, ttlMs));
+  }
+
+  releaseLeases(names: readonly string[], holder: string, now: EpochMs): Promise<void> {
+    return this.write(() => this.db.leases.release(names, holder, now));
+  }
+
+  leases(names?: readonly string[]): Promise<LeaseRecord[]> {
+    return this.read(() => this.db.leases.read(names));
   }
 
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {

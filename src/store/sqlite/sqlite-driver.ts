@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { AsyncLock } from '../async-lock.ts';
+import { AsyncLock } from '../../domain/async-lock.ts';
 import type { BulkUpdate, Dialect, Row, SqlDriver, SqlExecutor, SqlValue } from '../sql-driver.ts';
 import { StoreConfigError, StoreUnavailableError } from '../store-errors.ts';
 
