@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collect, firstLine, runTs, spawnTs } from '../../test/support/child.ts';
+import { wallNow } from '../clock/system-clock.ts';
 import { STORE_TARGETS } from '../../test/support/store-targets.ts';
 import { variantId, workerId, type EpochMs } from '../domain/ids.ts';
 import { markReadyForExec } from '../domain/intent-commands.ts';
@@ -32,9 +33,12 @@ for (const target of STORE_TARGETS) {
       try {
         for (let i = 0; i < INTENTS; i += 500)
           await store.insertIntents(intents(500, `S${i}-`), 'scanner', T0);
+        // They begin together, well after all have connected: one that connected first on a busy
+        // machine would otherwise drain the queue alone.
+        const startAt = String(wallNow() + 2_500);
         const outputs = await Promise.all(
           Array.from({ length: CLAIMERS[target.dialect] }, (_, i) =>
-            runTs('claim-worker.ts', ['drain', db.url, `claimer-${i}`, '0', String(T0)]),
+            runTs('claim-worker.ts', ['drain', db.url, `claimer-${i}`, '0', String(T0), startAt]),
           ),
         );
         const perWorker = outputs.map((out) => JSON.parse(out) as string[]);
