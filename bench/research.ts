@@ -4,6 +4,7 @@
 // Every figure runs in a child process on the compiled code `sigil` runs (bench/research-child.mjs):
 // its own peak RSS, a cold JIT as a user's run has, no tsx in the way.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../test/support/temp-dir.ts';
@@ -13,6 +14,7 @@ import type { BenchFigure } from './indicators.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REFERENCE = 'config/reference-strategy.yaml';
 const MICRO = 'config/micro-scanner.yaml';
+const USER_BREAKOUT = 'examples/strategies/breakout.yaml';
 const START = Date.UTC(2021, 3, 5);
 /** The data's end: 2023-12-29 is the last day of the Binance files (33 months). */
 const END = Date.UTC(2024, 0, 1);
@@ -37,6 +39,44 @@ function child(args: string[], withTsx = false): Child {
   );
   if (result.status !== 0) throw new Error(`research-child ${args[0]} failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Child;
+}
+
+/**
+ * The breakout rule as a user strategy loaded from its file (examples/strategies/breakout.ts) against the
+ * built-in rule, same symbols, same 33 months: what the strategy API costs. Best of three each.
+ */
+function userStrategyFigures(dir: string, range: string[]): BenchFigure[] {
+  const builtIn = join(dir, 'built-in-breakout.yaml');
+  writeFileSync(
+    builtIn,
+    'market:\n  symbols: [BTCUSDT, ETHUSDT, SOLUSDT, DOGEUSDT]\nvariants:\n  breakout:\n',
+  );
+  const best = (config: string) =>
+    [0, 1, 2]
+      .map(() => child(['backtest', config, BUNDLED_CRYPTO, ...range]))
+      .reduce((a, b) => ((b.stepsPerSecond ?? 0) > (a.stepsPerSecond ?? 0) ? b : a));
+  const user = best(USER_BREAKOUT);
+  const rule = best(builtIn);
+  return [
+    {
+      bench: `breakout as a user strategy file, in-memory backtest, 4 pairs × 33 months (${user.trades} trades)`,
+      value: rate(user.stepsPerSecond),
+      unit: 'candle-steps/s',
+      target: 'report',
+    },
+    {
+      bench: `the built-in breakout rule, same data (${rule.trades} trades)`,
+      value: rate(rule.stepsPerSecond),
+      unit: 'candle-steps/s',
+      target: 'report',
+    },
+    {
+      bench: 'user strategy ÷ built-in rule throughput',
+      value: Math.round(((user.stepsPerSecond ?? 0) / (rule.stepsPerSecond ?? 1)) * 100) / 100,
+      unit: '×',
+      target: '≥ 0.8',
+    },
+  ];
 }
 
 const monthsAfter = (months: number) => (months >= 33 ? END : Date.UTC(2021, 3 + months, 5));
@@ -137,6 +177,7 @@ export async function researchBench(): Promise<BenchFigure[]> {
         },
       );
     }
+    figures.push(...userStrategyFigures(dir.path, range));
   } finally {
     dir.remove();
   }

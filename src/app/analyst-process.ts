@@ -22,6 +22,7 @@ import { releaseDeadClaims } from '../engine/dead-claims.ts';
 import { analystWorkerName, leaseLive } from '../domain/lease.ts';
 import { holderGone, parseInfo } from './process-leases.ts';
 import { variantRuntimes } from './engine-for.ts';
+import { loadStrategies } from './strategy-for.ts';
 import type { VariantRuntime } from '../engine/variant-runtime.ts';
 import type { Doorbell } from '../engine/doorbell.ts';
 import { withStoreRetries } from './store-retries.ts';
@@ -70,6 +71,7 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
       config.market.timeframe,
       config.market.symbols.length > 0 ? config.market.symbols : undefined,
     );
+  if (!options.runtimes) await loadStrategies(config, options.variants);
   const runtimes = new Map(
     (options.runtimes ?? variantRuntimes(config, options.variants, { store, market })).map((v) => [
       v.id as string,

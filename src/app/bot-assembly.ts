@@ -25,6 +25,7 @@ import { remoteVariants, type RemoteAccounts } from './broker-for.ts';
 import { checkQuoteCurrencies, instrumentBook } from './instrument-for.ts';
 import type { BrokerGrids } from './broker-instruments.ts';
 import { ConfigError } from '../config/config-error.ts';
+import type { Preload } from './scanner-for.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 
 export interface ReplayData {
@@ -103,6 +104,8 @@ export interface BotAssembly {
   entries?: boolean;
   /** Live: a bar created intents (the in-process analysts are woken). */
   onIntents?: () => void;
+  /** The series a replay or backtest will play, for strategies' `prepare` (scanner-for.ts). */
+  preload?: Preload;
 }
 
 /** Exchanges publish a closed bar a moment after its close; asking at once often gets the old bar. */
@@ -120,7 +123,11 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
   checkQuoteCurrencies(config, a.feed.symbols);
   const market = new MarketState(barMs);
   const instruments = instrumentBook(config.market, a.brokerGrids);
-  const runtimes = variantRuntimes(config, a.variants, { store: a.llmStore ?? a.store, market });
+  const runtimes = variantRuntimes(config, a.variants, {
+    store: a.llmStore ?? a.store,
+    market,
+    ...(a.preload ? { preload: a.preload } : {}),
+  });
   const live = remoteVariants(a.variants);
   if (replay && live.length > 0) {
     throw new ConfigError(config.file ?? 'built-in defaults', [

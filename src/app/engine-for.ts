@@ -11,7 +11,7 @@ import { FatalError } from '../domain/errors.ts';
 import { analystFor, type AnalystWiring } from './analyst-for.ts';
 import { riskRulesFor } from './risk-rules.ts';
 import { complianceFor } from './compliance-for.ts';
-import { scannerFor } from './scanner-for.ts';
+import { scannerFor, type Preload } from './scanner-for.ts';
 import { configuredInstruments } from './instrument-for.ts';
 
 /** The named variants of the config (all of them without names); a typo is refused, never a new variant. */
@@ -34,7 +34,7 @@ export function selectVariants(config: SigilConfig, names?: readonly string[]): 
 export function variantRuntimes(
   config: SigilConfig,
   variants: readonly Variant[],
-  wiring: AnalystWiring,
+  wiring: AnalystWiring & { preload?: Preload },
 ): VariantRuntime[] {
   return variants.map(
     (variant) =>
@@ -42,7 +42,7 @@ export function variantRuntimes(
         variant.id,
         variant.settings,
         riskRulesFor(variant.settings, timeframeMs(config.market.timeframe)),
-        scannerFor(variant, config),
+        scannerFor(variant, config, wiring.preload),
         analystFor(config, variant, wiring),
         complianceFor(variant.settings, config.file, variant.id, timeframeMs(config.market.timeframe)),
       ),

@@ -23,6 +23,7 @@ import type { BarSummary } from '../engine/trading-engine.ts';
 import type { IntentsWaiting } from '../domain/trading-event.ts';
 import type { MarketState } from '../engine/market-state.ts';
 import { assembleBot, type BotAssembly } from './bot-assembly.ts';
+import { loadStrategies } from './strategy-for.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
 import { brokerGrids } from './broker-instruments.ts';
@@ -160,6 +161,7 @@ async function assembleLive(
   extra: Pick<BotAssembly, 'roles' | 'entries' | 'onEvent' | 'onIntents'>,
 ): Promise<ReturnType<typeof assembleBot>> {
   const { store, config, variants, clock } = options;
+  await loadStrategies(config, variants);
   if (config.market.symbols.length === 0) {
     throw new ConfigError(config.file ?? 'built-in defaults', [
       'market.symbols: sigil run --live needs the symbols to trade, e.g. [BTC/USDT, ETH/USDT] or [EURUSD]',

@@ -13,6 +13,7 @@ import type { BarSummary } from '../engine/trading-engine.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import { awaitDecisionsIn } from './analyst-process.ts';
 import { assembleBot, replayData } from './bot-assembly.ts';
+import { loadStrategies } from './strategy-for.ts';
 import { withStoreRetries } from './store-retries.ts';
 import { CachedStore } from '../store/cached/cached-store.ts';
 
@@ -51,6 +52,7 @@ export interface ReplayRunResult {
 
 export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunResult> {
   const { store, config, variants } = options;
+  await loadStrategies(config, variants);
   const data = replayData(config, undefined, options.until);
   const barMs = timeframeMs(config.market.timeframe);
 
@@ -67,6 +69,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     variants,
     clock,
     feed: data.feed,
+    preload: data.series,
     owner: 'replay',
     mode: 'replay',
     ...(options.roles ? { roles: options.roles } : {}),

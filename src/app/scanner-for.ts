@@ -10,9 +10,27 @@ import { parseLightGbmModel } from '../scanners/ranking/lightgbm-model.ts';
 import { pretrained } from '../scanners/ranking/model.ts';
 import { RankingCycleScanner } from '../scanners/ranking/ranking-cycle-scanner.ts';
 import { microScannerParams } from './scanner-params.ts';
+import { strategyOf } from './strategy-for.ts';
+import { StrategyScanner } from '../strategy/strategy-scanner.ts';
+import type { Bar } from '../strategy/strategy-api.ts';
+import { candlesFromSeries, type CandleSeries } from '../marketdata/candle-series.ts';
 
-export function scannerFor(variant: Variant, config: SigilConfig): CycleScanner {
+/** The series a run will replay, for a strategy's `prepare` (backtests and replays; none live). */
+export type Preload = readonly CandleSeries[];
+
+export function scannerFor(variant: Variant, config: SigilConfig, preload?: Preload): CycleScanner {
   const settings = variant.settings.scanner;
+  const loaded = strategyOf(config, variant);
+  if (loaded) {
+    return new StrategyScanner({
+      variantId: variant.id,
+      strategy: loaded.strategy,
+      params: loaded.params,
+      timeframe: config.market.timeframe,
+      atrPeriod: settings.atr_period ?? 14,
+      ...(loaded.strategy.prepare && preload ? { preload: barsBySymbol(preload) } : {}),
+    });
+  }
   if (settings.rule === 'breakout') {
     return new MicroScanner(variant.id, microScannerParams(variant), timeframeMs(config.market.timeframe));
   }
@@ -30,4 +48,8 @@ export function scannerFor(variant: Variant, config: SigilConfig): CycleScanner 
         }
       : {}),
   });
+}
+
+function barsBySymbol(series: Preload): Map<string, Bar[]> {
+  return new Map(series.map((s) => [s.symbol, candlesFromSeries(s)]));
 }

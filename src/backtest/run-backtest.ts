@@ -14,6 +14,7 @@ import type { Position } from '../domain/position.ts';
 import { SimClock } from '../clock/sim-clock.ts';
 import { MemoryStore } from '../store/memory/memory-store.ts';
 import { assembleBot, replayData, type ReplayData } from '../app/bot-assembly.ts';
+import { loadStrategies } from '../app/strategy-for.ts';
 import { selectVariants } from '../app/engine-for.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
@@ -61,6 +62,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
   const started = performance.now();
   const { config } = options;
   const variants = selectVariants(config, options.variants);
+  await loadStrategies(config, variants);
   const data = replayData(config, options.from, options.to);
   const loadSeconds = (performance.now() - started) / 1000;
   const store = new MemoryStore();
@@ -75,6 +77,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       variants,
       clock,
       feed: data.feed,
+      preload: data.series,
       owner: 'backtest',
       ...(options.llmStore ? { llmStore: options.llmStore } : {}),
       mode: 'replay',

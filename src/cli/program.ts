@@ -20,6 +20,7 @@ import { registerStore } from './commands/store.ts';
 import { registerCompliance } from './commands/compliance.ts';
 import { registerTrading } from './commands/trading.ts';
 import { registerLocks } from './commands/locks.ts';
+import { registerStrategy } from './commands/strategy.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sigil')
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerProbe(program);
   registerDashboard(program);
+  registerStrategy(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -97,6 +97,17 @@ export const ScannerSchema = z.strictObject({
     .describe(
       'ranking: a LightGBM text model trained elsewhere (relative to the config file) instead of a random forest.',
     ),
+  module: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A strategy file of your own (.ts, .js, .mjs; relative to the config file), instead of `rule` (docs/strategies.md).',
+    ),
+  params: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("The strategy's parameters, checked against the schema it declares."),
 });
 
 /** Everything a variant may override, section by section. */

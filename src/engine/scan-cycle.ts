@@ -47,7 +47,9 @@ export async function runScanCycle(input: ScanCycleInput): Promise<ScanCycleResu
             `scanner:${variantId}`,
             now,
           );
-    await store.recordScanEnd(variantId, now, null);
+    // A strategy that failed on some symbols' bars: the others were scanned; the heartbeat says why not.
+    const skipped = scanner.scanErrors?.() ?? [];
+    await store.recordScanEnd(variantId, now, skipped.length > 0 ? skipped.join('; ') : null);
     return { signals, intents, blocked };
   } catch (error) {
     await store.recordScanEnd(variantId, now, describeError(error)).catch(() => undefined);

@@ -45,6 +45,7 @@ export class VariantRuntime {
           ? this.lastScan.signals.filter((s) => !blocked.has(s.symbol))
           : [];
       },
+      ...(scanner.scanErrors ? { scanErrors: () => scanner.scanErrors?.() ?? [] } : {}),
     };
   }
 

@@ -5,4 +5,6 @@ import type { Signal } from '../domain/signal.ts';
 
 export interface CycleScanner {
   scanCycle(batches: readonly CandleBatch[], blocked: ReadonlyMap<string, string>): Signal[];
+  /** Why symbols' bars were skipped in the cycle (a user strategy that threw), for the heartbeat. */
+  scanErrors?(): string[];
 }

@@ -2,9 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { configJsonSchema } from '../../config/json-schema.ts';
 import { loadConfigFile } from '../../config/load-config.ts';
+import { loadStrategies } from '../../app/strategy-for.ts';
 
-export function checkConfig(file: string): void {
+export async function checkConfig(file: string): Promise<void> {
   const loaded = loadConfigFile(file);
+  // A variant's own strategy file is loaded and its parameters checked against its schema.
+  await loadStrategies(loaded);
   console.log(
     `${file} is valid: ${loaded.variants.length} variant(s): ${loaded.variants.map((v) => v.id).join(', ')}`,
   );

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
 import { scannerFor } from '../../app/scanner-for.ts';
+import { loadStrategies } from '../../app/strategy-for.ts';
 import { runScanCycle } from '../../engine/scan-cycle.ts';
 import { loadCandles } from '../../marketdata/candle-directory.ts';
 import { ReplayFeed } from '../../marketdata/replay-feed.ts';
@@ -13,6 +14,7 @@ import type { ScanOptions } from '../commands/scan.ts';
 export async function scan(options: ScanOptions, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
   const { market, variants } = context.config;
+  await loadStrategies(context.config);
   const series = loadCandles(market.data, market.symbols);
   const feed = new ReplayFeed(series, market.timeframe, market.calendar);
   const at = atOption(options.at, () => feed.end);

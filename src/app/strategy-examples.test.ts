@@ -1,0 +1,38 @@
+// The example strategies in examples/strategies/, each with the config next to it, backtested as a user
+// would: the breakout written as a user strategy makes exactly the built-in rule's trades; the RSI
+// mean reversion and the 4h-trend/1h-entry strategy trade, and fail on no bar.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile, parseConfig } from '../config/load-config.ts';
+import { fingerprint, tradeRows } from '../backtest/metrics.ts';
+import { runBacktest } from '../backtest/run-backtest.ts';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/strategies/', import.meta.url));
+const UNTIL = Date.parse('2022-04-01T00:00:00Z');
+
+async function backtest(file: string) {
+  const config = loadConfigFile(`${EXAMPLES}${file}`);
+  const run = await runBacktest({ config, to: UNTIL });
+  return { config, run, fingerprint: fingerprint(tradeRows(run.closed)) };
+}
+
+describe('the example strategies', () => {
+  it('breakout.ts makes the trades of the built-in breakout rule, trade for trade', async () => {
+    const user = await backtest('breakout.yaml');
+    assert.ok(user.run.closed.length > 100, `${user.run.closed.length} trades`);
+    const builtIn = parseConfig(
+      `market:\n  data: ${user.config.market.data}\n  symbols: [${user.config.market.symbols.join(', ')}]\nvariants:\n  breakout:\n`,
+      `${EXAMPLES}built-in.yaml`,
+    );
+    const run = await runBacktest({ config: builtIn, to: UNTIL });
+    assert.equal(user.fingerprint, fingerprint(tradeRows(run.closed)));
+  });
+
+  for (const file of ['rsi-reversion.yaml', 'trend-mtf.yaml']) {
+    it(`${file} runs on the bundled candles and trades`, async () => {
+      const { run } = await backtest(file);
+      assert.ok(run.closed.length > 5, `${run.closed.length} trades`);
+    });
+  }
+});

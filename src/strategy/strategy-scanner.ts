@@ -1,0 +1,231 @@
+// A user's strategy as a scanner: at each closed bar, every symbol's series, indicators and informative
+// series take the bar first (all symbols of the bar, so a strategy reading BTC from an altcoin sees BTC's
+// bar too), then the strategy is asked about each symbol. Only the newest bar of a symbol may signal
+// (older bars of a catch-up warm up), and a symbol the entry guard holds back never does. Sigil adds what
+// the risk layer needs: the ATR at the signal, the trade date.
+//
+// A strategy that throws, or answers something that is not an entry, on a bar: that symbol's bar is
+// skipped and the reason kept for the scan's heartbeat (`scanErrors`); the other symbols go on.
+import { timeframeMs, type Candle, type Timeframe } from '../domain/candle.ts';
+import type { Confidence } from '../domain/intent.ts';
+import type { VariantId } from '../domain/ids.ts';
+import type { CandleBatch } from '../domain/ports/market-data.ts';
+import type { Signal } from '../domain/signal.ts';
+import { Atr } from '../indicators/atr.ts';
+import type { CycleScanner } from '../scanners/cycle-scanner.ts';
+import { ClosedBars } from './bar-series.ts';
+import { IndicatorBank } from './indicator-bank.ts';
+import { InformativeBars } from './informative-bars.ts';
+import type { Bar, InformativeSeries, Strategy, StrategyAction, StrategyContext } from './strategy-api.ts';
+
+const CONFIDENCES: readonly Confidence[] = ['low', 'medium', 'high'];
+
+export interface StrategyScannerOptions {
+  variantId: VariantId;
+  strategy: Strategy;
+  /** The parameters, already checked against the strategy's schema. */
+  params: unknown;
+  timeframe: Timeframe;
+  /** ATR period carried on signals to the risk layer (scanner.atr_period, default 14). */
+  atrPeriod: number;
+  /**
+   * The whole series of each symbol as the run will replay it (backtests, replays): `prepare` runs once
+   * over it. Without it (live), `prepare` runs over the bars seen so far at each bar.
+   */
+  preload?: ReadonlyMap<string, readonly Bar[]>;
+}
+
+interface SymbolRun {
+  bars: ClosedBars;
+  ind: IndicatorBank;
+  atr: Atr;
+  state: unknown;
+  informative: Map<string, InformativeBars>;
+  /** Columns of `prepare` and the time → index of the series they were computed over. */
+  columns: Record<string, ArrayLike<number>> | null;
+  columnIndex: Map<number, number> | null;
+}
+
+export class StrategyScanner implements CycleScanner {
+  private readonly runs = new Map<string, SymbolRun>();
+  private readonly barMs: number;
+  private errors: string[] = [];
+
+  constructor(private readonly options: StrategyScannerOptions) {
+    this.barMs = timeframeMs(options.timeframe);
+  }
+
+  /** Why symbols' bars were skipped since the last call (for the scan's heartbeat), then forgotten. */
+  scanErrors(): string[] {
+    const errors = this.errors;
+    this.errors = [];
+    return errors;
+  }
+
+  scanCycle(batches: readonly CandleBatch[], blocked: ReadonlyMap<string, string>): Signal[] {
+    const newest = new Map<string, number>();
+    for (const batch of batches) for (const c of batch.candles) newest.set(c.symbol, c.time);
+    const signals: Signal[] = [];
+    for (const batch of batches) {
+      for (const candle of batch.candles) this.take(candle);
+      for (const candle of batch.candles) {
+        const emit = newest.get(candle.symbol) === candle.time && !blocked.has(candle.symbol);
+        const signal = this.ask(candle, emit);
+        if (signal) signals.push(signal);
+      }
+    }
+    return signals;
+  }
+
+  /** The bar joins its symbol's series, indicators and informative series. */
+  private take(candle: Candle): void {
+    const run = this.runOf(candle.symbol);
+    const bar: Bar = candle;
+    run.bars.push(bar);
+    run.ind.onBar(bar);
+    run.atr.update(bar.high, bar.low, bar.close);
+    for (const informative of run.informative.values()) informative.onBaseBar(bar);
+  }
+
+  private ask(candle: Candle, emit: boolean): Signal | null {
+    const run = this.runOf(candle.symbol);
+    const { strategy } = this.options;
+    const time = candle.time + this.barMs;
+    let action: StrategyAction;
+    try {
+      action = strategy.onBar(this.context(candle, run, time));
+    } catch (error) {
+      this.errors.push(
+        `${strategy.name} threw on ${candle.symbol} at ${new Date(time).toISOString()}: ${String(error)}`,
+      );
+      return null;
+    }
+    if (action === null || action === undefined) return null;
+    const refused = refusal(action);
+    if (refused) {
+      this.errors.push(
+        `${strategy.name} answered ${JSON.stringify(action)} on ${candle.symbol} at ${new Date(time).toISOString()}: ${refused}`,
+      );
+      return null;
+    }
+    if (!emit) return null;
+    const atr = run.atr.value;
+    const score = action.score ?? 0;
+    return {
+      variantId: this.options.variantId,
+      symbol: candle.symbol,
+      side: 'BUY',
+      at: time,
+      tradeDate: new Date(time).toISOString(),
+      price: candle.close,
+      atr: Number.isNaN(atr) ? null : atr,
+      scanner: {
+        score,
+        confidence: action.confidence ?? 'medium',
+        scoreGap: 0,
+        dropDistance: 0,
+        topkSpread: 0,
+      },
+      rule: `strategy:${strategy.name}`,
+    };
+  }
+
+  private context(candle: Candle, run: SymbolRun, time: number): StrategyContext<unknown, unknown> {
+    return {
+      symbol: candle.symbol,
+      time,
+      bar: candle,
+      bars: run.bars,
+      ind: run.ind,
+      params: this.options.params,
+      state: run.state,
+      column: (name) => this.column(run, candle, name),
+      informative: (timeframe, symbol) => this.informative(run, candle.symbol, timeframe, symbol),
+    };
+  }
+
+  private column(run: SymbolRun, candle: Candle, name: string): number {
+    const { prepare } = this.options.strategy;
+    if (!prepare) throw new Error(`column("${name}"): the strategy has no prepare()`);
+    let index = run.columnIndex?.get(candle.time);
+    if (index === undefined) {
+      // Live, or a bar the preloaded series lacks: the columns over what has closed so far.
+      run.columns = prepare(run.bars, this.options.params);
+      run.columnIndex = new Map([[candle.time, run.bars.length - 1]]);
+      index = run.bars.length - 1;
+    }
+    const column = run.columns?.[name];
+    if (!column) throw new Error(`column("${name}"): prepare() made no such column`);
+    return column[index] ?? Number.NaN;
+  }
+
+  private informative(run: SymbolRun, own: string, timeframe: Timeframe, symbol?: string): InformativeSeries {
+    const source = symbol === undefined || symbol === own ? run : this.runs.get(symbol);
+    if (!source)
+      throw new Error(
+        `informative("${timeframe}", "${symbol}"): no bars of ${symbol} (is it in market.symbols?)`,
+      );
+    if (timeframe === this.options.timeframe) return { bars: source.bars, ind: source.ind };
+    const series = source.informative.get(timeframe);
+    if (!series) {
+      throw new Error(
+        `informative("${timeframe}"${symbol ? `, "${symbol}"` : ''}): declare it in the strategy's informative list`,
+      );
+    }
+    return series;
+  }
+
+  private runOf(symbol: string): SymbolRun {
+    let run = this.runs.get(symbol);
+    if (!run) {
+      const bars = new ClosedBars();
+      const informative = new Map<string, InformativeBars>();
+      for (const declared of this.options.strategy.informative ?? []) {
+        if (declared.timeframe !== this.options.timeframe && !informative.has(declared.timeframe)) {
+          informative.set(
+            declared.timeframe,
+            new InformativeBars(this.barMs, timeframeMs(declared.timeframe)),
+          );
+        }
+      }
+      run = {
+        bars,
+        ind: new IndicatorBank(bars),
+        atr: new Atr(this.options.atrPeriod),
+        state: this.options.strategy.state?.() ?? {},
+        informative,
+        columns: null,
+        columnIndex: null,
+      };
+      this.preloadColumns(symbol, run);
+      this.runs.set(symbol, run);
+    }
+    return run;
+  }
+
+  private preloadColumns(symbol: string, run: SymbolRun): void {
+    const { prepare } = this.options.strategy;
+    const series = this.options.preload?.get(symbol);
+    if (!prepare || !series) return;
+    const all = new ClosedBars();
+    for (const bar of series) all.push(bar);
+    run.columns = prepare(all, this.options.params);
+    run.columnIndex = new Map(series.map((bar, i) => [bar.time, i]));
+  }
+}
+
+/** Why an answer is not an entry Sigil can take; null when it is. */
+function refusal(action: object): string | null {
+  const { enter, score, confidence } = action as { enter?: unknown; score?: unknown; confidence?: unknown };
+  if (enter === 'short')
+    return 'short entries are not traded yet: the intent pipeline carries long entries only (docs/strategies.md)';
+  if (enter !== 'long') return 'enter must be "long"';
+  if (score !== undefined && !(typeof score === 'number' && Number.isFinite(score)))
+    return 'score must be a finite number';
+  if (confidence !== undefined && !CONFIDENCES.includes(confidence as Confidence))
+    return 'confidence must be low, medium or high';
+  const unknown = Object.keys(action).filter((k) => !['enter', 'score', 'confidence'].includes(k));
+  if (unknown.length > 0)
+    return `unknown field(s) ${unknown.join(', ')}: an entry has enter, score, confidence`;
+  return null;
+}
