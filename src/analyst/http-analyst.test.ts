@@ -272,6 +272,7 @@ describe('HttpAnalyst through the analyst pool', () => {
     assert.equal(seen.body.intent.tradeDate, '2026-01-05');
     assert.equal(seen.body.intent.variant, 'baseline');
     assert.deepEqual(seen.body.intent.scanner, {
+      side: 'BUY',
       score: 0.9,
       confidence: 'high',
       scoreGap: 0,

@@ -26,7 +26,7 @@ export function marketBrief(intent: TradeIntent, history: readonly Candle[], sho
   const last = history.at(-1);
   const lines = [
     `Symbol: ${intent.symbol}. Signal of ${intent.tradeDate}, from the ${intent.source}.`,
-    `Scanner: score ${round(intent.scanner.score)}, confidence ${intent.scanner.confidence}, score gap ${round(intent.scanner.scoreGap)}, drop distance ${round(intent.scanner.dropDistance)}, top-k spread ${round(intent.scanner.topkSpread)}.`,
+    `Scanner: proposes ${intent.scanner.side}, score ${round(intent.scanner.score)}, confidence ${intent.scanner.confidence}, score gap ${round(intent.scanner.scoreGap)}, drop distance ${round(intent.scanner.dropDistance)}, top-k spread ${round(intent.scanner.topkSpread)}.`,
     `Indicators at the last close: ${Object.entries(indicators)
       .map(([name, value]) => `${name} ${value === null ? 'n/a' : round(value)}`)
       .join(', ')}.`,

@@ -1,5 +1,5 @@
-// The deterministic analyst: trades what the scanner proposed unless the scanner itself was not
-// confident enough. It is the default, the backtest's, and the baseline an LLM chain must beat.
+// The deterministic analyst: trades what the scanner proposed — its side, long or short — unless the
+// scanner itself was not confident enough. It is the default, the backtest's, and the baseline an LLM chain must beat.
 import type { EpochMs } from '../domain/ids.ts';
 import { CONFIDENCES, type AnalystDecision, type Confidence, type TradeIntent } from '../domain/intent.ts';
 import type { Analyst } from '../domain/ports/analyst.ts';
@@ -15,7 +15,7 @@ export class RulesAnalyst implements Analyst {
     const rank = (c: Confidence) => CONFIDENCES.length - CONFIDENCES.indexOf(c);
     const confident = rank(intent.scanner.confidence) >= rank(this.minConfidence);
     return {
-      side: confident ? 'BUY' : 'HOLD',
+      side: confident ? intent.scanner.side : 'HOLD',
       slPrice: null,
       tpPrice: null,
       slPips: null,

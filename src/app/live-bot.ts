@@ -23,7 +23,7 @@ import type { BarSummary } from '../engine/trading-engine.ts';
 import type { IntentsWaiting } from '../domain/trading-event.ts';
 import type { MarketState } from '../engine/market-state.ts';
 import { assembleBot, type BotAssembly } from './bot-assembly.ts';
-import { loadStrategies } from './strategy-for.ts';
+import { loadStrategies, strategyOf } from './strategy-for.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
 import { brokerGrids } from './broker-instruments.ts';
@@ -172,6 +172,7 @@ async function assembleLive(
     clock,
     ...(options.env ? { env: options.env } : {}),
   });
+  refuseShortsWithoutShorting(config, variants, remote);
   const grids = await brokerGrids(config, remote, clock.now());
   await checkAccountSizes(config, variants, remote, store, clock.now());
   const feed = await liveFeed(options, remote);
@@ -192,6 +193,25 @@ async function assembleLive(
     ...(options.leases ? { fence: () => options.leases?.assertHeld(), wallNow } : {}),
     ...extra,
   });
+}
+
+/**
+ * A variant whose strategy declares shorts, on an account that cannot sell short (a spot exchange): its
+ * shorts would all be refused one by one at execution; the start is refused instead.
+ */
+function refuseShortsWithoutShorting(
+  config: SigilConfig,
+  variants: readonly Variant[],
+  remote: RemoteAccounts,
+): void {
+  for (const variant of variants) {
+    const account = remote.byVariant.get(variant.id);
+    if (!account || account.broker.capabilities.shorts || !strategyOf(config, variant)?.strategy.shorts)
+      continue;
+    throw new ConfigError(config.file ?? 'built-in defaults', [
+      `variants.${variant.id}.broker: the strategy ${strategyOf(config, variant)?.strategy.name} enters short, and ${account.broker.name} cannot sell short (a spot account): use a margin or derivatives account, paper, or a long-only strategy`,
+    ]);
+  }
 }
 
 /** Closed candles from the exchange's public API, or from the Match-Trader account the variants trade. */

@@ -21,7 +21,7 @@ import { locksAfterClose } from '../risk/protections.ts';
 import { openStore } from '../store/open-store.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { instrumentFor } from './instrument-for.ts';
-import { exitRulesFor, planningPrice, riskRulesFor, type RiskRules } from './risk-rules.ts';
+import { exitRulesFor, freeSlots, planningPrice, riskRulesFor, type RiskRules } from './risk-rules.ts';
 import { longAt100, storedPosition } from '../../test/support/position-fixture.ts';
 
 const HOUR = 3_600_000;
@@ -53,6 +53,7 @@ const BASE = {
     max_position_usd: 500,
     position_pct: 20,
     stop_anchor: 'fill',
+    max_open_trades: 3,
   },
   protections: {
     cooldown_hours: 4,
@@ -337,6 +338,15 @@ const PROBES: Record<string, Probe> = {
     observe: (s) => afterBar(s, openTrade(97, null), RALLY), // best price 10 % above entry
     control: 'hold, stop 105',
     changes: [[15, 'hold, stop 97']],
+  },
+  'risk.max_open_trades': {
+    // Two positions held (open or under way).
+    observe: (s) => freeSlots(s.rules, 2),
+    control: 1,
+    changes: [
+      [2, 0],
+      [5, 3],
+    ],
   },
   'risk.stop_anchor': {
     // The fill expected at 101 after a signal closing at 100.

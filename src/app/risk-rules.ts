@@ -4,7 +4,7 @@
 import type { VariantSettings } from '../config/schema.ts';
 import type { RiskRules } from '../risk/risk-rules.ts';
 
-export { exitRulesFor, planningPrice, type RiskRules } from '../risk/risk-rules.ts';
+export { exitRulesFor, freeSlots, planningPrice, type RiskRules } from '../risk/risk-rules.ts';
 
 const HOUR = 3_600_000;
 
@@ -29,6 +29,7 @@ export function riskRulesFor(
     },
     stopAnchor: risk.stop_anchor,
     cooldownHours: p.cooldown_hours,
+    maxOpenTrades: risk.max_open_trades,
     exits: {
       trailAtrMultiplier: risk.trail_atr_multiplier,
       trailActivationPct: risk.trail_activation_pct,

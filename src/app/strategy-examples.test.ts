@@ -29,6 +29,25 @@ describe('the example strategies', () => {
     assert.equal(user.fingerprint, fingerprint(tradeRows(run.closed)));
   });
 
+  it('fx-fade.yaml trades both sides under the E8 rules; a short gains when the price falls', async () => {
+    const { run, config } = await backtest('fx-fade.yaml');
+    const shorts = run.closed.filter((p) => p.side === 'short');
+    const longs = run.closed.filter((p) => p.side === 'long');
+    assert.ok(shorts.length > 10 && longs.length > 10, `${shorts.length} shorts, ${longs.length} longs`);
+    const lot = 100_000;
+    for (const p of run.closed) {
+      const move = (p.exitPrice as number) - p.entryPrice;
+      const gross = (p.side === 'short' ? -move : move) * p.qty * lot;
+      // USD-quoted pairs: P&L is the move times the units, less both fills' fees.
+      assert.ok(
+        Math.abs(gross - p.fees - (p.pnl as number)) < 1e-6,
+        `${p.id}: ${gross} − ${p.fees} vs ${p.pnl}`,
+      );
+      if (p.side === 'short') assert.ok(p.initialStop > p.entryPrice, 'a short’s stop is above its entry');
+    }
+    assert.equal(config.variants[0]?.settings.compliance.preset, 'e8');
+  });
+
   for (const file of ['rsi-reversion.yaml', 'trend-mtf.yaml']) {
     it(`${file} runs on the bundled candles and trades`, async () => {
       const { run } = await backtest(file);

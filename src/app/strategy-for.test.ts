@@ -10,6 +10,7 @@ import { ConfigError } from '../config/config-error.ts';
 import { parseConfig } from '../config/load-config.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import { loadStrategies, strategyOf } from './strategy-for.ts';
+import { runBacktest } from '../backtest/run-backtest.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/strategies/', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../examples/strategies/', import.meta.url));
@@ -61,5 +62,22 @@ describe('loading a strategy file', () => {
       await refusal(`${FIXTURES}peeking.ts`, '  params:\n    x: 1\n'),
       /variants\.mine\.scanner\.params\.x: the strategy peeking declares no parameters/,
     );
+  });
+});
+
+describe('a strategy that keeps failing', () => {
+  it('trips its variant’s kill switch after scanner.max_error_bars failed bars in a row', async () => {
+    const failing = parseConfig(
+      `market:\n  symbols: [BTCUSDT, DOGEUSDT]\nscanner:\n  module: ${FIXTURES}failing.ts\n  max_error_bars: 3\nvariants:\n  mine:\n`,
+      `${EXAMPLES}failing.yaml`,
+    );
+    const run = await runBacktest({ config: failing, to: Date.parse('2021-04-10T00:00:00Z') });
+    const [state] = run.tradingStates;
+    assert.equal(state?.state, 'halted');
+    assert.match(
+      state?.reason ?? '',
+      /its strategy failed on 3 bars in a row; the last: failing threw on DOGEUSDT at 2021-04-05T0[0-9]:00:00\.000Z: Error: no DOGE data/,
+    );
+    assert.equal(run.closed.length + run.stillOpen.length, 0, 'halted before any entry could fill');
   });
 });

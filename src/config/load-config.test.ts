@@ -74,6 +74,7 @@ variants:
             train_window: 63,
             high_gap: 0.0005,
             medium_gap: 0.00015,
+            max_error_bars: 3,
           },
           risk: {
             hard_stop_floor_pct: 3,
@@ -88,6 +89,7 @@ variants:
             momentum_decel_bars: 2,
             channel_exit_lookback: 10,
             risk_per_trade_usd: 5,
+            max_open_trades: null,
             max_position_usd: 50,
             position_pct: 10,
             stop_anchor: 'fill',

@@ -72,6 +72,14 @@ export const RiskSchema = z.strictObject({
     .min(0)
     .default(5)
     .describe('Dollars lost at the stop (constant-dollar sizing); 0 = rollback to position_pct of equity.'),
+  max_open_trades: z
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe(
+      'Positions a variant holds at once; more signals than free slots on one bar are ranked by score. null = no cap.',
+    ),
   max_position_usd: z
     .number()
     .positive()

@@ -108,6 +108,11 @@ export const ScannerSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .optional()
     .describe("The strategy's parameters, checked against the schema it declares."),
+  max_error_bars: wholeNumber(1)
+    .default(3)
+    .describe(
+      'A strategy that fails (throws, or answers what Sigil cannot trade) on this many bars in a row trips its variant’s kill switch.',
+    ),
 });
 
 /** Everything a variant may override, section by section. */

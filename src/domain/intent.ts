@@ -12,8 +12,13 @@ export type Confidence = (typeof CONFIDENCES)[number];
 export const INTENT_SOURCES = ['scanner', 'manual'] as const;
 export type IntentSource = (typeof INTENT_SOURCES)[number];
 
-/** What a scanner measured when it proposed the trade (the ranking scanner fills all five). */
+/** What a scanner measured when it proposed the trade (the ranking scanner fills all five numbers). */
+/** The numbers a scanner measured, without its side (a signal carries that as its own field). */
+export type ScannerMeasures = Omit<ScannerFields, 'side'>;
+
 export interface ScannerFields {
+  /** The side the scanner proposes: BUY (long) or SELL (short). The rules analyst trades it as it is. */
+  side: TradeSide;
   score: number;
   confidence: Confidence;
   scoreGap: number;

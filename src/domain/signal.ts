@@ -1,6 +1,6 @@
 // What a scanner emits: a proposal to trade one symbol for one variant, with what it measured.
 import type { EpochMs, VariantId } from './ids.ts';
-import type { ScannerFields, TradeSide } from './intent.ts';
+import type { ScannerMeasures, TradeSide } from './intent.ts';
 
 export interface Signal {
   variantId: VariantId;
@@ -13,7 +13,7 @@ export interface Signal {
   price: number;
   /** ATR(14) at signal time, carried to the position's stop. */
   atr: number | null;
-  scanner: ScannerFields;
+  scanner: ScannerMeasures;
   /** Which rule fired, for the audit trail. */
   rule: string;
 }

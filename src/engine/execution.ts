@@ -9,6 +9,7 @@ import type { TradeIntent } from '../domain/intent.ts';
 import { entryOrderId, exitOrderId, type OrderResult } from '../domain/order.ts';
 import type { Position, PositionSide } from '../domain/position.ts';
 import { enterAtomically, entryRefusal } from '../risk/atomic-entry.ts';
+import { freeSlots } from '../risk/risk-rules.ts';
 import { planEntry, planStops, type EntryPlan } from '../risk/entry-plan.ts';
 import { planningPrice } from '../risk/risk-rules.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -171,6 +172,10 @@ async function execute(
     // Guard before the order: a refusal here costs nothing; after a fill it costs an unwind.
     const refusal = await entryRefusal(store, intent.variantId, intent.symbol, now);
     if (refusal) return reject(`${refusal.code}: ${refusal.message}`);
+    // The scan keeps signals within the free slots; an entry decided while others filled meets the cap here.
+    const cap = runtime.rules.maxOpenTrades;
+    if (cap !== null && freeSlots(runtime.rules, (await store.openPositions(intent.variantId)).length) === 0)
+      return reject(`max_open_trades: ${cap} position(s) already open`);
     let qty = plan.qty;
     if (runtime.compliance) {
       const gate = await complianceGate(

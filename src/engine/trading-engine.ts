@@ -14,7 +14,8 @@ import type { BrokerFor } from '../domain/ports/broker.ts';
 import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { Position } from '../domain/position.ts';
-import type { IntentCreated, TradingEvent } from '../domain/trading-event.ts';
+import type { IntentCreated, KillSwitchTripped, TradingEvent } from '../domain/trading-event.ts';
+import { tripKillSwitch } from '../risk/kill-switch.ts';
 import { decidePending } from './analyst-pool.ts';
 import { adoptAbandoned, executeReady, type ExecutionOutcome } from './execution.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
@@ -156,6 +157,26 @@ export class TradingEngine {
     return summary;
   }
 
+  /**
+   * A strategy that keeps failing is not left trading on what it gets right: after
+   * `scanner.max_error_bars` failed scans in a row, the variant's kill switch trips (open positions keep
+   * their stops; `sigil reset` after the fix).
+   */
+  private async countFailedScan(
+    store: Store,
+    variant: VariantRuntime,
+    skipped: readonly string[],
+    now: EpochMs,
+  ): Promise<KillSwitchTripped | null> {
+    variant.failedScans = skipped.length > 0 ? variant.failedScans + 1 : 0;
+    if (variant.failedScans < variant.settings.scanner.max_error_bars) return null;
+    if ((await store.tradingState(variant.id)).state === 'halted') return null;
+    const why = `its strategy failed on ${variant.failedScans} bars in a row; the last: ${skipped.at(-1) ?? ''}`;
+    const actor = `${this.options.processName}:scanner`;
+    await tripKillSwitch(store, { variantId: variant.id, why, actor }, now);
+    return { type: 'kill_switch_tripped', at: now, variantId: variant.id, actor, why };
+  }
+
   private workerDeps(
     store: Store,
     worker: 'execution' | 'positions' | 'equity',
@@ -219,9 +240,12 @@ export class TradingEngine {
           now: closeTime,
           intentExpiryHours: variant.settings.pipeline.intent_expiry_hours,
           claimTtlMinutes: variant.settings.pipeline.claim_ttl_minutes,
+          maxOpenTrades: variant.rules.maxOpenTrades,
         });
         summary.signals += scan.signals.length;
         summary.events.push(...createdEvents(scan, closeTime));
+        const tripped = await this.countFailedScan(store, variant, scan.skipped, closeTime);
+        if (tripped) summary.events.push(tripped);
       }
     }
     if (this.options.equityEachBar) {

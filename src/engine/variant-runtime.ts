@@ -19,6 +19,8 @@ export class VariantRuntime {
   private readonly exitRulesBySymbol = new Map<string, ExitRules>();
   private readonly lastCandleAt = new Map<string, number>();
   private lastScan: { time: number; signals: Signal[] } | null = null;
+  /** Scans in a row on which the variant's strategy failed on some symbol's bar. */
+  failedScans = 0;
   /** The scanner as the bar step uses it: a bar retried after a failed step is not scanned twice. */
   readonly scanner: CycleScanner;
 

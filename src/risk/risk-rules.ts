@@ -17,6 +17,8 @@ export interface RiskRules {
   stopAnchor: StopAnchor;
   /** Hours of the lock written at open. */
   cooldownHours: number;
+  /** Positions held at once (risk.max_open_trades); null = no cap. */
+  maxOpenTrades: number | null;
   /** Exit rules without the instrument's price tick (see exitRulesFor). */
   exits: Omit<ExitRules, 'priceTick'>;
   signalExit: SignalExitParams;
@@ -32,6 +34,11 @@ export function planningPrice(
   prices: { expectedFill: number | null; signalClose: number | null },
 ): number | null {
   return (anchor === 'fill' ? prices.expectedFill : null) ?? prices.signalClose;
+}
+
+/** Entries the variant may still take while `held` positions are open or under way (Infinity without a cap). */
+export function freeSlots(rules: Pick<RiskRules, 'maxOpenTrades'>, held: number): number {
+  return rules.maxOpenTrades === null ? Number.POSITIVE_INFINITY : Math.max(0, rules.maxOpenTrades - held);
 }
 
 export function exitRulesFor(rules: RiskRules, instrument: Instrument): ExitRules {

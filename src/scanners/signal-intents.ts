@@ -11,7 +11,7 @@ export function intentForSignal(signal: Signal, expiryHours: number, claimTtlMin
     symbol: signal.symbol,
     tradeDate: signal.tradeDate,
     source: 'scanner',
-    scanner: signal.scanner,
+    scanner: { ...signal.scanner, side: signal.side },
     atrAtSignal: signal.atr,
     claimTtlMinutes,
     expiresAt,

@@ -1,6 +1,6 @@
 // How a TradeIntent maps to the `intents` table, in one place for both dialects.
 import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../domain/ids.ts';
-import type { Confidence, IntentSource, Side, TradeIntent } from '../domain/intent.ts';
+import type { Confidence, IntentSource, Side, TradeIntent, TradeSide } from '../domain/intent.ts';
 import type { IntentStatus } from '../domain/intent-lifecycle.ts';
 import type { IntentChanges } from '../domain/intent-transition.ts';
 import type { DecisionRecord } from '../domain/decision-record.ts';
@@ -65,6 +65,7 @@ export const INSERT_COLUMNS = [
   'trade_date',
   'source',
   'idempotency_key',
+  'scanner_side',
   'scanner_score',
   'scanner_confidence',
   'scanner_score_gap',
@@ -87,6 +88,7 @@ export function insertValues(intent: TradeIntent): SqlValue[] {
     intent.tradeDate,
     intent.source,
     intent.idempotencyKey,
+    intent.scanner.side,
     intent.scanner.score,
     intent.scanner.confidence,
     intent.scanner.scoreGap,
@@ -111,6 +113,7 @@ export function intentFromRow(row: Row): TradeIntent {
     source: row.source as IntentSource,
     idempotencyKey: row.idempotency_key as string,
     scanner: {
+      side: row.scanner_side as TradeSide,
       score: row.scanner_score as number,
       confidence: row.scanner_confidence as Confidence,
       scoreGap: row.scanner_score_gap as number,

@@ -26,14 +26,18 @@ export function buildIntent(input: NewIntent, now: EpochMs): TradeIntent {
   if (!Number.isInteger(ttl) || ttl <= 0) {
     throw new InvalidIntentError(`${describe}: claimTtlMinutes must be a whole number above 0, got ${ttl}`);
   }
-  const scanner = {
+  const side = input.scanner?.side ?? 'BUY';
+  if (side !== 'BUY' && side !== 'SELL')
+    throw new InvalidIntentError(`${describe}: the scanner's side must be BUY or SELL, got ${String(side)}`);
+  const numbers = {
     score: input.scanner?.score ?? 0,
     confidence: input.scanner?.confidence ?? 'medium',
     scoreGap: input.scanner?.scoreGap ?? 0,
     dropDistance: input.scanner?.dropDistance ?? 0,
     topkSpread: input.scanner?.topkSpread ?? 0,
   };
-  for (const [field, value] of Object.entries(scanner)) {
+  const scanner = { side, ...numbers };
+  for (const [field, value] of Object.entries(numbers)) {
     if (field !== 'confidence' && !Number.isFinite(value)) {
       throw new InvalidIntentError(
         `${describe}: scanner ${field} must be a finite number, got ${String(value)}`,

@@ -44,7 +44,7 @@ export interface Indicators {
   adx(period?: number): number;
 }
 
-/** 'short' is refused for now (recorded in the scan's heartbeat, never traded): docs/strategies.md. */
+/** 'short' only from a strategy that declares `shorts: true`. */
 export type Side = 'long' | 'short';
 
 /** A series the strategy reads besides its own bars: another timeframe and/or another symbol. */
@@ -90,6 +90,11 @@ export interface StrategyDefinition<P = Record<string, never>, S = Record<string
   description?: string;
   /** The parameters' schema: the config's `scanner.params` are checked against it before anything runs. */
   params?: z.ZodType<P>;
+  /**
+   * The strategy may enter short. Declared so that a variant trading a spot exchange account (which
+   * cannot sell short) is refused at start instead of having its shorts refused one by one.
+   */
+  shorts?: boolean;
   /** Informative series the strategy reads, declared so Sigil keeps them. */
   informative?: readonly { timeframe: Timeframe; symbol?: string }[];
   /** A fresh per-symbol state. */

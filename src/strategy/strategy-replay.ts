@@ -11,7 +11,7 @@ export interface StrategySignalRow {
   symbol: string;
   /** Close time of the bar that signalled. */
   at: number;
-  side: 'long';
+  side: 'long' | 'short';
   score: number;
   confidence: string;
 }
@@ -65,7 +65,7 @@ export function replayStrategy(strategy: Strategy, options: ReplayStrategyOption
       signals.push({
         symbol: signal.symbol,
         at: signal.at,
-        side: 'long',
+        side: signal.side === 'SELL' ? 'short' : 'long',
         score: signal.scanner.score,
         confidence: signal.scanner.confidence,
       });

@@ -100,7 +100,10 @@ describe('a strategy as a scanner', () => {
     assert.equal(errors.length, 4);
     assert.match(errors.join('\n'), /A at 1970-01-01T05:00:00.000Z: enter must be "long"/);
     assert.match(errors.join('\n'), /B at .*score must be a finite number/);
-    assert.match(errors.join('\n'), /C at .*short entries are not traded yet/);
+    assert.match(
+      errors.join('\n'),
+      /C at .*a short entry from a strategy that does not declare `shorts: true`/,
+    );
     assert.match(errors.join('\n'), /junk threw on D at .*boom/);
   });
 

@@ -101,7 +101,7 @@ export class StrategyScanner implements CycleScanner {
       return null;
     }
     if (action === null || action === undefined) return null;
-    const refused = refusal(action);
+    const refused = refusal(action, strategy.shorts === true);
     if (refused) {
       this.errors.push(
         `${strategy.name} answered ${JSON.stringify(action)} on ${candle.symbol} at ${new Date(time).toISOString()}: ${refused}`,
@@ -114,7 +114,7 @@ export class StrategyScanner implements CycleScanner {
     return {
       variantId: this.options.variantId,
       symbol: candle.symbol,
-      side: 'BUY',
+      side: action.enter === 'short' ? 'SELL' : 'BUY',
       at: time,
       tradeDate: new Date(time).toISOString(),
       price: candle.close,
@@ -215,11 +215,11 @@ export class StrategyScanner implements CycleScanner {
 }
 
 /** Why an answer is not an entry Sigil can take; null when it is. */
-function refusal(action: object): string | null {
+function refusal(action: object, shorts: boolean): string | null {
   const { enter, score, confidence } = action as { enter?: unknown; score?: unknown; confidence?: unknown };
-  if (enter === 'short')
-    return 'short entries are not traded yet: the intent pipeline carries long entries only (docs/strategies.md)';
-  if (enter !== 'long') return 'enter must be "long"';
+  if (enter === 'short' && !shorts)
+    return 'a short entry from a strategy that does not declare `shorts: true` (Sigil checks the accounts can short at start)';
+  if (enter !== 'long' && enter !== 'short') return 'enter must be "long" or "short"';
   if (score !== undefined && !(typeof score === 'number' && Number.isFinite(score)))
     return 'score must be a finite number';
   if (confidence !== undefined && !CONFIDENCES.includes(confidence as Confidence))

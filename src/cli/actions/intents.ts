@@ -73,7 +73,7 @@ function describeIntent(i: TradeIntent): string {
     ['status', `${i.status}${i.statusReason ? ` (${i.statusReason})` : ''}`],
     [
       'scanner',
-      `score ${i.scanner.score}, confidence ${i.scanner.confidence}, gap ${i.scanner.scoreGap}, drop ${i.scanner.dropDistance}, top-k spread ${i.scanner.topkSpread}`,
+      `proposes ${i.scanner.side}, score ${i.scanner.score}, confidence ${i.scanner.confidence}, gap ${i.scanner.scoreGap}, drop ${i.scanner.dropDistance}, top-k spread ${i.scanner.topkSpread}`,
     ],
     ['ATR at signal', i.atrAtSignal],
     [

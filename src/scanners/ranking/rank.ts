@@ -3,7 +3,7 @@
 //
 // Notation: the scores sorted descending are s₁ ≥ s₂ ≥ … ≥ sₙ (ties broken by symbol name, so the order
 // is total and repeatable); K is topK.
-import type { Confidence, ScannerFields } from '../../domain/intent.ts';
+import type { Confidence, ScannerMeasures } from '../../domain/intent.ts';
 
 export interface SymbolScore {
   symbol: string;
@@ -24,7 +24,7 @@ export interface RankedPick {
   /** 1 for the best score. */
   rank: number;
   side: 'BUY';
-  scanner: ScannerFields;
+  scanner: ScannerMeasures;
 }
 
 /** 'high' when scoreGap ≥ highGap, 'medium' when ≥ mediumGap, else 'low'. */
