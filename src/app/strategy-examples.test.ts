@@ -55,3 +55,23 @@ describe('the example strategies', () => {
     });
   }
 });
+
+describe('a strategy that asks to exit', () => {
+  it('closes the position at that close as a signal exit, with its reason on the trade', async () => {
+    const config = parseConfig(
+      `market:\n  symbols: [BTCUSDT, ETHUSDT]\nscanner:\n  module: ${EXAMPLES}../../test/fixtures/strategies/exit-tag.ts\nrisk:\n  trail_atr_multiplier: 10\n  hard_stop_floor_pct: 20\n  hard_stop_cap_pct: 30\nvariants:\n  tagged:\n`,
+      `${EXAMPLES}exit-tag.yaml`,
+    );
+    const run = await runBacktest({ config, to: Date.parse('2021-07-01T00:00:00Z') });
+    const tagged = run.closed.filter((p) => p.exitTag === 'three-bars');
+    assert.ok(
+      tagged.length > 5,
+      `${tagged.length} of ${run.closed.length} trades left on the strategy's reason`,
+    );
+    for (const p of tagged) {
+      assert.equal(p.exitReason, 'signal_exit');
+      assert.ok(p.barsHeld >= 4, `${p.id} held ${p.barsHeld} bars`);
+    }
+    assert.ok(run.closed.every((p) => p.exitTag === undefined || p.exitReason === 'signal_exit'));
+  });
+});

@@ -46,6 +46,8 @@ export interface Position {
   closedAt: EpochMs | null;
   exitPrice: number | null;
   exitReason: ExitReason | null;
+  /** Set only for a signal exit a user strategy asked for: its own reason (absent otherwise). */
+  exitTag?: string;
   fees: number;
   pnl: number | null;
   /** The broker's id of the position, where the broker has one (Match-Trader); null on paper. */
@@ -66,6 +68,8 @@ export interface PositionClose {
   pnl: number;
   /** The position as of the bar that closed it (its range counts in the excursions); absent: as stored. */
   lastBar?: PositionBar;
+  /** A user strategy's reason for a signal exit it asked for (its exit hook's answer). */
+  exitTag?: string;
 }
 
 /** One bar applied to an open position: where its stop, best and worst prices and bar count stand after it. */

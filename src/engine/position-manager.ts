@@ -43,6 +43,7 @@ export async function manageOpenPositions(
     const runtime = deps.variants.get(position.variantId);
     if (!candle || !runtime) continue;
     const instrument = deps.instruments(position.variantId, position.symbol);
+    const tag = runtime.exitTag(position);
     const step = await applyBar(
       deps.store,
       position,
@@ -50,7 +51,8 @@ export async function manageOpenPositions(
         candle,
         closeTime,
         atr: deps.market.atr(position.symbol),
-        exitSignal: runtime.exitSignal(position.symbol, position.side),
+        exitSignal: runtime.exitSignal(position.symbol, position.side) || tag !== null,
+        ...(tag !== null ? { exitTag: tag } : {}),
       },
       {
         exits: runtime.exitRules(instrument),

@@ -45,7 +45,10 @@ export async function runScanCycle(input: ScanCycleInput): Promise<ScanCycleResu
   try {
     const batches = await input.candles();
     const blocked = await blockedSymbols(store, variantId, input.symbols, now);
-    const scanned = scanner.scanCycle(batches, blocked);
+    const open = scanner.wantsPositions
+      ? new Map((await store.openPositions(variantId)).map((p) => [p.symbol, p]))
+      : undefined;
+    const scanned = scanner.scanCycle(batches, blocked, open);
     const { signals, capped } = await withinSlots(store, variantId, scanned, input.maxOpenTrades ?? null);
     const intents =
       signals.length === 0

@@ -4,7 +4,7 @@
 import type { Candle } from '../domain/candle.ts';
 import type { VariantId } from '../domain/ids.ts';
 import type { Analyst } from '../domain/ports/analyst.ts';
-import type { PositionSide } from '../domain/position.ts';
+import type { Position, PositionSide } from '../domain/position.ts';
 import type { VariantSettings } from '../config/schema.ts';
 import { exitRulesFor, type RiskRules } from '../risk/risk-rules.ts';
 import type { ExitRules } from '../risk/exit-precedence.ts';
@@ -24,6 +24,8 @@ export class VariantRuntime {
   /** The scanner as the bar step uses it: a bar retried after a failed step is not scanned twice. */
   readonly scanner: CycleScanner;
 
+  private readonly raw: CycleScanner;
+
   constructor(
     readonly id: VariantId,
     readonly settings: VariantSettings,
@@ -33,14 +35,16 @@ export class VariantRuntime {
     /** The prop-firm rules the variant's account trades under; null = no compliance guard. */
     readonly compliance: FirmRules | null = null,
   ) {
+    this.raw = scanner;
     // Scanners keep streaming state; feeding one bar twice would corrupt it. The retry gets the first
     // pass's signals again, minus the symbols blocked now.
     this.scanner = {
-      scanCycle: (batches, blocked) => {
+      ...(scanner.wantsPositions ? { wantsPositions: true } : {}),
+      scanCycle: (batches, blocked, open) => {
         const newest = batches.at(-1)?.time;
         if (newest === undefined) return [];
         if (this.lastScan === null || newest > this.lastScan.time) {
-          this.lastScan = { time: newest, signals: scanner.scanCycle(batches, blocked) };
+          this.lastScan = { time: newest, signals: scanner.scanCycle(batches, blocked, open) };
           return this.lastScan.signals;
         }
         return newest === this.lastScan.time
@@ -56,12 +60,18 @@ export class VariantRuntime {
     const last = this.lastCandleAt.get(candle.symbol);
     if (last !== undefined && candle.time <= last) return;
     this.lastCandleAt.set(candle.symbol, candle.time);
+    this.raw.take?.(candle);
     let detector = this.exitDetectors.get(candle.symbol);
     if (detector === undefined) {
       detector = signalExitDetector(this.rules.signalExit);
       this.exitDetectors.set(candle.symbol, detector);
     }
     detector?.update(candle);
+  }
+
+  /** A user strategy's reason to close the position at this close; null when none (or no strategy). */
+  exitTag(position: Position): string | null {
+    return this.raw.exitTag?.(position) ?? null;
   }
 
   exitSignal(symbol: string, side: PositionSide): boolean {

@@ -28,6 +28,8 @@ export interface TradeExit {
   pnl?: number;
   /** The position as of the bar that closed it; absent for a close from outside a bar (a broker's). */
   lastBar?: PositionBar;
+  /** A user strategy's reason for the signal exit it asked for. */
+  exitTag?: string;
 }
 
 export interface CloseResult {
@@ -60,6 +62,7 @@ export async function closeTrade(
       fees,
       pnl: exit.pnl ?? positionPnl(position, exit.exitPrice, exit.terms, fees),
       ...(exit.lastBar ? { lastBar: exit.lastBar } : {}),
+      ...(exit.exitTag !== undefined ? { exitTag: exit.exitTag } : {}),
     });
 
     const p = rules.protections;

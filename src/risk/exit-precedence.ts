@@ -60,6 +60,8 @@ export interface BarInput {
   atr: number | null;
   /** A signal exit fired at this close (computed by the caller). */
   exitSignal: boolean;
+  /** Set when the signal exit is a user strategy's request: its reason, kept on the closed position. */
+  exitTag?: string;
 }
 
 export type BarOutcome =

@@ -81,6 +81,7 @@ export async function applyBar(
         exitFees: fill.fee,
         terms: context.terms,
         lastBar: after(position.currentStop),
+        ...(outcome.reason === 'signal_exit' && bar.exitTag !== undefined ? { exitTag: bar.exitTag } : {}),
       },
       context.close,
       context.actor,

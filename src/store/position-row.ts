@@ -74,5 +74,6 @@ export function positionFromRow(row: Row): Position {
     fees: row.fees as number,
     pnl: row.pnl as number | null,
     brokerRef: (row.broker_ref as string | null) ?? null,
+    ...(typeof row.exit_tag === 'string' ? { exitTag: row.exit_tag } : {}),
   };
 }

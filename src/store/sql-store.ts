@@ -535,7 +535,7 @@ export class SqlStore implements Store {
     return this.withTx(async (db) => {
       const last = close.lastBar;
       const [row] = await db.query(
-        `UPDATE positions SET status = 'closed', closed_at = ?, exit_price = ?, exit_reason = ?, fees = ?, pnl = ?${
+        `UPDATE positions SET status = 'closed', closed_at = ?, exit_price = ?, exit_reason = ?, exit_tag = ?, fees = ?, pnl = ?${
           last ? ', current_stop = ?, peak_price = ?, trough_price = ?, bars_held = ?, trailed_at = ?' : ''
         }
          WHERE id = ? AND status = 'open' RETURNING *`,
@@ -543,6 +543,7 @@ export class SqlStore implements Store {
           close.closedAt,
           close.exitPrice,
           close.exitReason,
+          close.exitTag ?? null,
           close.fees,
           close.pnl,
           ...(last ? [last.currentStop, last.peakPrice, last.troughPrice, last.barsHeld, last.barAt] : []),

@@ -461,6 +461,16 @@ export function describeStoreContract(target: ContractTarget): void {
           [reopened.id],
         );
       });
+
+      it("keeps a strategy's exit reason on the closed position, and none on the others", async () => {
+        const tagged = await store.openPosition(position({ symbol: 'TAGUSDT' }));
+        const plain = await store.openPosition(position({ symbol: 'PLAINUSDT' }));
+        const close = { exitPrice: 101, closedAt: T0 + MINUTE, fees: 0.2, pnl: 0.01 };
+        await store.closePosition(tagged.id, { ...close, exitReason: 'signal_exit', exitTag: 'rsi-high' });
+        await store.closePosition(plain.id, { ...close, exitReason: 'atr_trail' });
+        assert.equal((await store.getPosition(tagged.id))?.exitTag, 'rsi-high');
+        assert.equal('exitTag' in ((await store.getPosition(plain.id)) ?? {}), false);
+      });
     });
 
     describe('protections and heartbeats', () => {

@@ -8,6 +8,7 @@ export type {
   EnterSignal,
   Indicators,
   InformativeSeries,
+  PositionView,
   Side,
   Strategy,
   StrategyAction,

@@ -53,6 +53,18 @@ export interface InformativeSeries {
   readonly ind: Indicators;
 }
 
+/** The variant's open position in the symbol, as a strategy sees it. */
+export interface PositionView {
+  readonly side: Side;
+  readonly entryPrice: number;
+  readonly qty: number;
+  /** When it opened (epoch ms). */
+  readonly openedAt: number;
+  /** Where its stop stands now (the risk layer's: the ATR stop, then the trail). */
+  readonly currentStop: number;
+  readonly barsHeld: number;
+}
+
 export interface StrategyContext<P, S> {
   readonly symbol: string;
   /** Close time of the bar just closed (epoch ms): the time of any signal. */
@@ -64,6 +76,8 @@ export interface StrategyContext<P, S> {
   readonly params: P;
   /** This symbol's own state: the object `state()` made, kept from bar to bar. */
   readonly state: S;
+  /** The variant's open position in this symbol, or null. */
+  readonly position: PositionView | null;
   /** Columns `prepare` computed over the series (undefined when the strategy has no `prepare`). */
   column(name: string): number;
   /**
@@ -107,6 +121,13 @@ export interface StrategyDefinition<P = Record<string, never>, S = Record<string
   prepare?(bars: BarSeries, params: P): Record<string, ArrayLike<number>>;
   /** Called at the close of every bar of every symbol; returns an entry or nothing. */
   onBar(context: StrategyContext<P, S>): StrategyAction;
+  /**
+   * Optional: asked at the close of every bar while the variant holds a position in the symbol, before
+   * Sigil's exits are applied. A short reason (letters, digits, `-`, `_`, `.`; at most 40) closes the
+   * position at that close as a signal exit — after the stop, trail, target and time stop, which come
+   * first — with the reason kept on the trade; null keeps it open.
+   */
+  exit?(context: StrategyContext<P, S> & { position: PositionView }): string | null | undefined;
 }
 
 /** A strategy as a file exports it (`export default defineStrategy({...})`). */

@@ -16,7 +16,15 @@ import type { CycleScanner } from '../scanners/cycle-scanner.ts';
 import { ClosedBars } from './bar-series.ts';
 import { IndicatorBank } from './indicator-bank.ts';
 import { InformativeBars } from './informative-bars.ts';
-import type { Bar, InformativeSeries, Strategy, StrategyAction, StrategyContext } from './strategy-api.ts';
+import type { Position } from '../domain/position.ts';
+import type {
+  Bar,
+  InformativeSeries,
+  PositionView,
+  Strategy,
+  StrategyAction,
+  StrategyContext,
+} from './strategy-api.ts';
 
 const CONFIDENCES: readonly Confidence[] = ['low', 'medium', 'high'];
 
@@ -36,6 +44,8 @@ export interface StrategyScannerOptions {
 }
 
 interface SymbolRun {
+  /** Open time of the last bar taken: a bar is taken once, in the close step or by the scan. */
+  taken: number;
   bars: ClosedBars;
   ind: IndicatorBank;
   atr: Atr;
@@ -47,6 +57,7 @@ interface SymbolRun {
 }
 
 export class StrategyScanner implements CycleScanner {
+  readonly wantsPositions = true;
   private readonly runs = new Map<string, SymbolRun>();
   private readonly barMs: number;
   private errors: string[] = [];
@@ -62,7 +73,11 @@ export class StrategyScanner implements CycleScanner {
     return errors;
   }
 
-  scanCycle(batches: readonly CandleBatch[], blocked: ReadonlyMap<string, string>): Signal[] {
+  scanCycle(
+    batches: readonly CandleBatch[],
+    blocked: ReadonlyMap<string, string>,
+    open?: ReadonlyMap<string, Position>,
+  ): Signal[] {
     const newest = new Map<string, number>();
     for (const batch of batches) for (const c of batch.candles) newest.set(c.symbol, c.time);
     const signals: Signal[] = [];
@@ -70,16 +85,19 @@ export class StrategyScanner implements CycleScanner {
       for (const candle of batch.candles) this.take(candle);
       for (const candle of batch.candles) {
         const emit = newest.get(candle.symbol) === candle.time && !blocked.has(candle.symbol);
-        const signal = this.ask(candle, emit);
+        const position = open?.get(candle.symbol);
+        const signal = this.ask(candle, emit, position ? viewOf(position) : null);
         if (signal) signals.push(signal);
       }
     }
     return signals;
   }
 
-  /** The bar joins its symbol's series, indicators and informative series. */
-  private take(candle: Candle): void {
+  /** The bar joins its symbol's series, indicators and informative series — once. */
+  take(candle: Candle): void {
     const run = this.runOf(candle.symbol);
+    if (candle.time <= run.taken) return;
+    run.taken = candle.time;
     const bar: Bar = candle;
     run.bars.push(bar);
     run.ind.onBar(bar);
@@ -87,13 +105,45 @@ export class StrategyScanner implements CycleScanner {
     for (const informative of run.informative.values()) informative.onBaseBar(bar);
   }
 
-  private ask(candle: Candle, emit: boolean): Signal | null {
+  /**
+   * The strategy's exit hook for an open position, at the close of the bar just taken: a valid reason
+   * closes it (a signal exit); anything else keeps it, a bad answer or a throw recorded for the heartbeat.
+   */
+  exitTag(position: Position): string | null {
+    const { strategy } = this.options;
+    const run = this.runs.get(position.symbol);
+    const bar = run?.bars.at(-1);
+    if (!strategy.exit || !run || !bar) return null;
+    const time = bar.time + this.barMs;
+    const view = viewOf(position);
+    const where = `${position.symbol} at ${new Date(time).toISOString()}`;
+    let tag: unknown;
+    try {
+      tag = strategy.exit({
+        ...this.context({ ...bar, symbol: position.symbol }, run, time, view),
+        position: view,
+      });
+    } catch (error) {
+      this.errors.push(`${strategy.name}'s exit threw on ${where}: ${String(error)}`);
+      return null;
+    }
+    if (tag === null || tag === undefined) return null;
+    if (typeof tag !== 'string' || !EXIT_TAG.test(tag)) {
+      this.errors.push(
+        `${strategy.name}'s exit answered ${JSON.stringify(tag)} on ${where}: a reason is 1–40 letters, digits, -, _ or .`,
+      );
+      return null;
+    }
+    return tag;
+  }
+
+  private ask(candle: Candle, emit: boolean, position: PositionView | null): Signal | null {
     const run = this.runOf(candle.symbol);
     const { strategy } = this.options;
     const time = candle.time + this.barMs;
     let action: StrategyAction;
     try {
-      action = strategy.onBar(this.context(candle, run, time));
+      action = strategy.onBar(this.context(candle, run, time, position));
     } catch (error) {
       this.errors.push(
         `${strategy.name} threw on ${candle.symbol} at ${new Date(time).toISOString()}: ${String(error)}`,
@@ -130,7 +180,12 @@ export class StrategyScanner implements CycleScanner {
     };
   }
 
-  private context(candle: Candle, run: SymbolRun, time: number): StrategyContext<unknown, unknown> {
+  private context(
+    candle: Candle,
+    run: SymbolRun,
+    time: number,
+    position: PositionView | null,
+  ): StrategyContext<unknown, unknown> {
     return {
       symbol: candle.symbol,
       time,
@@ -139,6 +194,7 @@ export class StrategyScanner implements CycleScanner {
       ind: run.ind,
       params: this.options.params,
       state: run.state,
+      position,
       column: (name) => this.column(run, candle, name),
       informative: (timeframe, symbol) => this.informative(run, candle.symbol, timeframe, symbol),
     };
@@ -189,6 +245,7 @@ export class StrategyScanner implements CycleScanner {
         }
       }
       run = {
+        taken: Number.NEGATIVE_INFINITY,
         bars,
         ind: new IndicatorBank(bars),
         atr: new Atr(this.options.atrPeriod),
@@ -212,6 +269,19 @@ export class StrategyScanner implements CycleScanner {
     run.columns = prepare(all, this.options.params);
     run.columnIndex = new Map(series.map((bar, i) => [bar.time, i]));
   }
+}
+
+const EXIT_TAG = /^[\w.-]{1,40}$/;
+
+function viewOf(position: Position): PositionView {
+  return {
+    side: position.side,
+    entryPrice: position.entryPrice,
+    qty: position.qty,
+    openedAt: position.openedAt,
+    currentStop: position.currentStop,
+    barsHeld: position.barsHeld,
+  };
 }
 
 /** Why an answer is not an entry Sigil can take; null when it is. */

@@ -213,5 +213,10 @@ function nextRecord(
     fees: close ? close.fees : p.fees,
     pnl: close ? close.pnl : p.pnl,
     brokerRef: p.brokerRef ?? null,
+    ...(close?.exitTag !== undefined
+      ? { exitTag: close.exitTag }
+      : p.exitTag !== undefined
+        ? { exitTag: p.exitTag }
+        : {}),
   });
 }
