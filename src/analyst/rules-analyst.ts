@@ -16,8 +16,9 @@ export class RulesAnalyst implements Analyst {
     const confident = rank(intent.scanner.confidence) >= rank(this.minConfidence);
     return {
       side: confident ? intent.scanner.side : 'HOLD',
-      slPrice: null,
-      tpPrice: null,
+      // A strategy's own levels go to the risk layer, which holds the stop inside its band.
+      slPrice: confident ? (intent.scanner.stop ?? null) : null,
+      tpPrice: confident ? (intent.scanner.target ?? null) : null,
       slPips: null,
       tpPips: null,
       riskReport: confident

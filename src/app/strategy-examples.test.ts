@@ -4,6 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../store/open-store.ts';
+import { runReplay } from './replay-bot.ts';
 import { loadConfigFile, parseConfig } from '../config/load-config.ts';
 import { fingerprint, tradeRows } from '../backtest/metrics.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
@@ -73,5 +78,55 @@ describe('a strategy that asks to exit', () => {
       assert.ok(p.barsHeld >= 4, `${p.id} held ${p.barsHeld} bars`);
     }
     assert.ok(run.closed.every((p) => p.exitTag === undefined || p.exitReason === 'signal_exit'));
+  });
+});
+
+describe("a strategy's own stop and target", () => {
+  it('reach the position through the risk band: kept inside it, moved to its edge outside', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigil-own-stop-'));
+    const config = parseConfig(
+      `market:\n  symbols: [BTCUSDT, ETHUSDT]\nscanner:\n  module: ${EXAMPLES}../../test/fixtures/strategies/own-stop.ts\nvariants:\n  own:\n`,
+      `${EXAMPLES}own-stop.yaml`,
+    );
+    const { store } = await openStore(`sqlite:${join(dir, 'own.db')}`, { now: '2021-04-01T00:00:00Z' });
+    try {
+      const result = await runReplay({
+        store,
+        config,
+        variants: config.variants,
+        speed: 0,
+        until: Date.parse('2021-06-01T00:00:00Z'),
+        signal: new AbortController().signal,
+        sleep: async () => undefined,
+      });
+      assert.equal(result.finished, true);
+      const positions = [...(await store.closedPositions()), ...(await store.openPositions())];
+      let kept = 0;
+      let moved = 0;
+      for (const p of positions) {
+        const intent = await store.getIntent(p.intentId as never);
+        const proposed = intent?.scanner.stop;
+        assert.ok(proposed !== undefined, 'the intent carries the strategy’s stop');
+        const distance = (p.entryPrice - p.initialStop) / p.entryPrice;
+        assert.ok(distance >= 0.03 - 1e-9 && distance <= 0.06 + 1e-9, `${p.id}: ${distance} inside the band`);
+        if (p.symbol === 'BTCUSDT') {
+          if (p.initialStop === proposed) kept++;
+          assert.ok(
+            Math.abs((p.takeProfit as number) - (intent?.scanner.target as number)) < 1e-9,
+            'its target',
+          );
+        } else {
+          assert.ok(
+            Math.abs(distance - 0.03) < 1e-9,
+            `${p.id}: a 1 % stop moved to the 3 % floor (${distance})`,
+          );
+          moved++;
+        }
+      }
+      assert.ok(kept > 3 && moved > 3, `${kept} kept, ${moved} moved`);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,7 +27,7 @@ describe('sigil CLI', () => {
   it('status creates the default SQLite database on first use', () => {
     const run = sigil(['status'], dir.path);
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 13\)/);
+    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 14\)/);
     assert.match(run.out, /^baseline\s+0\s+0/m);
   });
 
@@ -79,9 +79,9 @@ describe('sigil CLI', () => {
     assert.equal(first.code, 0, first.err);
     assert.match(
       first.out,
-      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm, 6 brokers, 7 equity_peak, 8 history_free_reads, 9 equity_peaks, 10 trade_record, 11 leases, 12 scanner_side, 13 exit_tag; now at version 13/,
+      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm, 6 brokers, 7 equity_peak, 8 history_free_reads, 9 equity_peaks, 10 trade_record, 11 leases, 12 scanner_side, 13 exit_tag, 14 scanner_levels; now at version 14/,
     );
-    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 13\)/);
+    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 14\)/);
   });
 
   it('refuses a foreign SQLite file and leaves it untouched', () => {
@@ -122,7 +122,7 @@ describe('sigil CLI', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.err,
-      /has schema version 99, but this Sigil knows migrations up to 13 only: upgrade Sigil/,
+      /has schema version 99, but this Sigil knows migrations up to 14 only: upgrade Sigil/,
     );
   });
 

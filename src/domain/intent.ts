@@ -19,6 +19,10 @@ export type ScannerMeasures = Omit<ScannerFields, 'side'>;
 export interface ScannerFields {
   /** The side the scanner proposes: BUY (long) or SELL (short). The rules analyst trades it as it is. */
   side: TradeSide;
+  /** A stop price the scanner proposes (a user strategy's); the risk layer holds it inside its band. */
+  stop?: number;
+  /** A target price the scanner proposes. */
+  target?: number;
   score: number;
   confidence: Confidence;
   scoreGap: number;

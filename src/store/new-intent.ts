@@ -36,7 +36,17 @@ export function buildIntent(input: NewIntent, now: EpochMs): TradeIntent {
     dropDistance: input.scanner?.dropDistance ?? 0,
     topkSpread: input.scanner?.topkSpread ?? 0,
   };
-  const scanner = { side, ...numbers };
+  const levels: { stop?: number; target?: number } = {};
+  for (const level of ['stop', 'target'] as const) {
+    const value = input.scanner?.[level];
+    if (value === undefined) continue;
+    if (!(Number.isFinite(value) && value > 0))
+      throw new InvalidIntentError(
+        `${describe}: the scanner's ${level} must be a price above 0, got ${String(value)}`,
+      );
+    levels[level] = value;
+  }
+  const scanner = { side, ...numbers, ...levels };
   for (const [field, value] of Object.entries(numbers)) {
     if (field !== 'confidence' && !Number.isFinite(value)) {
       throw new InvalidIntentError(

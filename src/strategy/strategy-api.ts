@@ -90,6 +90,14 @@ export interface StrategyContext<P, S> {
 /** An entry: Sigil's risk layer places and bounds the stop, and sizes the position. */
 export interface EnterSignal {
   enter: Side;
+  /**
+   * A stop price instead of the ATR rule's — below the close for a long, above for a short. The risk layer
+   * keeps it only inside its band (risk.hard_stop_floor_pct … cap_pct of the entry), else moves it to the
+   * nearer edge; the position is sized from the stop it keeps.
+   */
+  stop?: number;
+  /** A target price instead of risk.take_profit_pct's — above the close for a long, below for a short. */
+  target?: number;
   /** How strong, recorded on the intent (and for ranking); higher is stronger. */
   score?: number;
   /** How sure: the rules analyst trades at or above `analyst.min_confidence`. Default 'medium'. */

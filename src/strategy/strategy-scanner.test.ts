@@ -79,6 +79,7 @@ describe('a strategy as a scanner', () => {
       C: { enter: 'short' },
       D: 'throw',
       E: { enter: 'long', score: 1, confidence: 'high' },
+      F: { enter: 'long', stop: 1e9 },
     };
     const strategy = defineStrategy({
       name: 'junk',
@@ -97,7 +98,8 @@ describe('a strategy as a scanner', () => {
       signals.map((s) => [s.symbol, s.confidence]),
       [['E', 'high']],
     );
-    assert.equal(errors.length, 4);
+    assert.equal(errors.length, 5);
+    assert.match(errors.join('\n'), /F at .*stop must be a price below the close/);
     assert.match(errors.join('\n'), /A at 1970-01-01T05:00:00.000Z: enter must be "long"/);
     assert.match(errors.join('\n'), /B at .*score must be a finite number/);
     assert.match(

@@ -151,7 +151,7 @@ export class StrategyScanner implements CycleScanner {
       return null;
     }
     if (action === null || action === undefined) return null;
-    const refused = refusal(action, strategy.shorts === true);
+    const refused = refusal(action, strategy.shorts === true, candle.close);
     if (refused) {
       this.errors.push(
         `${strategy.name} answered ${JSON.stringify(action)} on ${candle.symbol} at ${new Date(time).toISOString()}: ${refused}`,
@@ -170,6 +170,8 @@ export class StrategyScanner implements CycleScanner {
       price: candle.close,
       atr: Number.isNaN(atr) ? null : atr,
       scanner: {
+        ...(action.stop !== undefined ? { stop: action.stop } : {}),
+        ...(action.target !== undefined ? { target: action.target } : {}),
         score,
         confidence: action.confidence ?? 'medium',
         scoreGap: 0,
@@ -272,6 +274,7 @@ export class StrategyScanner implements CycleScanner {
 }
 
 const EXIT_TAG = /^[\w.-]{1,40}$/;
+const ENTRY_FIELDS = ['enter', 'stop', 'target', 'score', 'confidence'];
 
 function viewOf(position: Position): PositionView {
   return {
@@ -284,9 +287,19 @@ function viewOf(position: Position): PositionView {
   };
 }
 
+function isPrice(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
 /** Why an answer is not an entry Sigil can take; null when it is. */
-function refusal(action: object, shorts: boolean): string | null {
-  const { enter, score, confidence } = action as { enter?: unknown; score?: unknown; confidence?: unknown };
+function refusal(action: object, shorts: boolean, close: number): string | null {
+  const { enter, score, confidence, stop, target } = action as {
+    enter?: unknown;
+    score?: unknown;
+    confidence?: unknown;
+    stop?: unknown;
+    target?: unknown;
+  };
   if (enter === 'short' && !shorts)
     return 'a short entry from a strategy that does not declare `shorts: true` (Sigil checks the accounts can short at start)';
   if (enter !== 'long' && enter !== 'short') return 'enter must be "long" or "short"';
@@ -294,8 +307,14 @@ function refusal(action: object, shorts: boolean): string | null {
     return 'score must be a finite number';
   if (confidence !== undefined && !CONFIDENCES.includes(confidence as Confidence))
     return 'confidence must be low, medium or high';
-  const unknown = Object.keys(action).filter((k) => !['enter', 'score', 'confidence'].includes(k));
+  // Below the close is the loss side of a long, above it of a short.
+  const below = enter === 'long' ? 1 : -1;
+  if (stop !== undefined && !(isPrice(stop) && (close - stop) * below > 0))
+    return `stop must be a price ${below > 0 ? 'below' : 'above'} the close ${close}`;
+  if (target !== undefined && !(isPrice(target) && (target - close) * below > 0))
+    return `target must be a price ${below > 0 ? 'above' : 'below'} the close ${close}`;
+  const unknown = Object.keys(action).filter((k) => !ENTRY_FIELDS.includes(k));
   if (unknown.length > 0)
-    return `unknown field(s) ${unknown.join(', ')}: an entry has enter, score, confidence`;
+    return `unknown field(s) ${unknown.join(', ')}: an entry has ${ENTRY_FIELDS.join(', ')}`;
   return null;
 }
