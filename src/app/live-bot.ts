@@ -206,10 +206,10 @@ function refuseShortsWithoutShorting(
 ): void {
   for (const variant of variants) {
     const account = remote.byVariant.get(variant.id);
-    if (!account || account.broker.capabilities.shorts || !strategyOf(config, variant)?.strategy.shorts)
-      continue;
+    const strategy = strategyOf(config, variant)?.strategy;
+    if (!account || account.broker.capabilities.shorts || !strategy?.shorts) continue;
     throw new ConfigError(config.file ?? 'built-in defaults', [
-      `variants.${variant.id}.broker: the strategy ${strategyOf(config, variant)?.strategy.name} enters short, and ${account.broker.name} cannot sell short (a spot account): use a margin or derivatives account, paper, or a long-only strategy`,
+      `variants.${variant.id}.broker: the strategy ${strategy.name} enters short, and ${account.broker.name} cannot sell short (a spot account): use a margin or derivatives account, paper, or a long-only strategy`,
     ]);
   }
 }
