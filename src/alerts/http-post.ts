@@ -2,7 +2,7 @@
 // 429, 5xx, network errors and timeouts are retryable, any other non-2xx is rejected. Every message is
 // scrubbed of the sink's secrets (bot token, webhook URL), because errors end up in logs and the API.
 import { RejectedError } from '../domain/errors.ts';
-import { redactor } from '../logging/redaction.ts';
+import { secretRedactor } from '../logging/redaction.ts';
 import { AlertRetryableError } from './delivery-error.ts';
 
 export interface PostJsonRequest {
@@ -22,7 +22,7 @@ export interface PostJsonRequest {
 const BODY_QUOTE = 200;
 
 export async function postJson(request: PostJsonRequest): Promise<void> {
-  const scrub = redactor(request.secrets).text;
+  const scrub = secretRedactor(request.secrets).text;
   // A malformed URL will never work: refuse it rather than retry it, and without quoting it.
   if (!URL.canParse(request.url))
     throw new RejectedError('alert_bad_url', `${request.sink}: the URL is not valid`);
@@ -59,7 +59,8 @@ export async function postJson(request: PostJsonRequest): Promise<void> {
     }
     if (response.ok) return;
     const body = parseJson(text);
-    const quoted = scrub(text.slice(0, BODY_QUOTE).replace(/\s+/g, ' ').trim());
+    // Scrubbed whole, then cut: a cut first would leave the head of a URL or token no secret matches.
+    const quoted = scrub(text).replace(/\s+/g, ' ').trim().slice(0, BODY_QUOTE);
     const message = `${request.sink}: HTTP ${response.status}${quoted === '' ? '' : `: ${quoted}`}`;
     if (response.status === 429 || response.status >= 500) {
       const code = response.status === 429 ? 'alert_rate_limited' : 'alert_server_error';
@@ -82,7 +83,7 @@ export function secondsToMs(seconds: unknown): number | undefined {
     : undefined;
 }
 
-/** The URL and its path and query: a message quoting any of them would leak the webhook's token. */
+/** The URL, its path, its query and each query value: a message quoting any of them would leak the token. */
 export function urlSecrets(url: string): string[] {
   const secrets = [url];
   try {
@@ -90,6 +91,8 @@ export function urlSecrets(url: string): string[] {
     secrets.push(
       `${parsed.pathname}${parsed.search}`,
       ...parsed.pathname.split('/').filter((p) => p.length >= 16),
+      // Each value of the query alone too: a receiver may quote back the one it did not like.
+      ...[...parsed.searchParams.values()],
     );
     if (parsed.search.length > 1) secrets.push(parsed.search.slice(1));
   } catch {

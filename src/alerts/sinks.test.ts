@@ -14,6 +14,7 @@ const TOKEN = '123456789:AAHsecretTelegramBotTokenValue_xyz';
 const DISCORD_TOKEN = 'discordSecretWebhookTokenValue0123456789';
 const HOOK_PATH = '/hooks/sigil-secret-path-0123456789abcdef';
 const BEARER = 'Bearer webhook-secret-bearer-value';
+const QUERY_TOKEN = 'qtok7c1e9a4b2d8f6e0a';
 
 function alert(overrides: Partial<Alert> = {}): Alert {
   return {
@@ -202,6 +203,33 @@ describe('alert sinks', () => {
       const error = await failure(sink);
       assert.match(error.message, /\[redacted\]/);
       assertNoSecret(error);
+    }
+    // The receiver quotes the URL back in a long body (cut at 200 characters, in the middle of the token),
+    // with its slashes JSON-escaped, or only the query value it did not like: none of it may survive.
+    const signed = new WebhookSink({
+      url: fake.webhookUrl(`${HOOK_PATH}?token=${QUERY_TOKEN}`),
+      timeoutMs: 5_000,
+    });
+    const url = fake.webhookUrl(`${HOOK_PATH}?token=${QUERY_TOKEN}`);
+    const echoes = [
+      // The body is {"error":"…"}: 10 characters before the message; the cut falls in the secret path.
+      `${'x'.repeat(200 - 10 - 14 - fake.webhookUrl('/hooks/sigil-secret-pa').length)} unknown hook ${url}`,
+      `unknown hook ${url.replaceAll('/', '\\/')}`,
+      `bad value ${QUERY_TOKEN} for the query`,
+    ];
+    for (const message of echoes) {
+      fake.fault('webhook', { kind: 'status', status: 400, message });
+      const error = await failure(signed);
+      assertNoSecret(error);
+      const everything = `${String(error)} ${error.stack ?? ''}`;
+      for (const part of [
+        QUERY_TOKEN,
+        QUERY_TOKEN.slice(0, 8),
+        'sigil-secret-path',
+        HOOK_PATH.slice(0, 12),
+      ]) {
+        assert.ok(!everything.includes(part), `"${part}" leaked into: ${everything}`);
+      }
     }
     const unparsable = await failure(new DiscordSink({ webhookUrl: `not a url/${DISCORD_TOKEN}` }));
     assert.ok(unparsable instanceof RejectedError && unparsable.code === 'alert_bad_url', String(unparsable));

@@ -5,6 +5,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { EpochMs } from '../domain/ids.ts';
 import type { TradeIntent } from '../domain/intent.ts';
+import { redactSecrets, withoutCredentials } from '../logging/redaction.ts';
 import { LlmUnavailableError } from './llm/llm-client.ts';
 import type { MarketBrief } from './market-brief.ts';
 import { RemoteAnalyst, UnreadableVerdictError, type RemoteAnalystOptions } from './remote-analyst.ts';
@@ -13,6 +14,8 @@ import { readVerdict, type Verdict, type VerdictContext } from './verdict.ts';
 
 export interface HttpAnalystOptions {
   url: string;
+  /** Sent as `Authorization: Bearer`; from the variable analyst.token_env names, never the config. */
+  token?: string;
   callTimeoutMs: number;
   maxRetries: number;
   /** First backoff; doubles each retry (tests shorten it). */
@@ -31,7 +34,8 @@ export class HttpAnalyst extends RemoteAnalyst {
     remote: RemoteAnalystOptions,
   ) {
     super(remote);
-    this.endpoint = `http:${http.url}`;
+    // Recorded on every decision: never a credential, should one have got into the URL.
+    this.endpoint = `http:${withoutCredentials(http.url)}`;
   }
 
   protected async consult(
@@ -59,7 +63,7 @@ export class HttpAnalyst extends RemoteAnalyst {
     const answer = await this.post(body, signal);
     transcript.push({
       role: 'http',
-      model: this.http.url,
+      model: withoutCredentials(this.http.url),
       system: '',
       prompt: body,
       text: answer,
@@ -73,6 +77,10 @@ export class HttpAnalyst extends RemoteAnalyst {
     const read = readVerdict(answer, levels);
     if (!read.ok) throw new UnreadableVerdictError(read.reason);
     return { verdict: read.verdict, source: 'http' };
+  }
+
+  private redact(text: string): string {
+    return redactSecrets(text, [this.http.token]);
   }
 
   private async post(body: string, signal: AbortSignal): Promise<string> {
@@ -91,13 +99,18 @@ export class HttpAnalyst extends RemoteAnalyst {
       try {
         const response = await fetch(this.http.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            ...(this.http.token === undefined ? {} : { authorization: `Bearer ${this.http.token}` }),
+          },
           body,
           signal: AbortSignal.any([signal, callTimeout.signal]),
         });
         const text = await response.text();
         if (response.ok) return text;
-        problem = `answered ${response.status}: ${text.slice(0, 200)}`;
+        // Redacted before it is cut: a service may quote the token back, and a cut one would survive.
+        problem = `answered ${response.status}: ${this.redact(text).slice(0, 200)}`;
         const transient = response.status === 408 || response.status === 429 || response.status >= 500;
         if (!transient) throw new LlmUnavailableError(`decision service ${problem}`, false);
         retryAfterMs = retryAfter(response.headers.get('retry-after'));
@@ -106,7 +119,7 @@ export class HttpAnalyst extends RemoteAnalyst {
         const timedOut = error instanceof Error && error.name === 'TimeoutError';
         problem = timedOut
           ? `timed out after ${this.http.callTimeoutMs / 1000} s`
-          : `unreachable: ${causeOf(error)}`;
+          : `unreachable: ${this.redact(causeOf(error))}`;
       } finally {
         clearTimeout(timer);
       }

@@ -2,6 +2,7 @@
 // the sample, and the one place where every way of not getting a verdict — budget, outage, timeout,
 // unreadable answer — becomes the configured fallback, said on the intent.
 import type { Fallback } from '../config/analyst-schema.ts';
+import type { AnalystFallback } from './fallback-notice.ts';
 import type { EpochMs } from '../domain/ids.ts';
 import type { AnalystDecision, TradeIntent } from '../domain/intent.ts';
 import { DecideLaterError, type Analyst } from '../domain/ports/analyst.ts';
@@ -9,6 +10,7 @@ import type { MarketContext } from '../domain/ports/market-context.ts';
 import { LlmUnavailableError } from './llm/llm-client.ts';
 import { BRIEF_HISTORY, marketBrief, type MarketBrief } from './market-brief.ts';
 import { inSample } from './sampling.ts';
+import { secretFree, secretFreeText } from './secret-free.ts';
 import { totalsOf, type AgentState, type DecisionSource, type TranscriptEntry } from './transcript.ts';
 import type { Verdict, VerdictContext } from './verdict.ts';
 
@@ -22,6 +24,8 @@ export interface RemoteAnalystOptions {
   rules: Analyst;
   sample: number;
   pipSize: (symbol: string) => number | null;
+  /** Told each time the fallback decides (rules or hold) because no verdict could be had. */
+  onFallback?: (fallback: Omit<AnalystFallback, 'variantId'>) => void;
 }
 
 /** The answer held no verdict that could be read, even after asking again. */
@@ -73,7 +77,7 @@ export abstract class RemoteAnalyst implements Analyst {
         totals: totalsOf(transcript, Math.round(performance.now() - started)),
         verdict,
       };
-      return decisionOf(verdict, state);
+      return secretFree(decisionOf(verdict, state));
     } catch (error) {
       if (signal?.aborted) throw error;
       let reason: string;
@@ -93,9 +97,25 @@ export abstract class RemoteAnalyst implements Analyst {
     transcript: TranscriptEntry[],
     latencyMs: number,
   ): Promise<AnalystDecision> {
+    return secretFree(
+      await this.fallBackDecision(intent, now, source, secretFreeText(reason), transcript, latencyMs),
+    );
+  }
+
+  private async fallBackDecision(
+    intent: TradeIntent,
+    now: EpochMs,
+    source: 'fallback' | 'sampled_out',
+    reason: string,
+    transcript: TranscriptEntry[],
+    latencyMs: number,
+  ): Promise<AnalystDecision> {
     const policy = source === 'sampled_out' ? 'rules' : this.remote.fallback;
     if (policy === 'retry')
       throw new DecideLaterError(`${this.name} analyst: ${reason}; fallback: retry later`);
+    if (source === 'fallback') {
+      this.remote.onFallback?.({ analyst: this.name, endpoint: this.endpoint, reason, policy, at: now });
+    }
     const state: AgentState = {
       analyst: this.name,
       source,

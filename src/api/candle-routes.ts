@@ -6,12 +6,20 @@ import type { Position } from '../domain/position.ts';
 import { HttpError, knownVariant, type ApiContext, type Route } from './route.ts';
 import { candlesQuery, parseQuery } from './validation.ts';
 
+/**
+ * One entry or exit, with what the page needs to filter markers by variant and to merge the trades of
+ * one bar into one marker (src/web/sigil-charts.js `declutter`); `text` names the trade in full.
+ */
 export interface ChartMarker {
   time: number;
   position: 'aboveBar' | 'belowBar';
   shape: 'arrowUp' | 'arrowDown' | 'circle';
   color: string;
   text: string;
+  variant: string;
+  kind: 'entry' | 'exit';
+  /** The exit's P&L; 0 on an entry. */
+  pnl: number;
 }
 
 const ENTRY_COLOR = '#2962ff';
@@ -50,7 +58,7 @@ export const CANDLE_ROUTES: readonly Route[] = [
           markers: markersOn(shown, positions),
           stops: positions
             .filter((p) => p.closedAt === null)
-            .map((p) => ({ price: p.currentStop, title: `${p.variantId} stop` })),
+            .map((p) => ({ price: p.currentStop, title: `${p.variantId} stop`, variant: p.variantId })),
         },
       };
     },
@@ -127,6 +135,9 @@ function markersOn(candles: readonly Candle[], positions: readonly Position[]): 
         shape: long ? 'arrowUp' : 'arrowDown',
         color: ENTRY_COLOR,
         text: `${p.variantId} ${p.side}`,
+        variant: p.variantId,
+        kind: 'entry',
+        pnl: 0,
       });
     }
     const exit = p.closedAt === null ? null : barOf(p.closedAt);
@@ -138,6 +149,9 @@ function markersOn(candles: readonly Candle[], positions: readonly Position[]): 
         shape: 'circle',
         color: pnl >= 0 ? WIN_COLOR : LOSS_COLOR,
         text: `${p.variantId} ${p.exitReason ?? 'exit'} ${pnl >= 0 ? '+' : ''}${pnl.toFixed(2)}`,
+        variant: p.variantId,
+        kind: 'exit',
+        pnl,
       });
     }
   }

@@ -169,7 +169,10 @@ describe('the API behind the dashboard', () => {
       alphaCurve.points.map((p: Row) => p.value),
       [1000, 1010, 1006, 1010],
     );
-    assert.ok(body.exits.series.length === 2 && Object.values(body.exits.labels).includes('atr_trail'));
+    // The exit chart's categories, each reason once, and a bar per variant and reason.
+    assert.deepEqual(body.exits.reasons, ['hard_stop', 'atr_trail']);
+    assert.equal(body.exits.series.length, 2);
+    assert.ok(body.exits.series.every((s: Row) => s.totals.length === body.exits.reasons.length));
     assert.equal(body.ab.length, 1);
     assert.match(body.ab[0].summary, /alpha vs firm/);
   });
@@ -212,8 +215,12 @@ describe('the API behind the dashboard', () => {
       body.markers.map((m: Row) => m.time),
       [...body.markers.map((m: Row) => m.time)].sort((a, b) => a - b),
     );
-    assert.match(exits.find((m: Row) => m.time === (T0 + 12 * HOUR) / 1000)?.text ?? '', /hard_stop -4\.00/);
-    assert.deepEqual(body.stops, [{ price: 98.5, title: 'alpha stop' }]);
+    const stopOut = exits.find((m: Row) => m.time === (T0 + 12 * HOUR) / 1000);
+    assert.match(stopOut?.text ?? '', /hard_stop -4\.00/);
+    // What the page filters by variant and merges per bar on.
+    assert.deepEqual([stopOut?.variant, stopOut?.kind, stopOut?.pnl], ['alpha', 'exit', -4]);
+    assert.ok(entries.every((m: Row) => m.kind === 'entry' && m.variant === 'alpha'));
+    assert.deepEqual(body.stops, [{ price: 98.5, title: 'alpha stop', variant: 'alpha' }]);
     assert.equal((await get('/api/candles/XYZ')).status, 404);
     assert.match((await get('/api/candles/ETH%2FUSDT?limit=0')).body.error, /^limit:/);
   });

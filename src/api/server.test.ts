@@ -258,6 +258,11 @@ describe('HTTP API', () => {
     const bad = await getJson('/api/equity/alpha?since=yesterday');
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /^since/);
+    // Strict ISO 8601, UTC without a zone: Date.parse also took a space and a US date.
+    const zoneless = await getJson('/api/equity/alpha?since=2026-01-05T12:00:00.001');
+    assert.equal(zoneless.body.snapshots.length, 1);
+    assert.equal((await getJson('/api/equity/alpha?since=2026-01-05%2012:00Z')).status, 400);
+    assert.equal((await getJson('/api/equity/alpha?since=01/05/2026')).status, 400);
     assert.equal((await getJson('/api/equity/gamma')).status, 404);
   });
 

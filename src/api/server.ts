@@ -1,12 +1,12 @@
 // The HTTP server behind the API and /metrics, on node:http. It binds loopback unless told otherwise,
 // checks the bearer token before any mutation, and answers every failure as JSON `{ error }`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 import { variantId } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
 import { AbVerdictCache } from './ab-cache.ts';
+import { isLoopback } from './loopback.ts';
 import type { ProcessMetrics } from './process-metrics.ts';
 import type { ApiVariant } from './api-variant.ts';
 import { authorizeMutation } from './auth.ts';
@@ -52,10 +52,7 @@ export class RemoteBindRefusedError extends Error {
   }
 }
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
-}
+export { isLoopback };
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';

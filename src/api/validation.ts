@@ -2,6 +2,7 @@
 // names it, so an operator's typo is never silently read as "no filter".
 import { z } from 'zod';
 import { INTENT_STATUSES } from '../domain/intent-lifecycle.ts';
+import { ISO_TIME_FORMS, parseIsoTime } from '../domain/iso-time.ts';
 
 export class BadRequestError extends Error {
   constructor(message: string) {
@@ -40,11 +41,14 @@ export const positionsQuery = z.strictObject({
 
 export const tradesQuery = z.strictObject({ variant: variant.optional() });
 
-/** `since` or `to` as epoch milliseconds or an ISO 8601 time. */
+/** `since` or `to` as epoch milliseconds or a strict ISO 8601 time (UTC without a zone; domain/iso-time.ts). */
 const instant = z.string().transform((raw, ctx) => {
-  const at = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(at)) {
-    ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO 8601 time' });
+  const at = /^\d+$/.test(raw) ? Number(raw) : parseIsoTime(raw);
+  if (at === null || !Number.isFinite(at)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be epoch milliseconds or an ISO 8601 time (${ISO_TIME_FORMS})`,
+    });
     return z.NEVER;
   }
   return at;

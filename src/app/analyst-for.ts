@@ -9,16 +9,20 @@ import { LlmAnalyst } from '../analyst/llm/llm-analyst.ts';
 import { MeteredModel, type MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import { OpenAiClient } from '../analyst/llm/openai-client.ts';
 import type { AnalystSettings } from '../config/analyst-schema.ts';
+import type { AnalystFallback, OnAnalystFallback } from '../analyst/fallback-notice.ts';
 import { FatalError } from '../domain/errors.ts';
 import type { Analyst } from '../domain/ports/analyst.ts';
 import type { MarketContext } from '../domain/ports/market-context.ts';
 import { pipSizeFor } from './instrument-for.ts';
+import { llmKeyVariable, missingLlmKey } from './llm-key.ts';
 
 export interface AnalystWiring {
   /** Holds the LLM cache and the spend ledger. */
   store: MeteredModelOptions['store'];
   market: MarketContext;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Told each time a variant's LLM or HTTP analyst could not decide and its fallback did. */
+  onFallback?: OnAnalystFallback;
 }
 
 export function analystFor(config: SigilConfig, variant: Variant, wiring: AnalystWiring): Analyst {
@@ -33,12 +37,19 @@ export function analystFor(config: SigilConfig, variant: Variant, wiring: Analys
     rules,
     sample: settings.sample,
     pipSize: (symbol: string) => pipSizeFor(config.market, symbol),
+    ...(wiring.onFallback ? { onFallback: fallbackOf(variant, wiring.onFallback) } : {}),
   };
   if (settings.kind === 'http') {
     // The schema refuses kind http without a URL.
     const url = settings.url as string;
+    const token = serviceToken(config, variant, settings, wiring.env ?? process.env);
     return new HttpAnalyst(
-      { url, callTimeoutMs: toMs(settings.call_timeout_s), maxRetries: settings.max_retries },
+      {
+        url,
+        ...(token === null ? {} : { token }),
+        callTimeoutMs: toMs(settings.call_timeout_s),
+        maxRetries: settings.max_retries,
+      },
       remote,
     );
   }
@@ -59,13 +70,12 @@ function llmClient(
   settings: AnalystSettings,
   env: Readonly<Record<string, string | undefined>>,
 ): LlmClient {
-  const keyName =
-    settings.api_key_env ?? (settings.provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY');
-  const key = env[keyName];
-  if (!key && settings.base_url === null) {
+  const key = env[llmKeyVariable(settings)];
+  const missing = missingLlmKey(settings, env);
+  if (missing !== null) {
     throw new FatalError(
       'config',
-      `${config.file ?? 'the configuration'}: variant ${variant.id} uses analyst.provider ${settings.provider}, which needs an API key in $${keyName} (or analyst.base_url of a local server such as Ollama)`,
+      `${config.file ?? 'the configuration'}: variant ${variant.id} uses analyst.provider ${settings.provider}, which needs an API key in $${missing} (or analyst.base_url of a local server such as Ollama)`,
     );
   }
   const options = {
@@ -76,6 +86,29 @@ function llmClient(
     maxRetries: settings.max_retries,
   };
   return settings.provider === 'anthropic' ? new AnthropicClient(options) : new OpenAiClient(options);
+}
+
+/** The analyst does not know its variant; its notices are told with it. */
+function fallbackOf(variant: Variant, onFallback: OnAnalystFallback) {
+  return (fallback: Omit<AnalystFallback, 'variantId'>) => onFallback({ ...fallback, variantId: variant.id });
+}
+
+/** The decision service's token from the variable analyst.token_env names; an unset one stops the start. */
+function serviceToken(
+  config: SigilConfig,
+  variant: Variant,
+  settings: AnalystSettings,
+  env: Readonly<Record<string, string | undefined>>,
+): string | null {
+  if (settings.token_env === null) return null;
+  const token = env[settings.token_env];
+  if (!token) {
+    throw new FatalError(
+      'config',
+      `${config.file ?? 'the configuration'}: variant ${variant.id}: analyst.token_env: the environment variable ${settings.token_env} is not set (secrets never go in the config file)`,
+    );
+  }
+  return token;
 }
 
 /** Whole milliseconds: timers refuse 2009.9999999999998 (2.01 s × 1000). */

@@ -25,6 +25,7 @@ import { variantRuntimes } from './engine-for.ts';
 import { loadStrategies } from './strategy-for.ts';
 import type { VariantRuntime } from '../engine/variant-runtime.ts';
 import type { Doorbell } from '../engine/doorbell.ts';
+import type { OnAnalystFallback } from '../analyst/fallback-notice.ts';
 import { withStoreRetries } from './store-retries.ts';
 
 export interface AnalystProcessOptions {
@@ -59,6 +60,8 @@ export interface AnalystProcessOptions {
   onEvent?: (event: TradingEvent, worker: WorkerId) => void;
   /** A worker's store call failed and is made again after a pause (attempt counts from 1). */
   onRetry?: (error: unknown, attempt: number, worker: WorkerId) => void;
+  /** Each decision an LLM or HTTP analyst left to its fallback (runtimes built here; given ones tell their own). */
+  onAnalystFallback?: OnAnalystFallback;
 }
 
 export async function runAnalystWorkers(options: AnalystProcessOptions): Promise<{ decided: number }> {
@@ -73,10 +76,14 @@ export async function runAnalystWorkers(options: AnalystProcessOptions): Promise
     );
   if (!options.runtimes) await loadStrategies(config, options.variants);
   const runtimes = new Map(
-    (options.runtimes ?? variantRuntimes(config, options.variants, { store, market })).map((v) => [
-      v.id as string,
-      v,
-    ]),
+    (
+      options.runtimes ??
+      variantRuntimes(config, options.variants, {
+        store,
+        market,
+        ...(options.onAnalystFallback ? { onFallback: options.onAnalystFallback } : {}),
+      })
+    ).map((v) => [v.id as string, v]),
   );
   const mine = new Set(runtimes.keys());
   let decided = 0;

@@ -3,7 +3,7 @@ import { SystemClock } from '../clock/system-clock.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { defaultConfig, loadConfigFile, loadDotEnv, type SigilConfig } from '../config/load-config.ts';
-import { openStore, type OpenedStore } from '../store/open-store.ts';
+import { NoStoreError, openStore, type OpenedStore } from '../store/open-store.ts';
 import type { Durability } from '../store/sqlite/sqlite-driver.ts';
 import { resolveStoreUrl } from './store-url.ts';
 
@@ -25,11 +25,14 @@ export function appContext(options: GlobalOptions, clock: Clock = new SystemCloc
   return { config, clock, storeUrl: resolveStoreUrl(options.db, config.storeUrl) };
 }
 
-/** Opens the store (migrating it if it is behind), runs `fn`, and always closes it. */
+/**
+ * Opens the store (migrating it if it is behind), runs `fn`, and always closes it. `mustExist`: a
+ * command that reads or changes an existing store refuses a database that holds none, creating nothing.
+ */
 export async function withStore<T>(
   context: AppContext,
   fn: (store: Store, opened: OpenedStore) => Promise<T>,
-  options: { durability?: Durability } = {},
+  options: { durability?: Durability; mustExist?: boolean } = {},
 ): Promise<T> {
   const opened = await openStore(context.storeUrl, {
     now: new Date(context.clock.now()).toISOString(),
@@ -37,6 +40,37 @@ export async function withStore<T>(
   });
   try {
     return await fn(opened.store, opened);
+  } finally {
+    await opened.store.close();
+  }
+}
+
+/** `withStore` for a command that reads or changes an existing store: a missing one is refused. */
+export function withExistingStore<T>(
+  context: AppContext,
+  fn: (store: Store, opened: OpenedStore) => Promise<T>,
+): Promise<T> {
+  return withStore(context, fn, { mustExist: true });
+}
+
+/** `fn` on the store if there is one, else `otherwise()`: nothing is created either way. */
+export async function withStoreIfAny<T>(
+  context: AppContext,
+  fn: (store: Store) => Promise<T>,
+  otherwise: () => Promise<T>,
+): Promise<T> {
+  let opened: OpenedStore;
+  try {
+    opened = await openStore(context.storeUrl, {
+      now: new Date(context.clock.now()).toISOString(),
+      mustExist: true,
+    });
+  } catch (error) {
+    if (error instanceof NoStoreError) return otherwise();
+    throw error;
+  }
+  try {
+    return await fn(opened.store);
   } finally {
     await opened.store.close();
   }

@@ -20,11 +20,14 @@ import type { EquityReport } from '../engine/equity-monitor.ts';
 import { TradingEngine, type BarSummary } from '../engine/trading-engine.ts';
 import type { VariantRuntime } from '../engine/variant-runtime.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
+import type { OnAnalystFallback } from '../analyst/fallback-notice.ts';
 import { paperBrokers, variantRuntimes } from './engine-for.ts';
 import { remoteVariants, type RemoteAccounts } from './broker-for.ts';
+import { realAccountsInReplay } from './config-readiness.ts';
 import { checkQuoteCurrencies, instrumentBook } from './instrument-for.ts';
 import type { BrokerGrids } from './broker-instruments.ts';
 import { ConfigError } from '../config/config-error.ts';
+import { FatalError } from '../domain/errors.ts';
 import type { Preload } from './scanner-for.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 
@@ -45,17 +48,12 @@ export interface ReplayData {
 export function replayData(config: SigilConfig, from?: EpochMs, to?: EpochMs): ReplayData {
   const symbols = config.market.symbols.length > 0 ? config.market.symbols : undefined;
   // Cut by binary search on each time column: views on the loaded columns, nothing copied.
-  const series = loadCandleSeries(config.market.data, symbols)
-    .map((s) => seriesBetween(s, from, to))
-    .filter((s) => s.length > 0);
+  const loaded = loadCandleSeries(config.market.data, symbols, config.market.timeframe);
+  const series = loaded.map((s) => seriesBetween(s, from, to)).filter((s) => s.length > 0);
   const times = mergedTimes(series);
   const first = times[0];
   const last = times.at(-1);
-  if (first === undefined || last === undefined) {
-    throw new Error(
-      `no candles in ${config.market.data}${from !== undefined || to !== undefined ? ' in that range' : ''}`,
-    );
-  }
+  if (first === undefined || last === undefined) throw emptyRange(config, loaded, from, to);
   return {
     feed: new ReplayFeed(series, config.market.timeframe, config.market.calendar),
     times,
@@ -64,6 +62,26 @@ export function replayData(config: SigilConfig, from?: EpochMs, to?: EpochMs): R
     candles: series.reduce((n, s) => n + s.length, 0),
     series,
   };
+}
+
+/**
+ * Every file holds bars (loadCandleSeries refuses an empty one), so only the range asked for can be
+ * empty: `--from`/`--to`/`--until` outside the data. Code 'config': the command was not run (exit 2).
+ */
+function emptyRange(
+  config: SigilConfig,
+  loaded: readonly CandleSeries[],
+  from: EpochMs | undefined,
+  to: EpochMs | undefined,
+): FatalError {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const start = Math.min(...loaded.map((s) => s.time[0] as number));
+  const end = Math.max(...loaded.map((s) => s.time[s.length - 1] as number));
+  const asked = `${from === undefined ? 'the start' : iso(from)} → ${to === undefined ? 'the end' : iso(to)}`;
+  return new FatalError(
+    'config',
+    `no candles in ${config.market.data} from ${asked}: its bars open from ${iso(start)} to ${iso(end)}`,
+  );
 }
 
 export interface BotAssembly {
@@ -106,6 +124,8 @@ export interface BotAssembly {
   onIntents?: () => void;
   /** The series a replay or backtest will play, for strategies' `prepare` (scanner-for.ts). */
   preload?: Preload;
+  /** Each decision an LLM or HTTP analyst left to its fallback, as it happens. */
+  onAnalystFallback?: OnAnalystFallback;
 }
 
 /** Exchanges publish a closed bar a moment after its close; asking at once often gets the old bar. */
@@ -127,13 +147,11 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     store: a.llmStore ?? a.store,
     market,
     ...(a.preload ? { preload: a.preload } : {}),
+    ...(a.onAnalystFallback ? { onFallback: a.onAnalystFallback } : {}),
   });
   const live = remoteVariants(a.variants);
-  if (replay && live.length > 0) {
-    throw new ConfigError(config.file ?? 'built-in defaults', [
-      `variants.${live[0]?.id}.broker.kind: ${live[0]?.settings.broker.kind} trades a real account; replays and backtests run on paper (use sigil run --live, or broker.kind: paper)`,
-    ]);
-  }
+  if (replay && live.length > 0)
+    throw new ConfigError(config.file ?? 'built-in defaults', realAccountsInReplay(live));
   const remote = a.remote;
   // The paper accounts write through the store they are bound to (a bar's transaction): bound once per
   // store, as the engine asks for them several times a bar.

@@ -19,7 +19,7 @@ export function candleFilesSource(config: SigilConfig): CandleSource | null {
       if (!symbols.includes(symbol)) return [];
       let candles = loaded.get(symbol);
       if (!candles) {
-        candles = loadCandlesBySymbol(config.market.data, [symbol])[symbol] ?? [];
+        candles = loadCandlesBySymbol(config.market.data, [symbol], config.market.timeframe)[symbol] ?? [];
         loaded.set(symbol, candles);
       }
       return candles;

@@ -10,6 +10,7 @@ import { openStore } from '../store/open-store.ts';
 import { apiVariantsFor } from './api-variants.ts';
 import type { CandleSource } from '../api/candle-source.ts';
 import { candleFilesSource } from './candle-files-source.ts';
+import { followStoreClock, type StoreClock } from './store-clock.ts';
 
 /** The environment variable holding the bearer token for halt, reset and cancel. */
 export const API_TOKEN_ENV = 'SIGIL_API_TOKEN';
@@ -20,6 +21,11 @@ export interface DashboardOptions {
   storeUrl: string;
   /** The bot's clock: a replay's dashboard shows the replay's time, and heartbeat ages against it. */
   clock: Pick<Clock, 'now'>;
+  /**
+   * `sigil dashboard`, apart from any run: the store's own clock (a replay's simulated one, read again
+   * every few seconds while a replay may still be running) instead of `clock`, and no store created.
+   */
+  standalone?: boolean;
   host: string;
   port: number;
   allowRemote: boolean;
@@ -34,12 +40,17 @@ export interface DashboardOptions {
 
 export async function startDashboard(options: DashboardOptions): Promise<ApiServer> {
   const token = options.env[API_TOKEN_ENV]?.trim() || null;
-  const opened = await openStore(options.storeUrl, { now: new Date(options.clock.now()).toISOString() });
+  const opened = await openStore(options.storeUrl, {
+    now: new Date(options.clock.now()).toISOString(),
+    ...(options.standalone ? { mustExist: true } : {}),
+  });
+  let following: StoreClock | null = null;
   try {
+    if (options.standalone) following = await followStoreClock(opened.store, options.clock);
     const server = await startApiServer({
       store: opened.store,
       variants: apiVariantsFor(options.config, options.variants),
-      clock: options.clock,
+      clock: following ?? options.clock,
       candles: options.candles ?? candleFilesSource(options.config),
       processMetrics: options.processMetrics ?? null,
       host: options.host,
@@ -52,11 +63,13 @@ export async function startDashboard(options: DashboardOptions): Promise<ApiServ
     return {
       url: server.url,
       close: async () => {
+        following?.stop();
         await server.close();
         await opened.store.close();
       },
     };
   } catch (error) {
+    following?.stop();
     await opened.store.close();
     throw error;
   }

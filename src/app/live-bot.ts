@@ -2,8 +2,9 @@
 // ccxt (public data, no keys) or from the Match-Trader account the variants trade; the scheduler runs on
 // the given clock (the system clock in production); each variant's orders go to its broker — its paper
 // account at the last price, or the exchange or prop-firm account of its `broker` section — and the
-// store is the configured one. The first fetch brings `market.warmup_bars` of history that only warms
-// the indicators.
+// store is the configured one. At start, before anything is scheduled, the exchange's markets are
+// checked (exchange-check.ts) and `market.warmup_bars` of history fetched, which only warm the
+// indicators: an unreachable exchange stops the start within seconds, not at the first bar's close.
 //
 // The stages are apart: the bar job scans, manages exits and stops; analysts (this process's, and those
 // of `--roles analyst` processes elsewhere) decide on their own loop as soon as intents appear; what
@@ -27,6 +28,7 @@ import { loadStrategies, strategyOf } from './strategy-for.ts';
 import type { EquityReport } from '../engine/equity-monitor.ts';
 import { remoteAccounts, type RemoteAccounts } from './broker-for.ts';
 import { brokerGrids } from './broker-instruments.ts';
+import { checkExchange } from './exchange-check.ts';
 import { checkAccountSizes } from './account-sizes.ts';
 import { MatchTraderCandleFeed } from '../marketdata/match-trader-feed.ts';
 import type { MarketData } from '../domain/ports/market-data.ts';
@@ -39,6 +41,7 @@ import type { ProcessLeases } from './process-leases.ts';
 import { decidePending } from '../engine/analyst-pool.ts';
 import { workerId } from '../domain/ids.ts';
 import { analystWorkerName } from '../domain/lease.ts';
+import type { OnAnalystFallback } from '../analyst/fallback-notice.ts';
 
 export interface LiveRunOptions {
   store: Store;
@@ -66,6 +69,8 @@ export interface LiveRunOptions {
   jobScope?: string;
   /** Told of what the in-process analysts did (failed intents, a crash). */
   onAnalystEvent?: (event: TradingEvent) => void;
+  /** Each decision an LLM or HTTP analyst left to its fallback, as it happens. */
+  onAnalystFallback?: OnAnalystFallback;
 }
 
 export interface LiveBot {
@@ -74,6 +79,8 @@ export interface LiveBot {
   stop(): Promise<void>;
   /** The closed candles the bot holds (for the dashboard's chart). */
   market: Pick<MarketState, 'closedCandles'>;
+  /** Bar times of history fetched at start (the warm-up, and the newest closed bar). */
+  warmUpBars: number;
 }
 
 export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
@@ -86,6 +93,8 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     onIntents: () => doorbell.ring(),
   });
+  // Before the schedule: a feed that cannot be read stops the start now, with its reason.
+  const warmUpBars = await bot.fetchWarmUp(clock.now());
   await bot.scheduler.start();
   const stopping = new AbortController();
   const scheduled = bot.scheduler.run();
@@ -126,7 +135,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
       throw error;
     }),
   ]).then(() => undefined);
-  return { done, stop, market };
+  return { done, stop, market, warmUpBars };
 }
 
 /**
@@ -190,6 +199,7 @@ async function assembleLive(
     ...(options.onEquity ? { onEquity: options.onEquity } : {}),
     ...(options.onJanitor ? { onJanitor: options.onJanitor } : {}),
     ...(options.jobScope ? { jobScope: options.jobScope } : {}),
+    ...(options.onAnalystFallback ? { onAnalystFallback: options.onAnalystFallback } : {}),
     ...(options.leases ? { fence: () => options.leases?.assertHeld(), wallNow } : {}),
     ...extra,
   });
@@ -240,6 +250,7 @@ async function liveFeed(options: LiveRunOptions, remote: RemoteAccounts): Promis
     (await createCcxtExchange(config.market.exchange, {
       ...(config.market.exchange_url ? { apiUrl: config.market.exchange_url } : {}),
     }));
+  await checkExchange(exchange, config);
   return new CcxtCandleFeed({
     exchange,
     symbols: config.market.symbols,

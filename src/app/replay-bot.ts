@@ -11,8 +11,10 @@ import { marketJobName } from '../engine/bot.ts';
 import type { EngineRole } from '../domain/engine-role.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
+import type { OnAnalystFallback } from '../analyst/fallback-notice.ts';
 import { awaitDecisionsIn } from './analyst-process.ts';
 import { assembleBot, replayData } from './bot-assembly.ts';
+import { claimReplayStore } from './store-identity.ts';
 import { loadStrategies } from './strategy-for.ts';
 import { withStoreRetries } from './store-retries.ts';
 import { CachedStore } from '../store/cached/cached-store.ts';
@@ -40,6 +42,8 @@ export interface ReplayRunOptions {
   jobScope?: string;
   /** Throws once this process no longer owns its variants: checked at every bar. */
   fence?: () => void;
+  /** Each decision an LLM or HTTP analyst left to its fallback, as it happens. */
+  onAnalystFallback?: OnAnalystFallback;
 }
 
 export interface ReplayRunResult {
@@ -57,6 +61,8 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   const barMs = timeframeMs(config.market.timeframe);
 
   const retrying = <T>(fn: () => Promise<T>) => withStoreRetries(fn, options);
+  // Before anything is written: another configuration's replay (or a live bot's store) is refused.
+  await retrying(() => claimReplayStore(store, config, { from: data.first, to: data.end }, wallNow()));
   const [job] = await retrying(() => store.jobs([marketJobName(options.jobScope)]));
   const resumedAt = job?.lastRunAt ?? null;
   const clock = new SimClock(Math.max(data.first, resumedAt ?? data.first));
@@ -78,6 +84,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
       : {}),
     ...(options.jobScope ? { jobScope: options.jobScope } : {}),
     ...(options.fence ? { fence: options.fence } : {}),
+    ...(options.onAnalystFallback ? { onAnalystFallback: options.onAnalystFallback } : {}),
     onBar: (summary) => {
       barsRun++;
       options.onBar?.(summary, { done: ++done, total: data.times.length });

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { loadMigrations, schemaVersion } from '../store/migrator.ts';
 import { openDriver } from '../store/open-store.ts';
 import type { SqlDriver } from '../store/sql-driver.ts';
-import { sqliteFile } from './sqlite-file.ts';
+import { sqliteFile } from '../store/open-store.ts';
 import { BOOKKEEPING_TABLE, copyTables, StoreCopyRefused, type TableCount } from './store-copy.ts';
 
 export interface BackupReport {

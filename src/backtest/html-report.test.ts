@@ -291,52 +291,35 @@ describe('htmlReport', () => {
     assert.ok(html.includes('<td class="pos">8.50</td>'));
   });
 
-  it('breaks exits down per reason: a table and grouped bar slots in reason order', () => {
+  it('breaks exits down per reason: a table and one group of bars per reason, in reason order', () => {
     const html = render();
     assert.ok(
       html.includes('<td class="text">beta</td><td class="text">time_stop</td><td>1</td><td>50.0 %</td>'),
     );
     assert.ok(html.includes('<td class="neg">\u22121.25</td>'));
     const { exits } = embedded(html);
-    assert.deepEqual(
-      exits.series.map((s) => s.variant),
-      ['alpha', 'beta'],
-    );
-    // Reasons in EXIT_REASONS order across variants; slots (reason, variant) with a gap after each group.
+    // Each reason once, in EXIT_REASONS order across variants; a variant's bars line up with them.
     const reasons = ['hard_stop', 'atr_trail', 'take_profit', 'time_stop'];
-    const alpha = exits.series[0]?.points ?? [];
-    const beta = exits.series[1]?.points ?? [];
+    assert.deepEqual(exits.reasons, reasons);
     assert.deepEqual(
-      alpha.map((p) => [exits.labels[p.time], p.value]),
+      exits.series.map((s) => [s.variant, s.totals, s.counts]),
       [
-        ['hard_stop', -4],
-        ['', undefined],
-        ['atr_trail', 10],
-        ['', undefined],
-        ['take_profit', 2.5],
-        ['', undefined],
-        ['time_stop', undefined],
+        ['alpha', [-4, 10, 2.5, null], [1, 1, 1, 0]],
+        ['beta', [null, 5, null, -1.25], [0, 1, 0, 1]],
       ],
     );
     assert.deepEqual(
-      beta.map((p) => [exits.labels[p.time], p.value]),
-      reasons.map((r) => [r, r === 'atr_trail' ? 5 : r === 'time_stop' ? -1.25 : undefined]),
+      exits.series.map((s) => s.color),
+      embedded(html).equity.map((s) => s.color),
     );
-    for (const series of [alpha, beta]) {
-      for (let i = 1; i < series.length; i++) assert.ok((series[i]?.time ?? 0) > (series[i - 1]?.time ?? 0));
-    }
-    assert.equal(exits.tooltips[beta[3]?.time ?? -1], 'time_stop · beta');
 
     // beta first: its reasons are seen first, yet the groups keep the exit precedence order.
     const swapped = sampleReport();
     swapped.variants.reverse();
     const swappedExits = embedded(render(swapped)).exits;
-    const first = swappedExits.series[0];
-    assert.equal(first?.variant, 'beta');
-    assert.deepEqual(
-      first.points.map((p) => swappedExits.labels[p.time]).filter((label) => label !== ''),
-      reasons,
-    );
+    assert.equal(swappedExits.series[0]?.variant, 'beta');
+    assert.deepEqual(swappedExits.reasons, reasons);
+    assert.deepEqual(swappedExits.series[0]?.totals, [null, 5, null, -1.25]);
   });
 
   it('lists the A/B summaries', () => {
@@ -376,7 +359,7 @@ describe('htmlReport', () => {
     assert.throws(() => render(bad), /not a valid time/);
   });
 
-  it('runs its chart script against the library API with the embedded data', () => {
+  it('runs its chart script: equity on the library API, exits as SVG bars with each reason once', () => {
     const html = render();
     const script = /<script id="report-charts">([\s\S]*?)<\/script>/.exec(html)?.[1];
     assert.ok(script !== undefined);
@@ -400,27 +383,103 @@ describe('htmlReport', () => {
         };
       },
     };
+    const exitsElement = new FakeElement('div', 'exits-chart');
     const document = {
-      getElementById: (id: string) => (id === 'report-data' ? { id, textContent: json } : { id }),
+      getElementById: (id: string) =>
+        id === 'report-data' ? { id, textContent: json } : id === 'exits-chart' ? exitsElement : { id },
+      createElementNS: (_ns: string, tag: string) => new FakeElement(tag),
     };
     runInNewContext(script, { window: { LightweightCharts }, document });
     const data = embedded(html);
     assert.deepEqual(
       charts.map((c) => c.element),
-      ['equity-chart', 'exits-chart'],
+      ['equity-chart'],
     );
     assert.deepEqual(charts[0]?.series, [
       ['line', 'alpha', data.equity[0]?.points],
       ['line', 'beta', data.equity[1]?.points],
     ]);
+
+    // The exit chart: one label per reason, under its group, left to right; one bar per variant and reason.
+    const labels = exitsElement.all('text').filter((t) => t.attributes.get('class') === 'reason');
     assert.deepEqual(
-      charts[1]?.series.map(([kind, title]) => [kind, title]),
+      labels.map((t) => t.textContent),
+      data.exits.reasons,
+    );
+    const xs = labels.map((t) => Number(t.attributes.get('x')));
+    assert.deepEqual(
+      xs,
+      [...xs].sort((a, b) => a - b),
+    );
+    const bars = exitsElement.all('rect');
+    assert.deepEqual(
+      bars.map((r) => [r.attributes.get('data-reason'), r.attributes.get('data-variant')]),
       [
-        ['histogram', 'alpha'],
-        ['histogram', 'beta'],
+        ['hard_stop', 'alpha'],
+        ['atr_trail', 'alpha'],
+        ['atr_trail', 'beta'],
+        ['take_profit', 'alpha'],
+        ['time_stop', 'beta'],
       ],
     );
-    const timeScale = charts[1]?.options['timeScale'] as { tickMarkFormatter: (t: number) => string };
-    assert.equal(timeScale.tickMarkFormatter(1), 'hard_stop');
+    assert.equal(bars[4]?.children[0]?.textContent, 'time_stop \u00b7 beta: \u22121.25 over 1 trade');
+    // Heights in proportion to the totals: alpha's +10 trail twice beta's +5.
+    const height = (i: number): number => Number(bars[i]?.attributes.get('height'));
+    assertNear(height(1) / height(2), 2);
+    // A loss hangs below the zero line, a win stands on it.
+    const top = (i: number): number => Number(bars[i]?.attributes.get('y'));
+    assertNear(top(0), top(1) + height(1));
+  });
+
+  it('turns the exit labels on a chart too narrow for them side by side', () => {
+    const html = render();
+    const script = /<script id="report-charts">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+    const labelsAt = (width: number): FakeElement[] => {
+      const exitsElement = new FakeElement('div', 'exits-chart');
+      exitsElement.clientWidth = width;
+      const document = {
+        getElementById: (id: string) =>
+          id === 'report-data' ? { id, textContent: json } : id === 'exits-chart' ? exitsElement : null,
+        createElementNS: (_ns: string, tag: string) => new FakeElement(tag),
+      };
+      runInNewContext(script, { window: {}, document });
+      return exitsElement.all('text').filter((t) => t.attributes.get('class') === 'reason');
+    };
+    assert.ok(labelsAt(900).every((t) => !t.attributes.has('transform')));
+    const narrow = labelsAt(300);
+    assert.equal(narrow.length, 4);
+    assert.ok(narrow.every((t) => /^rotate\(-40 /.test(t.attributes.get('transform') ?? '')));
   });
 });
+
+/** Just enough of the DOM for the SVG exit chart: elements with attributes, children and a text. */
+class FakeElement {
+  readonly attributes = new Map<string, string>();
+  children: FakeElement[] = [];
+  textContent = '';
+  clientWidth = 700;
+  clientHeight = 360;
+  constructor(
+    readonly tagName: string,
+    readonly id = '',
+  ) {}
+  get firstChild(): FakeElement | null {
+    return this.children[0] ?? null;
+  }
+  setAttribute(name: string, value: string): void {
+    this.attributes.set(name, String(value));
+  }
+  appendChild(child: FakeElement): FakeElement {
+    this.children.push(child);
+    return child;
+  }
+  removeChild(child: FakeElement): FakeElement {
+    this.children = this.children.filter((c) => c !== child);
+    return child;
+  }
+  /** Descendants with this tag, in document order. */
+  all(tag: string): FakeElement[] {
+    return this.children.flatMap((c) => [...(c.tagName === tag ? [c] : []), ...c.all(tag)]);
+  }
+}

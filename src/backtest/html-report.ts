@@ -1,5 +1,6 @@
 // A backtest report as one self-contained HTML file: tables for the numbers, TradingView's
-// lightweight-charts for the equity curves and the exit breakdown. The library is inlined, not linked,
+// lightweight-charts for the equity curves, a plain SVG bar chart for the exit breakdown (drawn by the
+// dashboard's src/web/sigil-charts.js). The library is inlined, not linked,
 // so the file still works when opened from disk on a machine without network access, and the output is
 // a pure function of the report (no timestamps), so two runs of the same backtest give the same file.
 import { chartLibrary } from '../charts/chart-library.ts';
@@ -134,7 +135,7 @@ function section(title: string, body: string): string {
   return `<section>\n<h2>${escapeHtml(title)}</h2>\n${body}\n</section>`;
 }
 
-function legend(series: readonly ChartSeries[]): string {
+function legend(series: readonly { variant: string; color: string }[]): string {
   if (series.length === 0) return '';
   const items = series.map(
     (s) =>
@@ -162,7 +163,8 @@ function table<T>(columns: readonly Column<T>[], rows: readonly T[], rowClass = 
     });
     return `<tr${rowClass === '' ? '' : ` class="${rowClass}"`}>${cells.join('')}</tr>`;
   });
-  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table>`;
+  // In its own scrolling box: the trade table is far wider than a phone, and the page must not be.
+  return `<div class="table-scroll"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table></div>`;
 }
 
 function signClass(value: number): string {
@@ -379,6 +381,7 @@ th { background: #f8f9fa; font-weight: 600; position: sticky; top: 0; }
 .pos { color: #2b8a3e; }
 .neg { color: #c92a2a; }
 .muted, .note { color: #868e96; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
 .chart { height: 360px; position: relative; }
 .legend { list-style: none; padding: 0; margin: .2rem 0 .4rem; display: flex; flex-wrap: wrap; gap: 1rem; }
 .swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -1px; }

@@ -13,10 +13,15 @@ import type { TradingStateRecord } from '../domain/trading-state.ts';
 import type { Position } from '../domain/position.ts';
 import { SimClock } from '../clock/sim-clock.ts';
 import { MemoryStore } from '../store/memory/memory-store.ts';
+import { CachedStore } from '../store/cached/cached-store.ts';
+import type { Store } from '../domain/ports/store.ts';
+import { claimNewReplayStore } from '../app/store-identity.ts';
+import { wallNow } from '../clock/system-clock.ts';
 import { assembleBot, replayData, type ReplayData } from '../app/bot-assembly.ts';
 import { loadStrategies } from '../app/strategy-for.ts';
 import { selectVariants } from '../app/engine-for.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
+import type { OnAnalystFallback } from '../analyst/fallback-notice.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import { decisionCounts, type DecisionCounts } from './decision-counts.ts';
 
@@ -34,6 +39,14 @@ export interface BacktestOptions {
   onProgress?: (done: number, total: number, bar: BarSummary) => void;
   /** Stops the run after the bar in progress (Ctrl-C); the result covers the bars run and says so. */
   signal?: AbortSignal;
+  /**
+   * `backtest --keep-store`: run on this new store instead of the in-memory one, and leave it for
+   * `sigil intents`, `status` and `dashboard` to read (marked as this configuration's replay). The caller
+   * opens and closes it.
+   */
+  keptStore?: Store;
+  /** Each decision an LLM or HTTP analyst left to its fallback, as it happens. */
+  onAnalystFallback?: OnAnalystFallback;
 }
 
 export interface BacktestRun {
@@ -65,7 +78,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
   await loadStrategies(config, variants);
   const data = replayData(config, options.from, options.to);
   const loadSeconds = (performance.now() - started) / 1000;
-  const store = new MemoryStore();
+  if (options.keptStore) await claimNewReplayStore(options.keptStore, config, data, wallNow());
+  // A kept store is read through the replay's cache, as `sigil run` reads its store.
+  const store = options.keptStore ? new CachedStore(options.keptStore) : new MemoryStore();
   try {
     const clock = new SimClock(data.first);
     let done = 0;
@@ -80,6 +95,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       preload: data.series,
       owner: 'backtest',
       ...(options.llmStore ? { llmStore: options.llmStore } : {}),
+      ...(options.onAnalystFallback ? { onAnalystFallback: options.onAnalystFallback } : {}),
       mode: 'replay',
       onBar: (summary) => {
         lastBarEnd = summary.at;
@@ -128,7 +144,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       tradingStates: await store.tradingStates(),
     };
   } finally {
-    await store.close();
+    if (!options.keptStore) await store.close();
   }
 }
 

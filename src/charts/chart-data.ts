@@ -1,15 +1,16 @@
-// The data behind Sigil's charts — realised equity curves and the exit-reason breakdown — shaped for
-// lightweight-charts. The backtest HTML report embeds it and the dashboard's API serves it, so both draw
-// the same charts from the same numbers (src/web/sigil-charts.js draws them).
+// The data behind Sigil's charts — realised equity curves (for lightweight-charts) and the exit-reason
+// breakdown (for a plain SVG bar chart: lightweight-charts knows only a time axis, and categories faked on
+// it repeated each reason's label once per variant). The backtest HTML report embeds it and the
+// dashboard's API serves it, so both draw the same charts from the same numbers (src/web/sigil-charts.js
+// draws them).
 import { EXIT_REASONS } from '../domain/position.ts';
 import type { Report } from '../backtest/backtest-report.ts';
 import type { TradeRow, VariantReport } from '../backtest/metrics.ts';
 
-/** A chart point; without `value` it is whitespace, a slot on the time axis with nothing drawn. */
+/** A point of a time series, in seconds since the epoch (lightweight-charts' UTCTimestamp). */
 export interface ChartPoint {
-  /** Seconds since the epoch (lightweight-charts' UTCTimestamp); a category slot in the exit chart. */
   time: number;
-  value?: number;
+  value: number;
 }
 
 export interface ChartSeries {
@@ -18,13 +19,21 @@ export interface ChartSeries {
   points: ChartPoint[];
 }
 
+/** One variant's bars in the exit chart, aligned with ExitChartData.reasons. */
+export interface ExitBarSeries {
+  variant: string;
+  color: string;
+  /** Total P&L per reason; null where the variant never exited for that reason (no bar, not a 0 bar). */
+  totals: (number | null)[];
+  /** Closed trades per reason, 0 where totals is null. */
+  counts: number[];
+}
+
 export interface ExitChartData {
-  /** Total P&L per exit reason, one series per variant, on slots grouped by reason. */
-  series: ChartSeries[];
-  /** Slot → exit reason, for the axis labels ('' on the gaps between groups). */
-  labels: Record<string, string>;
-  /** Slot → "reason · variant", for the crosshair. */
-  tooltips: Record<string, string>;
+  /** The categories, each once, in the exit precedence order: one group of bars per reason. */
+  reasons: string[];
+  /** One per variant that closed a trade, in report order. */
+  series: ExitBarSeries[];
 }
 
 // Distinct on white and for the common colour-vision deficiencies; cycled past eight variants.
@@ -87,15 +96,11 @@ function parseTime(iso: string, what: string): number {
 }
 
 /**
- * lightweight-charts only knows a time axis, so the bar chart puts categories on fake times: one slot per
- * (reason, variant), grouped by reason with an empty slot between groups, and labels mapped back by slot.
- * Every series carries whitespace on the slots it does not fill so that each slot stays on the axis and
- * the groups line up even when a variant never exited for some reason.
+ * Total P&L per exit reason and variant, grouped by reason: the reasons any variant exited for, in the
+ * exit precedence order (first-seen order would depend on which variant happens to lack a reason).
  */
 export function exitBars(variants: readonly VariantReport[], colors: Map<string, string>): ExitChartData {
   const withExits = variants.filter((v) => v.exits !== null && v.exits.byReason.length > 0);
-  // The exit precedence order, as in each variant's byReason; first-seen order would depend on which
-  // variant happens to lack a reason.
   const order = (reason: string): number => {
     const index = (EXIT_REASONS as readonly string[]).indexOf(reason);
     return index < 0 ? EXIT_REASONS.length : index;
@@ -103,28 +108,14 @@ export function exitBars(variants: readonly VariantReport[], colors: Map<string,
   const reasons = [...new Set(withExits.flatMap((v) => (v.exits?.byReason ?? []).map((r) => r.reason)))].sort(
     (a, b) => order(a) - order(b),
   );
-  const labels: Record<string, string> = {};
-  const tooltips: Record<string, string> = {};
-  const group = withExits.length + 1;
-  // Slot 0 would be the epoch itself; starting at 1 keeps every time a positive timestamp.
-  const slot = (reason: number, variant: number): number => 1 + reason * group + variant;
-  const series = withExits.map((v, vi): ChartSeries => {
-    const points: ChartPoint[] = [];
-    reasons.forEach((reason, ri) => {
-      const time = slot(ri, vi);
-      labels[time] = reason;
-      tooltips[time] = `${reason} · ${v.variantId}`;
-      const stats = v.exits?.byReason.find((r) => r.reason === reason);
-      points.push(stats === undefined ? { time } : { time, value: stats.totalPnl });
-      // The gap after each group but the last, carried by the first series alone.
-      if (vi === 0 && ri < reasons.length - 1) {
-        const gap = slot(ri, withExits.length);
-        labels[gap] = '';
-        tooltips[gap] = '';
-        points.push({ time: gap });
-      }
-    });
-    return { variant: v.variantId, color: colorOf(colors, v.variantId), points };
+  const series = withExits.map((v): ExitBarSeries => {
+    const stats = reasons.map((reason) => v.exits?.byReason.find((r) => r.reason === reason));
+    return {
+      variant: v.variantId,
+      color: colorOf(colors, v.variantId),
+      totals: stats.map((r) => (r === undefined ? null : r.totalPnl)),
+      counts: stats.map((r) => r?.count ?? 0),
+    };
   });
-  return { series, labels, tooltips };
+  return { reasons, series };
 }

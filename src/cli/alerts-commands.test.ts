@@ -180,6 +180,7 @@ alerts:
 
   it('halt and reset are told to the chat', async () => {
     const db = `sqlite:${join(dir.path, 'switch.db')}`;
+    assert.equal((await sigil('--db', db, 'migrate')).code, 0);
     const from = fake.requests.length;
     const halt = await sigil('--db', db, 'halt', 'baseline', '--reason', 'news at 14:30');
     assert.equal(halt.code, 0, halt.err);

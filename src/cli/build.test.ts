@@ -75,6 +75,8 @@ describe('the build', () => {
       writeFileSync(compiled, readFileSync(compiled, 'utf8').replace(DESCRIPTION, 'answered by dist'));
       assert.match(statusHelp(), /answered by dist/);
 
+      // migrate finds the migrations in the copy; status reads the store it made.
+      assert.equal(sigil('migrate', '--db', `sqlite:${join(root, 'x.db')}`).code, 0);
       const status = sigil('status', '--db', `sqlite:${join(root, 'x.db')}`);
       assert.equal(status.code, 0, status.err);
       assert.match(status.out, /\(sqlite, schema version \d+\)/);

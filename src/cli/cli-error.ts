@@ -1,7 +1,8 @@
 // How a failed command reports itself: one sentence saying what is wrong and how to fix it, a non-zero
-// exit code, and the stack only with --verbose.
+// exit code, and the stack only with --verbose; never a secret.
 import { CommanderError } from 'commander';
 import { isSigilError } from '../domain/errors.ts';
+import { redactSecrets } from '../logging/redaction.ts';
 
 export const EXIT_FAILURE = 1;
 /** Bad usage or configuration: the command was not run. */
@@ -16,6 +17,10 @@ export function exitCodeFor(error: unknown): number {
   return EXIT_FAILURE;
 }
 
+/**
+ * What is printed of a failure, through the redaction of every error message: a driver's or an SDK's
+ * message may quote a URL with its password, a key, or the value of a secret variable.
+ */
 export function describeFailure(error: unknown, verbose: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
   const known = isSigilError(error) || error instanceof UsageError;
@@ -25,5 +30,5 @@ export function describeFailure(error: unknown, verbose: boolean): string {
   } else if (!known) {
     lines.push('(run again with --verbose for the details)');
   }
-  return lines.join('\n');
+  return redactSecrets(lines.join('\n'));
 }

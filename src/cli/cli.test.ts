@@ -1,6 +1,6 @@
 // The real `sigil` binary in a child process: what a user types, what they see, what the exit code is.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +24,15 @@ describe('sigil CLI', () => {
     dir.remove();
   });
 
-  it('status creates the default SQLite database on first use', () => {
+  it('status refuses a database that does not exist; after migrate it shows the empty store', () => {
+    const missing = sigil(['status'], dir.path);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /no Sigil database at .*\.sigil\/sigil\.db; `sigil migrate` creates one/);
+    assert.equal(existsSync(join(dir.path, '.sigil')), false);
+    assert.equal(sigil(['migrate'], dir.path).code, 0);
     const run = sigil(['status'], dir.path);
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 14\)/);
+    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 15\)/);
     assert.match(run.out, /^baseline\s+0\s+0/m);
   });
 
@@ -79,9 +84,9 @@ describe('sigil CLI', () => {
     assert.equal(first.code, 0, first.err);
     assert.match(
       first.out,
-      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm, 6 brokers, 7 equity_peak, 8 history_free_reads, 9 equity_peaks, 10 trade_record, 11 leases, 12 scanner_side, 13 exit_tag, 14 scanner_levels; now at version 14/,
+      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm, 6 brokers, 7 equity_peak, 8 history_free_reads, 9 equity_peaks, 10 trade_record, 11 leases, 12 scanner_side, 13 exit_tag, 14 scanner_levels, 15 store_identity; now at version 15/,
     );
-    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 14\)/);
+    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 15\)/);
   });
 
   it('refuses a foreign SQLite file and leaves it untouched', () => {
@@ -122,7 +127,7 @@ describe('sigil CLI', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.err,
-      /has schema version 99, but this Sigil knows migrations up to 14 only: upgrade Sigil/,
+      /has schema version 99, but this Sigil knows migrations up to 15 only: upgrade Sigil/,
     );
   });
 
@@ -213,7 +218,7 @@ describe('sigil CLI', () => {
     assert.equal(unrounded.err, '', 'no tick configured, nothing to warn about');
     assert.match(unrounded.out, /price step\s+lowest price\n.*PEPEUSDT.*\s1e-8\s+6e-7$/m);
     const missing = sigil(['data', 'info', join(dir.path, 'nowhere')], dir.path);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, 'a path that is not there is bad usage');
     assert.match(missing.err, /nowhere: no such file or folder/);
   });
 

@@ -4,6 +4,8 @@ import type { SigilConfig } from '../config/load-config.ts';
 import { startDashboard, type DashboardOptions } from '../app/dashboard-server.ts';
 import type { ApiServer } from '../api/server.ts';
 import { UsageError } from './cli-error.ts';
+import { remoteBindProblem } from '../app/config-readiness.ts';
+import { ConfigError } from '../config/config-error.ts';
 
 export interface ListenFlags {
   host?: string;
@@ -19,7 +21,12 @@ export function listenSettings(
     throw new UsageError(
       `--port must be a whole number from 0 to 65535 (0 = any free port), got ${flags.port}`,
     );
-  return { host: flags.host ?? config.api.host, port, allowRemote: config.api.allow_remote };
+  const host = flags.host ?? config.api.host;
+  const fromFlag = flags.host !== undefined;
+  const refused = remoteBindProblem(config, fromFlag ? '--host' : 'api.host', host);
+  if (refused !== null && fromFlag) throw new UsageError(refused);
+  if (refused !== null) throw new ConfigError(config.file ?? 'built-in defaults', [refused]);
+  return { host, port, allowRemote: config.api.allow_remote };
 }
 
 export async function serveDashboard(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { collect } from '../../test/support/child.ts';
-import { FakeLlmServer, type LlmReply, type RecordedLlmRequest } from '../../test/support/fake-llm.ts';
+import { buyingModel, FakeLlmServer } from '../../test/support/fake-llm.ts';
 import { sigil } from '../../test/support/sigil-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 
@@ -24,31 +24,13 @@ function sigilAsync(args: string[], cwd: string): Promise<string> {
   return collect(child);
 }
 
-/** A model that argues in prose and, asked for the verdict, buys with a stop 2 % under the price. */
-function model(request: RecordedLlmRequest): LlmReply {
-  if (!request.promptText.includes('final verdict')) return { kind: 'text', text: 'Momentum is positive.' };
-  const price = Number(/at about (\d+(?:\.\d+)?)/.exec(request.promptText)?.[1]);
-  return {
-    kind: 'json',
-    value: {
-      side: 'BUY',
-      confidence: 0.7,
-      stop_loss: Number((price * 0.98).toPrecision(6)),
-      take_profit: null,
-      stop_loss_pips: null,
-      take_profit_pips: null,
-      rationale: 'breakout with volume',
-    },
-  };
-}
-
 describe('sigil run and backtest with an LLM analyst', () => {
   const dir = tempDir('sigil-llm-cli-');
   let server: FakeLlmServer;
   let config: string;
   const db = `sqlite:${join(dir.path, 'sigil.db')}`;
   before(async () => {
-    server = await FakeLlmServer.start({ script: model });
+    server = await FakeLlmServer.start({ script: buyingModel });
     config = join(dir.path, 'llm.yaml');
     writeFileSync(
       config,

@@ -2,6 +2,7 @@
 // commands/ modules, which declare names, options and help; each command imports its actions/ module (and
 // through it the app layer: ccxt, the LLM SDKs, pg, better-sqlite3, pino…) when it runs. So `sigil --help`
 // and a usage error answer in ~0.1 s instead of ~1 s; program.test.ts keeps these imports light.
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/log-settings.ts';
 import { registerBackup } from './commands/backup.ts';
@@ -44,7 +45,7 @@ export function buildProgram(): Command {
         'log lines on stderr: json, or pretty text (default: SIGIL_LOG_FORMAT, else pretty on a terminal, json otherwise)',
       ).choices(LOG_FORMATS),
     )
-    .showHelpAfterError('(run "sigil --help" for usage)')
+    .version(packageVersion(), '-V, --version', "print Sigil's version")
     .exitOverride();
   registerMigrate(program);
   registerBackup(program);
@@ -63,9 +64,27 @@ export function buildProgram(): Command {
   registerProbe(program);
   registerDashboard(program);
   registerStrategy(program);
-  for (const command of program.commands) {
-    command.exitOverride();
-    for (const sub of command.commands) sub.exitOverride();
-  }
+  everyCommand(program, (command) => {
+    // After a usage error, the help of the command that was typed, not the whole program's.
+    command.showHelpAfterError(`(${usageHint(command)})`).exitOverride();
+  });
   return program;
+}
+
+/** `run "sigil intents list --help" for usage`: where to read how the command is used. */
+export function usageHint(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return `run "${[...names, '--help'].join(' ')}" for usage`;
+}
+
+function everyCommand(command: Command, fn: (command: Command) => void): void {
+  fn(command);
+  for (const sub of command.commands) everyCommand(sub, fn);
+}
+
+/** package.json's, from src/cli/ and from dist/cli/ alike (both two folders down). */
+function packageVersion(): string {
+  const json = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(json) as { version: string }).version;
 }

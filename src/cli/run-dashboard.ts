@@ -27,7 +27,7 @@ export interface RunDashboard {
 export interface RunDashboardOptions {
   context: AppContext;
   variants: readonly Variant[];
-  flags: { dashboard: boolean; dashboardPort?: string; live?: boolean };
+  flags: { dashboard: boolean; port?: string; dashboardPort?: string; live?: boolean };
   log: Logger;
   onEvent: ReportEvent;
 }
@@ -46,7 +46,7 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
       variants: options.variants,
       storeUrl: context.storeUrl,
       clock,
-      ...listenSettings(context.config, { port: options.flags.dashboardPort }),
+      ...listenSettings(context.config, { port: options.flags.port ?? options.flags.dashboardPort }),
       env: process.env,
       processMetrics,
       ...(liveCandles ? { candles: liveCandles } : {}),

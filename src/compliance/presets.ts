@@ -1,5 +1,5 @@
-// Documented firm programs as parameter sets (sources: docs/domain-reference.md §2 and the blueprint's
-// §14 E8 table). Firms change their numbers often: a preset is a starting point, config may override any
+// Documented firm programs as parameter sets (sources: the firms' published program rules — E8 Markets,
+// FTMO, The5ers, FundingPips — as the team collected them in 2026, and the prop-firm pilot's E8 table). Firms change their numbers often: a preset is a starting point, config may override any
 // number, and the numbers marked uncertain should be checked against the firm's dashboard before trading.
 import type { FirmRules } from './firm-rules.ts';
 

@@ -102,7 +102,7 @@ api:
     );
     assert.match(
       inPlaceOfName,
-      /^sigil.yaml: alerts.sinks.0.token_env: expected an environment variable name/,
+      /^sigil.yaml: alerts.sinks.0.token_env: expected the name of an environment variable/,
     );
     const mistyped = problemsOf(`alerts:\n  sinks:\n    - type: telegramm\n      token: '${TOKEN}'\n`);
     assert.match(mistyped, /^sigil.yaml: alerts.sinks.0.type: .*'telegram' \| 'discord' \| 'webhook'$/);
@@ -124,7 +124,7 @@ api:
     );
     assert.match(
       problemsOf('alerts:\n  sinks:\n    - type: discord\n      webhook_url_env: https://discord.com/x\n'),
-      /alerts.sinks.0.webhook_url_env: expected an environment variable name/,
+      /alerts.sinks.0.webhook_url_env: expected the name of an environment variable/,
     );
     assert.match(
       problemsOf(

@@ -3,10 +3,7 @@
 // names the environment variables holding its bot token or webhook URL, and a literal one is refused.
 import { z } from 'zod';
 import { ALERT_KINDS, ALERT_SEVERITIES } from '../domain/ports/alert-sink.ts';
-
-const envName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name, e.g. SIGIL_TELEGRAM_TOKEN');
+import { credentialFreeUrl, envName } from './secret-keys.ts';
 
 /**
  * A key someone would naturally write the secret under. It is refused, naming the key to use instead,
@@ -37,8 +34,9 @@ const common = {
     .array(z.enum(ALERT_KINDS))
     .optional()
     .describe('Only these kinds of alert go to this sink; default all.'),
-  api_url: z
-    .url()
+  api_url: credentialFreeUrl(
+    'the bot token or webhook URL goes in the environment variable token_env, webhook_url_env or url_env names',
+  )
     .optional()
     .describe(
       "Replaces the service's origin: Telegram's API base (default https://api.telegram.org), or the scheme, host and port of the webhook URL (a proxy, a test server).",
@@ -48,7 +46,9 @@ const common = {
 const TelegramSinkSchema = z.strictObject({
   type: z.literal('telegram'),
   ...common,
-  token_env: envName.describe('Environment variable holding the bot token (from @BotFather).'),
+  token_env: envName('SIGIL_TELEGRAM_TOKEN').describe(
+    'Environment variable holding the bot token (from @BotFather).',
+  ),
   chat_id: z
     .union([z.string().min(1), z.int()])
     .transform(String)
@@ -60,7 +60,7 @@ const TelegramSinkSchema = z.strictObject({
 const DiscordSinkSchema = z.strictObject({
   type: z.literal('discord'),
   ...common,
-  webhook_url_env: envName.describe(
+  webhook_url_env: envName('SIGIL_DISCORD_WEBHOOK').describe(
     "Environment variable holding the channel's webhook URL (its token is part of it).",
   ),
   webhook_url: refusedSecret('webhook_url_env'),
@@ -70,7 +70,9 @@ const DiscordSinkSchema = z.strictObject({
 const WebhookSinkSchema = z.strictObject({
   type: z.literal('webhook'),
   ...common,
-  url_env: envName.describe('Environment variable holding the URL the alert JSON is POSTed to.'),
+  url_env: envName('SIGIL_ALERT_URL').describe(
+    'Environment variable holding the URL the alert JSON is POSTed to.',
+  ),
   url: refusedSecret('url_env'),
 });
 

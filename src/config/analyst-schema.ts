@@ -3,6 +3,7 @@
 // Flat on purpose: a variant overlay replaces whole keys, so nothing here nests.
 import { z } from 'zod';
 import { CONFIDENCES } from '../domain/intent.ts';
+import { credentialFreeUrl, envName } from './secret-keys.ts';
 
 export const ANALYST_KINDS = ['rules', 'llm', 'http'] as const;
 export const LLM_PROVIDERS = ['openai', 'anthropic'] as const;
@@ -32,16 +33,15 @@ export const AnalystSchema = z.strictObject({
     .describe(
       'openai: any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, OpenRouter, LM Studio); anthropic.',
     ),
-  base_url: z
-    .url()
+  base_url: credentialFreeUrl(
+    'put the API key in the environment variable analyst.api_key_env names (default OPENAI_API_KEY or ANTHROPIC_API_KEY)',
+  )
     .nullable()
     .default(null)
     .describe(
       "The provider's API URL, e.g. http://127.0.0.1:11434/v1 for Ollama; null = the provider's own.",
     ),
-  api_key_env: z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name')
+  api_key_env: envName('OPENAI_API_KEY')
     .nullable()
     .default(null)
     .describe('Environment variable holding the API key; null = OPENAI_API_KEY or ANTHROPIC_API_KEY.'),
@@ -108,6 +108,12 @@ export const AnalystSchema = z.strictObject({
     .describe(
       'When the LLM or service cannot decide (budget, outage, unreadable verdict): rules, hold, or retry later.',
     ),
+  fallback_ok: z
+    .boolean()
+    .default(false)
+    .describe(
+      "A backtest, ab or replay in which every decision of this llm or http analyst fell back still exits 0; by default it exits 1, as its result is not the analyst's.",
+    ),
   cache: z
     .boolean()
     .default(true)
@@ -120,7 +126,18 @@ export const AnalystSchema = z.strictObject({
     .describe(
       'Fraction of intents the LLM or service decides (deterministic by intent); the rest go to the rules analyst.',
     ),
-  url: z.url().nullable().default(null).describe('kind http: the decision service the intent is POSTed to.'),
+  url: credentialFreeUrl(
+    'put a token in the environment variable analyst.token_env names (sent as a bearer token)',
+  )
+    .nullable()
+    .default(null)
+    .describe('kind http: the decision service the intent is POSTed to.'),
+  token_env: envName('SIGIL_ANALYST_TOKEN')
+    .nullable()
+    .default(null)
+    .describe(
+      'kind http: environment variable holding a token sent to the service as a bearer token (Authorization header); null = none.',
+    ),
 });
 export type AnalystSettings = z.infer<typeof AnalystSchema>;
 

@@ -134,9 +134,11 @@ variants:
             daily_token_budget: null,
             daily_cost_budget_usd: null,
             fallback: 'rules',
+            fallback_ok: false,
             cache: true,
             sample: 1,
             url: null,
+            token_env: null,
           },
           compliance: { preset: 'none' },
           broker: {

@@ -8,6 +8,7 @@ import type { Timeframe } from '../domain/candle.ts';
 import type { MarketCalendar } from '../marketdata/gaps.ts';
 import type { z } from 'zod';
 import { variantId, type VariantId } from '../domain/ids.ts';
+import { rememberSecretVariables } from '../logging/redaction.ts';
 import { ConfigError } from './config-error.ts';
 import type { InstrumentConfig } from './risk-schema.ts';
 import {
@@ -81,7 +82,7 @@ export function parseConfig(text: string, file: string): SigilConfig {
       }),
     );
   }
-  const raw: unknown = document.toJS() ?? {};
+  const raw: unknown = toPlainValues(document, file) ?? {};
   const parsed = ConfigFileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success)
     throw new ConfigError(
@@ -89,6 +90,24 @@ export function parseConfig(text: string, file: string): SigilConfig {
       parsed.error.issues.map((issue) => describeIssue(issue)),
     );
   return resolveConfig(parsed.data, file);
+}
+
+/**
+ * Aliases are expanded here, so a few lines can ask for billions of values (the "billion laughs"): past
+ * MAX_ALIASES expanded references the file is refused as a configuration error, not an unexpected one.
+ * Real configs use a handful of anchors, if any.
+ */
+const MAX_ALIASES = 100;
+
+function toPlainValues(document: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError(file, [
+      `its YAML aliases (*name) expand to more than ${MAX_ALIASES} copies: write the values out, or use fewer aliases`,
+    ]);
+  }
 }
 
 function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
@@ -107,6 +126,7 @@ function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
     }
   }
   if (problems.length > 0) throw new ConfigError(file ?? 'built-in defaults', problems);
+  rememberSecretVariables(secretVariableNames(config));
   const data = config.market.data
     ? resolve(file ? dirname(file) : '.', config.market.data)
     : join(BUNDLED_DATA, 'crypto', '1h');
@@ -119,6 +139,14 @@ function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
     api: config.api,
     variants,
   };
+}
+
+/** The variables every `*_env` key of the file names (base, variants, alert sinks): they hold secrets. */
+function secretVariableNames(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key.endsWith('_env') && typeof item === 'string' ? [item] : secretVariableNames(item),
+  );
 }
 
 /** Section by section, the overlay's keys replace the base's. */
@@ -136,6 +164,15 @@ function mergeOverlay(base: VariantSettings, overlay: Record<string, unknown>): 
  */
 const UNQUOTED_SECTIONS = new Set(['alerts']);
 
+/**
+ * Keys whose value is never quoted back either, in any section: an `*_env` key holds the secret itself
+ * when someone pasted the key where its variable's name belongs, and headers carry tokens and cookies.
+ * Any other quoted value still goes through the redaction of every error message (ConfigError).
+ */
+function unquotedKey(path: readonly PropertyKey[]): boolean {
+  return path.some((step) => typeof step === 'string' && (step.endsWith('_env') || step === 'headers'));
+}
+
 function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
   const path = [...prefix, ...issue.path].map(String).join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
@@ -146,7 +183,7 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] =
   if (issue.code === 'invalid_key') {
     return `${path}: ${issue.issues.map((inner) => inner.message).join('; ')}`;
   }
-  const quoted = !UNQUOTED_SECTIONS.has(String(prefix[0] ?? issue.path[0]));
+  const quoted = !UNQUOTED_SECTIONS.has(String(prefix[0] ?? issue.path[0])) && !unquotedKey(issue.path);
   const got =
     quoted && 'input' in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : '';
   const expected = issue.message.replace(/^Invalid input: /, '');

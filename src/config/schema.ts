@@ -1,5 +1,6 @@
-// The configuration file's schema. Secrets never live here: the schema has no key for one, and a
-// database URL carrying a password is refused (put it in SIGIL_DB or PGPASSWORD instead).
+// The configuration file's schema. Secrets never live here: the schema has no key for one, a database
+// URL carrying a password is refused (put it in SIGIL_DB or PGPASSWORD instead), and so is any other URL
+// carrying credentials (secret-keys.ts).
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/candle.ts';
 import { ALL_SYMBOLS } from '../domain/protection.ts';
@@ -9,6 +10,7 @@ import { AnalystSchema, checkAnalyst } from './analyst-schema.ts';
 import { ApiSchema } from './api-schema.ts';
 import { BrokerSchema } from './broker-schema.ts';
 import { ComplianceSchema } from './compliance-schema.ts';
+import { credentialFreeUrl, hasPassword } from './secret-keys.ts';
 import { EngineSchema, PaperSchema } from './engine-schema.ts';
 import {
   AccountSchema,
@@ -180,9 +182,16 @@ const StoreSchema = z.strictObject({
   url: z
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'expected sqlite:PATH or postgres://user@host:5432/database')
-    .refine((url) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(url), {
-      message:
-        'must not contain a password; set the URL in the SIGIL_DB environment variable (or .env) or use PGPASSWORD',
+    .superRefine((url, context) => {
+      // Not quoted back: the password is the secret.
+      if (hasPassword(url)) {
+        context.addIssue({
+          code: 'custom',
+          message:
+            'must not contain a password: put the whole URL in the SIGIL_DB environment variable (or .env), or the password in PGPASSWORD',
+          input: undefined,
+        });
+      }
     })
     .optional()
     .describe('Database URL; --db and SIGIL_DB take precedence. Default: sqlite:.sigil/sigil.db'),
@@ -234,8 +243,9 @@ const MarketSchema = z.strictObject({
     .min(1)
     .default('binance')
     .describe('sigil run --live: the ccxt exchange whose public candles are polled (no keys needed).'),
-  exchange_url: z
-    .url()
+  exchange_url: credentialFreeUrl(
+    "public candles need none; an account's keys go in the environment variables broker.api_key_env and broker.secret_env name",
+  )
     .optional()
     .describe("sigil run --live: replaces the exchange's API origin (a testnet, a proxy)."),
   warmup_bars: z
@@ -258,6 +268,10 @@ export const ConfigFileSchema = z.strictObject({
       z.string().regex(VARIANT_NAME, 'variant names are 1-32 lower-case letters, digits, _ or -'),
       VariantOverlaySchema.nullable(),
     )
+    // An empty map would run nothing, bar after bar, and say nothing of it.
+    .refine((variants) => Object.keys(variants).length > 0, {
+      message: 'names no variant: name at least one, or leave the key out for the single "baseline"',
+    })
     .optional()
     .describe(
       'Named overlays of the settings above; each runs side by side. Default: one variant, "baseline".',

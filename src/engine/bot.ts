@@ -122,6 +122,8 @@ export class Bot {
   private readonly untold: (() => void)[] = [];
   private grouping = false;
   private warmedUp = false;
+  /** The newest bar of a warm-up fetched at start, until the first market step says what it is. */
+  private readonly heldBack: CandleBatch[] = [];
   /** A bar's position work, an equity look and the execution of fresh decisions take turns. */
   private readonly lane = new AsyncLock();
 
@@ -196,9 +198,24 @@ export class Bot {
       this.tell(() => this.options.onBar?.(summary));
   }
 
+  /**
+   * Live, at start: the warm-up history fetched now rather than at the first bar's close, so an exchange
+   * that cannot be read stops the start within seconds and the indicators are warm before that bar. Its
+   * newest bar is held back for the first market step to judge, as its own first fetch would have: history
+   * when a newer bar came meanwhile, else the bar to trade (a missed run, run at once). Returns the bar
+   * times fetched.
+   */
+  async fetchWarmUp(now: EpochMs): Promise<number> {
+    const fetched = await this.options.feed.closedSince(now);
+    this.warmUp(fetched.slice(0, -1));
+    this.heldBack.push(...fetched.slice(-1));
+    return fetched.length;
+  }
+
   private async marketStep(now: EpochMs, store: Store): Promise<void> {
     const fetched = await this.options.feed.closedSince(now);
     if (this.options.warmUpFirstFetch && !this.warmedUp) {
+      fetched.unshift(...this.heldBack.splice(0));
       this.warmUp(fetched.slice(0, -1));
       fetched.splice(0, fetched.length - 1);
     }

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 
 /** The context fields, in the order the pretty format shows them. */
-export const CONTEXT_KEYS = ['variant', 'worker', 'job', 'intent', 'symbol'] as const;
+export const CONTEXT_KEYS = ['bar', 'variant', 'worker', 'job', 'intent', 'symbol'] as const;
 
 export function forVariant(log: Logger, variant: string): Logger {
   return log.child({ variant });

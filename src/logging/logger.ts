@@ -8,7 +8,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import type { LogSettings } from './log-settings.ts';
-import { environmentSecrets, redactor } from './redaction.ts';
+import { secretRedactor } from './redaction.ts';
 import { CENSOR, scrubbed, SECRET_PATHS } from './secret-fields.ts';
 import { CONTEXT_KEYS } from './log-context.ts';
 
@@ -30,6 +30,11 @@ export interface LoggerOptions extends LogSettings {
   colorize?: boolean;
   /** pino's `timestamp`: tests pass false or a fixed function. */
   timestamp?: boolean | (() => string);
+  /**
+   * A replay's simulated time, as the field `bar` of every record: a replay's lines are written in
+   * seconds of wall time but are about bars of years ago, and the bar is what explains a trade.
+   */
+  barTime?: () => number | null;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -37,10 +42,10 @@ export function createLogger(options: LoggerOptions): Logger {
   // The environment's secrets are read again for each record, not once: commands load .env after the
   // logger may have been made. pino calls the `log` formatter first for every record, its message
   // serializer after, so the message is scrubbed with the same reading.
-  let redact = redactor(environmentSecrets(env));
+  let redact = secretRedactor([], env);
   const scrub = (text: string) => redact.text(text);
   const scrubRecord = <T extends object>(record: T) => {
-    redact = redactor(environmentSecrets(env));
+    redact = secretRedactor([], env);
     return scrubbed(record, scrub) as T;
   };
   return pino(
@@ -56,9 +61,17 @@ export function createLogger(options: LoggerOptions): Logger {
         err: (error: unknown) => error,
       },
       ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
+      ...(options.barTime ? { mixin: barField(options.barTime) } : {}),
     },
     options.format === 'pretty' ? prettyStream(options, env) : (options.stream as DestinationStream),
   );
+}
+
+function barField(barTime: () => number | null): () => object {
+  return () => {
+    const at = barTime();
+    return at === null ? {} : { bar: new Date(at).toISOString() };
+  };
 }
 
 function prettyStream(options: LoggerOptions, env: NodeJS.ProcessEnv): DestinationStream {

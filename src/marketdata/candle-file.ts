@@ -20,8 +20,11 @@ export function symbolFromPath(path: string): string {
     .replace(/-\d+[mhdw]$/, '');
 }
 
-/** Raise it whenever a file could read differently (CSV or JSON): cached series of other versions are rebuilt. */
-export const CANDLE_PARSER_VERSION = 1;
+/**
+ * Raise it whenever a file could read differently (CSV or JSON): cached series of other versions are
+ * rebuilt. 2: hex, binary and octal literals are refused (version 1 cached them read as numbers).
+ */
+export const CANDLE_PARSER_VERSION = 2;
 
 /** The file as columns: from the cache when these very bytes were parsed before, else parsed and cached. */
 export function readCandleSeries(path: string, symbol = symbolFromPath(path)): CandleSeries {
@@ -45,6 +48,23 @@ export function loadCandleFile(path: string, symbol = symbolFromPath(path)): Cac
 /** The candles as objects, for the callers that want them. */
 export function readCandleFile(path: string, symbol = symbolFromPath(path)): Candle[] {
   return candlesFromSeries(readCandleSeries(path, symbol));
+}
+
+/**
+ * Where the file's `row`-th bar (0-based) is: its line in a CSV (blank lines are skipped, as the parser
+ * skips them), `row N` in JSON. For errors found after parsing; reads the file again.
+ */
+export function rowLocation(path: string, row: number): string {
+  if (/\.json(\.gz)?$/.test(path)) return `row ${row + 1}`;
+  let bytes: Buffer = readFileSync(path);
+  if (path.endsWith('.gz')) bytes = gunzipSync(bytes);
+  const lines = bytes.toString('utf8').split('\n');
+  let bars = 0;
+  for (let i = 1; i < lines.length; i++) {
+    if ((lines[i] as string).trim() === '') continue;
+    if (bars++ === row) return String(i + 1);
+  }
+  return `row ${row + 1}`;
 }
 
 function parseCandleBytes(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { tempDir } from '../../test/support/temp-dir.ts';
 import type { Candle } from '../domain/candle.ts';
@@ -53,7 +54,11 @@ describe('candle files', () => {
       'timestamp,open,high,low,close\n2021-05-01T00:00:00Z,1,1,1,1\n',
       /:1: missing column volume/,
     ],
-    ['non-numeric price', `${header}2021-05-01T00:00:00Z,1,abc,1,1,1\n`, /:2: high "abc" is not a number/],
+    [
+      'non-numeric price',
+      `${header}2021-05-01T00:00:00Z,1,abc,1,1,1\n`,
+      /:2: high "abc" is not a decimal number/,
+    ],
     ['high below low', `${header}2021-05-01T00:00:00Z,1,1,2,1,1\n`, /:2: high 1 is below low 2/],
     [
       'unsorted',
@@ -79,6 +84,44 @@ describe('candle files', () => {
     });
   }
 
+  it('refuses a bar off the timeframe grid, naming the file and its line (CSV, gzip, JSON)', () => {
+    // 12:30 in a 1h file used to pass as a "gap" and be traded as an hourly bar.
+    const grid = tempDir('sigil-grid-');
+    try {
+      const rows = `${header}2021-05-01T11:00:00Z,1,1,1,1,1\n\n2021-05-01T12:00:00Z,1,1,1,1,1\n2021-05-01T12:30:00Z,1,1,1,1,1\n`;
+      writeFileSync(join(grid.path, 'AAA.csv'), rows);
+      writeFileSync(join(grid.path, 'BBB.csv.gz'), gzipSync(rows));
+      const hour = Date.parse('2021-05-01T11:00:00Z');
+      writeFileSync(
+        join(grid.path, 'CCC-1h.json'),
+        JSON.stringify([hour, hour + 5 * 60_000].map((t) => [t, 1, 1, 1, 1, 1])),
+      );
+      const refused = (symbol: string, where: string) =>
+        assert.throws(
+          () => loadCandles(grid.path, [symbol], '1h'),
+          (error: unknown) =>
+            error instanceof CandleDataError &&
+            error.message.startsWith(join(grid.path, symbol)) &&
+            error.message.endsWith(
+              `:${where}: bar time ${where.startsWith('row') ? '2021-05-01T11:05:00.000Z' : '2021-05-01T12:30:00.000Z'} is off the 1h grid (1h bars open at whole multiples of 1h from 00:00 UTC)`,
+            ),
+        );
+      refused('AAA', '5');
+      refused('BBB', '5');
+      refused('CCC', 'row 2');
+      // The same bars are on the 15m grid, and read as they are without a timeframe.
+      assert.equal(loadCandles(grid.path, ['AAA'], '15m')[0]?.length, 3);
+      assert.equal(loadCandles(grid.path, ['AAA'])[0]?.length, 3);
+      // Five-minute bars under a 1h timeframe: the second bar is already off the grid.
+      assert.throws(
+        () => loadCandles(join(DATA, 'crypto/5m'), ['BTCUSDT'], '1h'),
+        /BTCUSDT\.csv\.gz:3: bar time 2021-05-01T00:05:00\.000Z is off the 1h grid/,
+      );
+    } finally {
+      grid.remove();
+    }
+  });
+
   it('says which symbol is missing from a folder', () => {
     assert.throws(
       () => loadCandles(join(DATA, 'fx/1d'), ['EURUSD', 'NZDUSD']),
@@ -89,6 +132,18 @@ describe('candle files', () => {
 
 describe('the bundled data', () => {
   const [btc] = loadCandles(join(DATA, 'crypto/1h'), ['BTCUSDT']) as [Candle[]];
+
+  it("opens every bar on the grid of its folder's timeframe", () => {
+    const folders = [
+      ['crypto/1h', '1h'],
+      ['crypto/5m', '5m'],
+      ['fx/1h', '1h'],
+      ['fx/1d', '1d'],
+    ] as const;
+    for (const [folder, timeframe] of folders) {
+      assert.ok(loadCandles(join(DATA, folder), undefined, timeframe).length >= 3, folder);
+    }
+  });
 
   it('has the documented outage gaps of Binance spot, and its flat zero-volume bar', () => {
     const gaps = findGaps(btc, HOUR, 'continuous');

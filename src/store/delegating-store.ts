@@ -262,6 +262,14 @@ export abstract class DelegatingStore implements Store {
     return this.inner.leases(...args);
   }
 
+  storeIdentity(...args: Args<'storeIdentity'>) {
+    return this.inner.storeIdentity(...args);
+  }
+
+  claimStoreIdentity(...args: Args<'claimStoreIdentity'>) {
+    return this.inner.claimStoreIdentity(...args);
+  }
+
   recordScanStart(...args: Args<'recordScanStart'>) {
     return this.inner.recordScanStart(...args);
   }

@@ -50,6 +50,8 @@ import type { TradingState, TradingStateChange, TradingStateRecord } from '../do
 import { advisoryKey } from './migrator.ts';
 import * as jobRows from './job-rows.ts';
 import * as leaseRows from './lease-rows.ts';
+import * as identityRows from './identity-rows.ts';
+import type { StoreIdentity } from '../domain/store-identity.ts';
 import * as orderRows from './order-rows.ts';
 import * as llmRows from './llm-rows.ts';
 import * as apiCallRows from './api-call-rows.ts';
@@ -493,6 +495,11 @@ export class SqlStore implements Store {
       where.push(`${column} = ?`);
       params.push(value);
     }
+    if (query.tradeDay !== undefined) {
+      // substr, not LIKE: a day holds no wildcard to escape, and both databases compare it the same.
+      where.push('(trade_date = ? OR substr(trade_date, 1, 11) = ?)');
+      params.push(query.tradeDay, `${query.tradeDay}T`);
+    }
     const order = query.newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
     const rows = await this.db.query(
       `SELECT * FROM intents${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${limitClause(query.limit ?? 2_147_483_647)}${query.offset ? ' OFFSET ?' : ''}`,
@@ -835,6 +842,14 @@ export class SqlStore implements Store {
 
   leases(names?: readonly string[]): Promise<LeaseRecord[]> {
     return leaseRows.readLeases(this.db, names);
+  }
+
+  storeIdentity(): Promise<StoreIdentity | null> {
+    return identityRows.readIdentity(this.db);
+  }
+
+  claimStoreIdentity(identity: StoreIdentity): Promise<StoreIdentity> {
+    return identityRows.claimIdentity(this.db, identity);
   }
 
   async recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {

@@ -19,6 +19,7 @@ import type { NewPosition } from '../domain/position.ts';
 import { IdempotencyConflictError, IntentNotFoundError, PositionAlreadyOpenError } from './store-errors.ts';
 import { longAt100 } from '../../test/support/position-fixture.ts';
 import { leaseContractCases } from './lease.contract.ts';
+import { identityContractCases } from './identity.contract.ts';
 
 export interface ContractTarget {
   name: string;
@@ -116,6 +117,7 @@ export function describeStoreContract(target: ContractTarget): void {
     });
 
     describe('leases', () => leaseContractCases(() => store));
+    describe('identity', () => identityContractCases(() => store));
 
     describe('inserting intents', () => {
       it('creates a pending intent with a creation record', async () => {
@@ -539,6 +541,26 @@ export function describeStoreContract(target: ContractTarget): void {
           /boom/,
         );
         assert.equal(await store.intentExists({ ...input, source: 'scanner' }), false);
+      });
+
+      it('finds the intents of a UTC day: daily trade dates and hourly bar close times on it', async () => {
+        const variant = variantId('days');
+        const symbols: [string, string][] = [
+          ['DAILY', '2026-03-01'],
+          ['EARLY', '2026-03-01T00:00:00.000Z'],
+          ['LATE', '2026-03-01T23:00:00.000Z'],
+          ['BEFORE', '2026-02-28T23:00:00.000Z'],
+          ['AFTER', '2026-03-02T00:00:00.000Z'],
+          ['NEXT', '2026-03-02'],
+        ];
+        for (const [symbol, tradeDate] of symbols) {
+          await store.insertIntent(newIntent({ variantId: variant, symbol, tradeDate }), 's', T0);
+        }
+        const day = async (tradeDay: string) =>
+          (await store.listIntents({ variantId: variant, tradeDay })).map((i) => i.symbol).sort();
+        assert.deepEqual(await day('2026-03-01'), ['DAILY', 'EARLY', 'LATE']);
+        assert.deepEqual(await day('2026-03-02'), ['AFTER', 'NEXT']);
+        assert.deepEqual(await day('2026-03-03'), []);
       });
 
       it('filters intents and counts them by variant and status', async () => {

@@ -1,37 +1,36 @@
-// The dashboard's page script: reads the API every few seconds and redraws. Plain browser JavaScript
-// served as written. Every value from the API goes into the page as text (textContent), never as HTML,
-// so a symbol or a reason cannot inject markup. The operator token lives in sessionStorage only: the
-// server never puts it in the page.
+// The dashboard's page script: reads the API every few seconds and updates the page in place through
+// window.SigilView (dom-patch.js), keyed by variant, intent and lock, so a text the operator selected,
+// the focus and the button under the pointer survive the refresh. Every value from the API goes into
+// the page as text (textContent), never as HTML, so a symbol or a reason cannot inject markup. Times and
+// ages come from the server (`now`, a heartbeat's ageSeconds and stale), which runs on the bot's clock
+// — a replay's simulated one — never from the browser's. The operator token lives in sessionStorage
+// only: the server never puts it in the page.
 (function () {
   'use strict';
   var REFRESH_MS = 2000;
   var TOKEN_KEY = 'sigil.token';
+  var CANDLE_HINT = 'Point at a marker to list its trades.';
+  var h = window.SigilView.h;
+  var patch = window.SigilView.patch;
   var charts = { equity: null, exits: null, candles: null };
   var candleSymbol = null;
   var mutationsEnabled = false;
+  /** Variant → its colour in the charts (the report's palette). */
+  var colors = {};
+  /** The variants the server knows, in its order; those unticked in the candle filter are hidden. */
+  var variantNames = [];
+  var hiddenMarkers = {};
+  /** Shown until the operator dismisses them: { message, count, at }, one entry per distinct message. */
+  var errors = [];
+  var refreshes = 0;
 
   function $(id) {
     return document.getElementById(id);
   }
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === 'text') node.textContent = attrs[key];
-      else if (key === 'className') node.className = attrs[key];
-      else node.setAttribute(key, attrs[key]);
-    });
-    (children || []).forEach(function (child) {
-      if (child) node.appendChild(child);
-    });
-    return node;
-  }
-
-  function replaceChildren(node, children) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-    children.forEach(function (child) {
-      node.appendChild(child);
-    });
+  /** Writes a text only when it changed, so a selection inside it survives. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
   }
 
   function money(value) {
@@ -66,26 +65,68 @@
   function api(path, init) {
     return fetch(path, init).then(function (response) {
       return response.json().then(function (body) {
-        if (!response.ok) throw new Error(path + ': ' + (body.error || response.status));
+        if (!response.ok) {
+          throw new Error((body.error || 'failed') + ' (HTTP ' + response.status + ' from ' + path + ')');
+        }
         return body;
       });
     });
   }
 
+  // ---- Errors: each stays until dismissed, however many refreshes pass ----
+
   function showError(error) {
-    var box = $('error');
-    box.hidden = !error;
-    box.textContent = error ? String(error.message || error) : '';
+    var message = String((error && error.message) || error);
+    var same = errors.filter(function (e) {
+      return e.message === message;
+    })[0];
+    if (same) {
+      same.count += 1;
+      same.at = new Date();
+    } else errors.push({ message: message, count: 1, at: new Date() });
+    drawErrors();
+  }
+
+  function refreshFailed(error) {
+    // A lost connection says only "Failed to fetch": name what failed.
+    showError('Refresh: ' + ((error && error.message) || error));
+  }
+
+  function drawErrors() {
+    patch(
+      $('errors'),
+      errors.map(function (e) {
+        return h('div', { key: e.message, className: 'error', 'data-error': e.message }, [
+          h('span', { className: 'message', text: e.message }),
+          h('span', {
+            className: 'when',
+            // The browser's own time: when this page saw the error, not a bot time.
+            text: (e.count > 1 ? e.count + '\u00d7, last ' : '') + e.at.toLocaleTimeString(),
+          }),
+          h('button', {
+            className: 'dismiss',
+            type: 'button',
+            title: 'Dismiss',
+            'aria-label': 'Dismiss this error',
+            text: '\u00d7',
+          }),
+        ]);
+      }),
+    );
   }
 
   // ---- Variants side by side ----
 
   function row(label, value, className) {
-    return [el('dt', { text: label }), el('dd', { text: value, className: className || '' })];
+    return [h('dt', { text: label }), h('dd', { text: value, className: className || null })];
   }
 
   function variantCard(v, metrics, color) {
     var state = v.tradingState.state;
+    var canAct = mutationsEnabled && token() !== '';
+    var why = mutationsEnabled
+      ? 'needs the operator token'
+      : 'the server has no SIGIL_API_TOKEN: halt and reset are off';
     var details = [].concat(
       row('Balance', money(v.balance)),
       row('Realised P&L', money(v.realisedPnl), signClass(v.realisedPnl)),
@@ -95,34 +136,38 @@
       row('Win rate', metrics ? percent(metrics.winRate) : '—'),
       row('Max drawdown', metrics ? metrics.maxDrawdownPct.toFixed(1) + ' %' : '—'),
     );
-    var reason =
-      state === 'active' ? null : el('p', { className: 'muted reason', text: v.tradingState.reason });
-    var canAct = mutationsEnabled && token() !== '';
-    var halt = el('button', { className: 'halt', text: 'Halt', 'data-action': 'halt' });
-    var reset = el('button', { className: 'reset', text: 'Reset', 'data-action': 'reset' });
-    halt.disabled = !canAct || state === 'halted';
-    reset.disabled = !canAct || state === 'active';
-    halt.title = reset.title = mutationsEnabled
-      ? 'needs the operator token'
-      : 'the server has no SIGIL_API_TOKEN: halt and reset are off';
-    halt.addEventListener('click', function () {
-      act(v.name, 'halt');
-    });
-    reset.addEventListener('click', function () {
-      act(v.name, 'reset');
-    });
-    return el('div', { className: 'card variant', 'data-variant': v.name }, [
-      el('h3', {}, [
-        el('span', {}, [
-          el('span', { className: 'swatch', style: 'background:' + color }),
-          el('span', { text: v.name }),
+    // Keys on the optional parts, so a preset or a reason coming and going leaves the rest in place.
+    return h('div', { key: v.name, className: 'card variant', 'data-variant': v.name }, [
+      h('h3', { key: 'name' }, [
+        h('span', {}, [
+          h('span', { className: 'swatch', style: 'background:' + color }),
+          h('span', { text: v.name }),
         ]),
-        el('span', { className: 'state state-' + state, text: state }),
+        h('span', { className: 'state state-' + state, text: state }),
       ]),
-      v.preset ? el('div', { className: 'muted', text: 'prop-firm rules: ' + v.preset }) : null,
-      el('dl', {}, details),
-      reason,
-      el('div', { className: 'actions' }, [halt, reset]),
+      v.preset ? h('div', { key: 'preset', className: 'muted', text: 'prop-firm rules: ' + v.preset }) : null,
+      h('dl', { key: 'numbers' }, details),
+      state === 'active'
+        ? null
+        : h('p', { key: 'reason', className: 'muted reason', text: v.tradingState.reason }),
+      h('div', { key: 'actions', className: 'actions' }, [
+        h('button', {
+          className: 'halt',
+          type: 'button',
+          'data-action': 'halt',
+          disabled: !canAct || state === 'halted',
+          title: why,
+          text: 'Halt',
+        }),
+        h('button', {
+          className: 'reset',
+          type: 'button',
+          'data-action': 'reset',
+          disabled: !canAct || state === 'active',
+          title: why,
+          text: 'Reset',
+        }),
+      ]),
     ]);
   }
 
@@ -133,27 +178,35 @@
       method: 'POST',
       headers: { Authorization: 'Bearer ' + token(), 'Content-Type': 'application/json' },
       body: JSON.stringify({ reason: verb.toLowerCase() + 'ed from the dashboard' }),
-    })
-      .then(function () {
-        showError(null);
-        return refresh();
-      })
-      .catch(showError);
+    }).then(
+      function () {
+        return refresh().catch(refreshFailed);
+      },
+      function (error) {
+        showError(verb + ' ' + variant + ': ' + error.message);
+      },
+    );
   }
 
-  // ---- Tables ----
+  // ---- Tables (each in its own scrolling box: a phone scrolls the table, not the page) ----
 
   function table(node, head, rows) {
-    var thead = el('thead', {}, [
-      el(
-        'tr',
-        {},
-        head.map(function (h, i) {
-          return el('th', { text: h, className: i === 0 ? 'text' : '' });
-        }),
-      ),
+    patch(node, [
+      h('thead', { key: 'head' }, [
+        h(
+          'tr',
+          {},
+          head.map(function (title, i) {
+            return h('th', { key: title, text: title, className: i === 0 ? 'text' : null });
+          }),
+        ),
+      ]),
+      h('tbody', { key: 'body' }, rows),
     ]);
-    replaceChildren(node, [thead, el('tbody', {}, rows)]);
+  }
+
+  function cell(text, className) {
+    return h('td', { text: text, className: className || null });
   }
 
   function pipeline(status) {
@@ -167,12 +220,12 @@
       ['Variant'].concat(used),
       status.variants.map(function (v) {
         var counts = status.intents[v] || {};
-        return el(
+        return h(
           'tr',
-          {},
-          [el('td', { className: 'text', text: v })].concat(
+          { key: v, 'data-variant': v },
+          [cell(v, 'text')].concat(
             used.map(function (s) {
-              return el('td', { text: String(counts[s] || 0), 'data-status': s });
+              return h('td', { key: s, text: String(counts[s] || 0), 'data-status': s });
             }),
           ),
         );
@@ -185,14 +238,18 @@
       $('heartbeats'),
       ['Variant', 'Last scan started', 'Last scan ended', 'Age', 'Stale after', 'Last error'],
       body.heartbeats.map(function (hb) {
-        return el('tr', { className: hb.stale ? 'stale' : '', 'data-variant': hb.variantId }, [
-          el('td', { className: 'text', text: hb.variantId }),
-          el('td', { text: time(hb.lastScanStart) }),
-          el('td', { text: time(hb.lastScanEnd) }),
-          el('td', { text: age(hb.ageSeconds) + (hb.stale ? ' — stale' : '') }),
-          el('td', { text: hb.staleAfterMinutes === null ? '—' : hb.staleAfterMinutes + ' min' }),
-          el('td', { className: 'text', text: hb.lastError || '' }),
-        ]);
+        return h(
+          'tr',
+          { key: hb.variantId, className: hb.stale ? 'stale' : null, 'data-variant': hb.variantId },
+          [
+            cell(hb.variantId, 'text'),
+            cell(time(hb.lastScanStart)),
+            cell(time(hb.lastScanEnd)),
+            cell(age(hb.ageSeconds) + (hb.stale ? ' — stale' : '')),
+            cell(hb.staleAfterMinutes === null ? '—' : hb.staleAfterMinutes + ' min'),
+            cell(hb.lastError || '', 'text'),
+          ],
+        );
       }),
     );
   }
@@ -203,14 +260,22 @@
       $('locks'),
       ['Variant', 'Symbol', 'Kind', 'Until', 'Left', 'Reason'],
       body.locks.map(function (lock) {
-        return el('tr', { 'data-variant': lock.variantId, 'data-kind': lock.kind }, [
-          el('td', { className: 'text', text: lock.variantId }),
-          el('td', { className: 'text', text: lock.symbol === '*' ? 'all symbols' : lock.symbol }),
-          el('td', { className: 'text', text: lock.kind }),
-          el('td', { text: time(lock.until) }),
-          el('td', { text: age((lock.until - body.now) / 1000) }),
-          el('td', { className: 'text', text: lock.reason }),
-        ]);
+        return h(
+          'tr',
+          {
+            key: lock.variantId + ' ' + lock.symbol + ' ' + lock.kind,
+            'data-variant': lock.variantId,
+            'data-kind': lock.kind,
+          },
+          [
+            cell(lock.variantId, 'text'),
+            cell(lock.symbol === '*' ? 'all symbols' : lock.symbol, 'text'),
+            cell(lock.kind, 'text'),
+            cell(time(lock.until)),
+            cell(age((lock.until - body.now) / 1000)),
+            cell(lock.reason, 'text'),
+          ],
+        );
       }),
     );
   }
@@ -220,13 +285,13 @@
       $('intents'),
       ['Created', 'Variant', 'Symbol', 'Side', 'Status', 'Reason'],
       body.intents.map(function (i) {
-        return el('tr', {}, [
-          el('td', { className: 'text', text: time(i.createdAt) }),
-          el('td', { className: 'text', text: i.variantId }),
-          el('td', { className: 'text', text: i.symbol }),
-          el('td', { className: 'text', text: i.suggestedSide || '' }),
-          el('td', { className: 'text', text: i.status }),
-          el('td', { className: 'text', text: i.statusReason }),
+        return h('tr', { key: i.id, 'data-intent': i.id }, [
+          cell(time(i.createdAt), 'text'),
+          cell(i.variantId, 'text'),
+          cell(i.symbol, 'text'),
+          cell(i.suggestedSide || '', 'text'),
+          cell(i.status, 'text'),
+          cell(i.statusReason, 'text'),
         ]);
       }),
     );
@@ -234,7 +299,7 @@
 
   function compliance(body) {
     $('compliance-section').hidden = body.variants.length === 0;
-    replaceChildren(
+    patch(
       $('compliance'),
       body.variants.map(function (c) {
         var left = function (used, max) {
@@ -244,9 +309,9 @@
           return fail === null ? 'off' : 'fails ' + money(fail) + ', acts ' + money(actAt);
         };
         var bestDay = c.totalProfit > 0 ? percent(c.bestDay / c.totalProfit) : '—';
-        return el('div', { className: 'card compliance', 'data-variant': c.variant }, [
-          el('h3', {}, [el('span', { text: c.variant + ' (' + c.preset + ')' })]),
-          el(
+        return h('div', { key: c.variant, className: 'card compliance', 'data-variant': c.variant }, [
+          h('h3', {}, [h('span', { text: c.variant + ' (' + c.preset + ')' })]),
+          h(
             'dl',
             {},
             [].concat(
@@ -268,12 +333,12 @@
   }
 
   function legend(node, series) {
-    replaceChildren(
+    patch(
       node,
       series.map(function (s) {
-        return el('li', {}, [
-          el('span', { className: 'swatch', style: 'background:' + s.color }),
-          el('span', { text: s.variant }),
+        return h('li', { key: s.variant }, [
+          h('span', { className: 'swatch', style: 'background:' + s.color }),
+          h('span', { text: s.variant }),
         ]);
       }),
     );
@@ -284,11 +349,10 @@
     body.variants.forEach(function (m) {
       byVariant[m.variantId] = m;
     });
-    var colors = {};
     body.equity.forEach(function (s) {
       colors[s.variant] = s.color;
     });
-    replaceChildren(
+    patch(
       $('variants'),
       variants.variants.map(function (v) {
         return variantCard(v, byVariant[v.name], colors[v.name] || '#868e96');
@@ -300,12 +364,12 @@
     else charts.equity = window.SigilCharts.equityChart($('equity-chart'), body.equity);
     if (charts.exits) charts.exits.update(body.exits);
     else charts.exits = window.SigilCharts.exitChart($('exits-chart'), body.exits);
-    replaceChildren(
+    patch(
       $('ab'),
       body.ab.length === 0
-        ? [el('li', { className: 'muted', text: 'Nothing to compare: fewer than two variants.' })]
+        ? [h('li', { key: 'none', className: 'muted', text: 'Nothing to compare: fewer than two variants.' })]
         : body.ab.map(function (c) {
-            return el('li', { className: 'verdict-' + c.verdict, text: c.summary });
+            return h('li', { key: c.a + ' ' + c.b, className: 'verdict-' + c.verdict, text: c.summary });
           }),
     );
   }
@@ -314,36 +378,84 @@
 
   function symbols(list) {
     var select = $('symbol');
-    if (select.options.length === list.length) return;
-    replaceChildren(
+    if (candleSymbol === null && list.length > 0) candleSymbol = list[0];
+    patch(
       select,
       list.map(function (s) {
-        return el('option', { value: s, text: s });
+        return h('option', { key: s, value: s, text: s });
       }),
     );
-    if (candleSymbol === null && list.length > 0) candleSymbol = list[0];
-    select.value = candleSymbol || '';
+    if (select.value !== (candleSymbol || '')) select.value = candleSymbol || '';
+  }
+
+  function shownVariants() {
+    return variantNames.filter(function (v) {
+      return !hiddenMarkers[v];
+    });
+  }
+
+  /** One tick box per variant: whose entries, exits and stops the candle chart shows. */
+  function markerFilter() {
+    patch(
+      $('marker-variants'),
+      [h('legend', { key: 'legend', text: 'Trades of' })].concat(
+        variantNames.map(function (v) {
+          return h('label', { key: v, 'data-variant': v }, [
+            h('input', { type: 'checkbox', value: v, props: { checked: !hiddenMarkers[v] } }),
+            h('span', { className: 'swatch', style: 'background:' + (colors[v] || '#868e96') }),
+            h('span', { text: v }),
+          ]);
+        }),
+      ),
+    );
+  }
+
+  function candleEvents(lines, at) {
+    setText(
+      $('candle-events'),
+      lines.length === 0 ? CANDLE_HINT : time(at * 1000) + ': ' + lines.join(' · '),
+    );
+  }
+
+  function candleNote() {
+    var counts = charts.candles.chart.counts();
+    setText(
+      $('candle-note'),
+      charts.candles.bars +
+        ' bars, ' +
+        counts.events +
+        ' entries/exits on ' +
+        counts.markers +
+        ' markers, ' +
+        counts.stops +
+        ' open stops',
+    );
   }
 
   function candles() {
     if (candleSymbol === null) {
-      $('candle-note').textContent = 'No candle data: the dashboard reads the configured market.data files.';
+      setText($('candle-note'), 'No candle data: the dashboard reads the configured market.data files.');
       return Promise.resolve();
     }
     var symbol = candleSymbol;
     return api('/api/candles/' + encodeURIComponent(symbol)).then(function (body) {
       if (symbol !== candleSymbol) return;
-      $('candle-note').textContent =
-        body.candles.length +
-        ' bars, ' +
-        body.markers.length +
-        ' entries/exits, ' +
-        body.stops.length +
-        ' open stops';
       var fit = charts.candles && charts.candles.symbol !== symbol;
       if (charts.candles) charts.candles.chart.update(body, fit);
-      else charts.candles = { chart: window.SigilCharts.candleChart($('candle-chart'), body) };
+      else {
+        charts.candles = {
+          chart: window.SigilCharts.candleChart($('candle-chart'), body, {
+            colorOf: function (variant) {
+              return colors[variant];
+            },
+            onHover: candleEvents,
+          }),
+        };
+      }
       charts.candles.symbol = symbol;
+      charts.candles.bars = body.candles.length;
+      charts.candles.chart.show(shownVariants());
+      candleNote();
     });
   }
 
@@ -361,8 +473,9 @@
     ]).then(function (r) {
       var status = r[0];
       mutationsEnabled = status.mutationsEnabled;
+      variantNames = status.variants;
       $('token-box').hidden = !mutationsEnabled;
-      $('bot-time').textContent = 'bot time ' + time(status.now) + ' UTC';
+      setText($('bot-time'), 'bot time ' + time(status.now) + ' UTC');
       pipeline(status);
       report(r[2], r[1]);
       heartbeats(r[3]);
@@ -370,6 +483,7 @@
       intents(r[5]);
       locks(r[6]);
       symbols(status.symbols);
+      markerFilter();
       return candles();
     });
   }
@@ -377,11 +491,13 @@
   function loop() {
     refresh()
       .then(function () {
-        showError(null);
-        $('refresh').textContent = 'updated ' + new Date().toLocaleTimeString();
+        refreshes += 1;
+        // The browser's time: when this page last heard from the server.
+        setText($('refresh'), 'updated ' + new Date().toLocaleTimeString());
         document.body.setAttribute('data-loaded', 'true');
+        document.body.setAttribute('data-refreshes', String(refreshes));
       })
-      .catch(showError)
+      .catch(refreshFailed)
       .then(function () {
         setTimeout(loop, REFRESH_MS);
       });
@@ -390,11 +506,32 @@
   $('token').value = window.sessionStorage.getItem(TOKEN_KEY) || '';
   $('token').addEventListener('input', function () {
     window.sessionStorage.setItem(TOKEN_KEY, token());
-    refresh().catch(showError);
+    refresh().catch(refreshFailed);
+  });
+  // Delegated, so a card updated in place keeps working buttons without listeners added per refresh.
+  $('variants').addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-action]');
+    if (!button || button.disabled) return;
+    act(button.closest('[data-variant]').getAttribute('data-variant'), button.getAttribute('data-action'));
+  });
+  $('errors').addEventListener('click', function (event) {
+    var button = event.target.closest('button.dismiss');
+    if (!button) return;
+    var message = button.parentNode.getAttribute('data-error');
+    errors = errors.filter(function (e) {
+      return e.message !== message;
+    });
+    drawErrors();
   });
   $('symbol').addEventListener('change', function (event) {
     candleSymbol = event.target.value;
-    candles().catch(showError);
+    candles().catch(refreshFailed);
+  });
+  $('marker-variants').addEventListener('change', function (event) {
+    hiddenMarkers[event.target.value] = !event.target.checked;
+    if (!charts.candles) return;
+    charts.candles.chart.show(shownVariants());
+    candleNote();
   });
   loop();
 })();

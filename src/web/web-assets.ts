@@ -20,6 +20,7 @@ function asset(name: string): string {
 
 /** window.SigilCharts: the charts the dashboard and the backtest report share. */
 export const sigilCharts = (): string => asset('sigil-charts.js');
-export const dashboardScript = (): string => asset('dashboard.js');
+/** The page's script behind the keyed view helper it builds on (window.SigilView), as one file. */
+export const dashboardScript = (): string => `${asset('dom-patch.js')}\n${asset('dashboard.js')}`;
 export const dashboardStyle = (): string => asset('dashboard.css');
 export const dashboardPage = (): string => asset('dashboard.html');

@@ -305,3 +305,26 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The verdict of a model that buys: a stop 2 % under the price the brief (`at about P`) gives. */
+export function buyingVerdict(
+  promptText: string,
+  rationale = 'breakout with volume',
+): Record<string, unknown> {
+  const price = Number(/at about (\d+(?:\.\d+)?)/.exec(promptText)?.[1]);
+  return {
+    side: 'BUY',
+    confidence: 0.7,
+    stop_loss: Number((price * 0.98).toPrecision(6)),
+    take_profit: null,
+    stop_loss_pips: null,
+    take_profit_pips: null,
+    rationale,
+  };
+}
+
+/** A model that argues in prose and, asked for the final verdict, buys (`buyingVerdict`). */
+export function buyingModel(request: RecordedLlmRequest): LlmReply {
+  if (!request.promptText.includes('final verdict')) return { kind: 'text', text: 'Momentum is positive.' };
+  return { kind: 'json', value: buyingVerdict(request.promptText) };
+}

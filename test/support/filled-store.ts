@@ -17,6 +17,14 @@ const DAY = '2026-01-05';
 
 /** Writes a little of everything a bot writes, in both variants. */
 export async function fillStore(store: Store): Promise<void> {
+  await store.claimStoreIdentity({
+    kind: 'replay',
+    configVersion: '0123456789ab',
+    configFile: '/srv/sigil/sigil.yaml',
+    from: T0 - 86_400_000,
+    to: T0 + 86_400_000,
+    createdAt: T0,
+  });
   const inserted = await store.insertIntents(
     ['EURUSD', 'GBPUSD', 'USDJPY'].map((symbol, i) => ({
       variantId: i === 2 ? W : V,
@@ -184,6 +192,7 @@ export async function readStore(store: Store): Promise<Record<string, unknown>> 
     llmSpend: await store.llmSpend(W, DAY),
     heartbeats: await store.heartbeats(),
     leases: await store.leases(),
+    identity: await store.storeIdentity(),
   };
 }
 

@@ -8,13 +8,16 @@ import {
   type LlmClient,
   type LlmRequest,
 } from './llm-client.ts';
+import { withoutCredentials } from '../../logging/redaction.ts';
 
 export class AnthropicClient implements LlmClient {
   readonly endpoint: string;
   private sdk: Promise<Anthropic> | null = null;
 
   constructor(private readonly options: ClientOptions) {
-    this.endpoint = `anthropic:${options.baseUrl ?? 'api.anthropic.com'}`;
+    // Recorded on every decision and part of every cache key: never a credential (the config refuses a
+    // base URL carrying one; this keeps any that got through out of the store).
+    this.endpoint = `anthropic:${options.baseUrl === null ? 'api.anthropic.com' : withoutCredentials(options.baseUrl)}`;
   }
 
   /**
@@ -75,7 +78,7 @@ export class AnthropicClient implements LlmClient {
         model: message.model,
       };
     } catch (error) {
-      throw unavailable('anthropic', error, this.options.maxRetries);
+      throw unavailable('anthropic', error, this.options.maxRetries, [this.options.apiKey]);
     }
   }
 }

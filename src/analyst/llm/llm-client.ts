@@ -1,6 +1,8 @@
 // What the chain needs from a model provider: one answer to one prompt, with its token counts. The two
 // adapters (OpenAI-compatible, Anthropic) wrap the official SDKs; timeouts and retries with backoff on
 // 429, 5xx and network errors are the SDKs' own.
+import { redactSecrets } from '../../logging/redaction.ts';
+
 export interface LlmRequest {
   model: string;
   system: string;
@@ -49,9 +51,19 @@ export interface ClientOptions {
   maxRetries: number;
 }
 
-/** Maps an SDK error (both SDKs share the shape) to what the analyst does about it. */
-export function unavailable(provider: string, error: unknown, retries: number): Error {
-  if (!(error instanceof Error)) return new LlmUnavailableError(`${provider}: ${String(error)}`, true);
+/**
+ * Maps an SDK error (both SDKs share the shape) to what the analyst does about it. The message is kept
+ * on the intent and printed, so it is redacted: a proxy may quote the key (`secrets`) back.
+ */
+export function unavailable(
+  provider: string,
+  error: unknown,
+  retries: number,
+  secrets: readonly string[] = [],
+): Error {
+  if (!(error instanceof Error)) {
+    return new LlmUnavailableError(`${provider}: ${firstLine(String(error), secrets)}`, true);
+  }
   // The SDKs' error classes do not set `name`; their constructors are the same in both.
   const kind = error.constructor.name;
   if (kind === 'APIUserAbortError' || error.name === 'AbortError') return error;
@@ -60,7 +72,7 @@ export function unavailable(provider: string, error: unknown, retries: number): 
   if (typeof status === 'number') {
     const transient = status === 408 || status === 409 || status === 429 || status >= 500;
     return new LlmUnavailableError(
-      `${provider} answered ${status}${transient ? after : ''}: ${firstLine(error.message)}`,
+      `${provider} answered ${status}${transient ? after : ''}: ${firstLine(error.message, secrets)}`,
       transient,
       {
         cause: error,
@@ -68,11 +80,43 @@ export function unavailable(provider: string, error: unknown, retries: number): 
     );
   }
   const what = kind === 'APIConnectionTimeoutError' ? 'timed out' : 'unreachable';
-  return new LlmUnavailableError(`${provider} ${what}${after}: ${firstLine(error.message)}`, true, {
-    cause: error,
-  });
+  const cause = networkCause(error);
+  const why = cause ? ` (${cause})` : '';
+  return new LlmUnavailableError(
+    `${provider} ${what}${after}: ${firstLine(error.message, secrets)}${why}`,
+    true,
+    {
+      cause: error,
+    },
+  );
 }
 
-function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? '').slice(0, 200);
+/** The SDKs say only "Connection error."; the system's code under it tells a stopped server from a wrong host. */
+const NETWORK_CODES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
+
+/**
+ * What lies under the SDK's error (SDK error → fetch error → socket error): the first system code like
+ * ECONNREFUSED, in words, else the innermost message (fetch's own refusals, e.g. "bad port").
+ */
+function networkCause(error: Error): string | null {
+  let innermost: Error = error;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `${NETWORK_CODES[code] ?? code}, ${code}`;
+    innermost = e;
+  }
+  return innermost === error ? null : firstLine(innermost.message);
+}
+
+/** Redacted before it is cut, so no part of a secret survives the cut. */
+function firstLine(text: string, secrets: readonly string[] = []): string {
+  return (redactSecrets(text, secrets).split('\n')[0] ?? '').slice(0, 200);
 }

@@ -9,6 +9,7 @@ import {
   type LlmClient,
   type LlmRequest,
 } from './llm-client.ts';
+import { withoutCredentials } from '../../logging/redaction.ts';
 
 export class OpenAiClient implements LlmClient {
   readonly endpoint: string;
@@ -16,7 +17,9 @@ export class OpenAiClient implements LlmClient {
   private readonly isOpenAi: boolean;
 
   constructor(private readonly options: ClientOptions) {
-    this.endpoint = `openai:${options.baseUrl ?? 'api.openai.com'}`;
+    // Recorded on every decision and part of every cache key: never a credential (the config refuses a
+    // base URL carrying one; this keeps any that got through out of the store).
+    this.endpoint = `openai:${options.baseUrl === null ? 'api.openai.com' : withoutCredentials(options.baseUrl)}`;
     this.isOpenAi = options.baseUrl === null || new URL(options.baseUrl).hostname === 'api.openai.com';
   }
 
@@ -78,7 +81,7 @@ export class OpenAiClient implements LlmClient {
         model: completion.model,
       };
     } catch (error) {
-      throw unavailable('openai', error, this.options.maxRetries);
+      throw unavailable('openai', error, this.options.maxRetries, [this.options.apiKey]);
     }
   }
 }

@@ -1,16 +1,28 @@
 // What `sigil backtest` and `sigil ab` do; commands/backtest.ts declares the options; loaded only to run.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { appContext, withStore, type AppContext, type GlobalOptions } from '../../app/app-context.ts';
+import {
+  appContext,
+  withExistingStore,
+  withStore,
+  withStoreIfAny,
+  type AppContext,
+  type GlobalOptions,
+} from '../../app/app-context.ts';
 import type { Store } from '../../domain/ports/store.ts';
 import { selectVariants } from '../../app/engine-for.ts';
 import { buildReport } from '../../backtest/backtest-report.ts';
 import { htmlReport } from '../../backtest/html-report.ts';
 import { runBacktest } from '../../backtest/run-backtest.ts';
-import { UsageError } from '../cli-error.ts';
+import type { EpochMs } from '../../domain/ids.ts';
+import { timeRangeOptions } from '../time-option.ts';
 import { barProgress } from '../bar-progress.ts';
 import { progressBar } from '../progress-bar.ts';
+import { showsProgress } from '../progress-option.ts';
 import { reportText } from '../report-text.ts';
+import { decisionLines } from '../../backtest/decision-counts.ts';
+import { refuseFallbackOnly } from '../../backtest/fallback-only.ts';
+import { fallbackWarnings } from '../fallback-warnings.ts';
 import type { AbFlags, BacktestFlags } from '../commands/backtest.ts';
 
 export async function backtest(flags: BacktestFlags, command: Command): Promise<void> {
@@ -25,12 +37,14 @@ export async function backtest(flags: BacktestFlags, command: Command): Promise<
     writeFileSync(flags.html, htmlReport(report, { title, startingBalances }));
   }
   console.log(flags.json ? JSON.stringify(report, null, 2) : reportText(report));
+  // After the report and its files: a run the fallback decided alone is still shown, then fails.
+  refuseFallbackOnly(report.decisions ?? [], context.config.variants);
 }
 
 export async function ab(flags: AbFlags, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
   const report = flags.onStore
-    ? await withStore(context, async (store) => {
+    ? await withExistingStore(context, async (store) => {
         const variants = selectVariants(context.config, flags.variants?.split(','));
         const ids = new Set<string>(variants.map((v) => v.id));
         const closed = (await store.closedPositions()).filter((p) => ids.has(p.variantId));
@@ -53,23 +67,49 @@ export async function ab(flags: AbFlags, command: Command): Promise<void> {
     : await backtestReport(context, flags);
   if (flags.json) {
     console.log(JSON.stringify({ variants: report.variants, ab: report.ab }, null, 2));
-    return;
+  } else {
+    if (report.ab.length === 0) console.log('Only one variant: nothing to compare.');
+    for (const comparison of report.ab) console.log(comparison.summary);
+    // Which analyst really decided each side: a comparison with an LLM that fell back compares rules.
+    for (const line of decisionLines(report.decisions ?? [])) console.log(line);
   }
-  if (report.ab.length === 0) console.log('Only one variant: nothing to compare.');
-  for (const comparison of report.ab) console.log(comparison.summary);
+  refuseFallbackOnly(report.decisions ?? [], context.config.variants);
 }
 
 async function backtestReport(context: AppContext, flags: BacktestFlags) {
+  // A bad or reversed range is a usage error before anything is opened or loaded.
+  const range = timeRangeOptions(flags);
   const variants = selectVariants(context.config, flags.variants?.split(','));
-  // LLM analysts answer from the response cache in the user's store: a rerun is free and identical.
-  if (variants.some((v) => v.settings.analyst.kind === 'llm')) {
-    return withStore(context, (llmStore) => runAndReport(context, flags, llmStore));
+  if (flags.keepStore) {
+    return withStore(context, (kept) => runAndReport(context, flags, range, kept, true), {
+      durability: 'process_crash',
+    });
   }
-  return runAndReport(context, flags);
+  // LLM analysts answer from the response cache of the user's store when there is one: a rerun is free
+  // and identical. A backtest's own store is thrown away, so it never creates one for the cache.
+  if (variants.some((v) => v.settings.analyst.kind === 'llm')) {
+    return withStoreIfAny(
+      context,
+      (llmStore) => runAndReport(context, flags, range, llmStore),
+      () => {
+        process.stderr.write(
+          'sigil: no Sigil database to cache the LLM answers in: this backtest asks the provider for every decision (`sigil migrate` creates one, --db names another)\n',
+        );
+        return runAndReport(context, flags, range);
+      },
+    );
+  }
+  return runAndReport(context, flags, range);
 }
 
-async function runAndReport(context: AppContext, flags: BacktestFlags, llmStore?: Store) {
-  const bar = progressBar({ enabled: flags.progress !== false });
+async function runAndReport(
+  context: AppContext,
+  flags: BacktestFlags,
+  range: { from?: EpochMs; to?: EpochMs },
+  llmStore?: Store,
+  keep = false,
+) {
+  const bar = progressBar({ enabled: showsProgress(flags) });
   const showProgress = barProgress(bar, 'backtest');
   // Ctrl-C stops the run after the bar in progress, and the report says how far it got.
   const stop = new AbortController();
@@ -84,10 +124,11 @@ async function runAndReport(context: AppContext, flags: BacktestFlags, llmStore?
       signal: stop.signal,
       config: context.config,
       ...(llmStore ? { llmStore } : {}),
-      ...(flags.from ? { from: isoTime(flags.from, '--from') } : {}),
-      ...(flags.to ? { to: isoTime(flags.to, '--to') } : {}),
+      ...(keep && llmStore ? { keptStore: llmStore } : {}),
+      ...range,
       ...(flags.variants ? { variants: flags.variants.split(',') } : {}),
       onProgress: (done, total, summary) => showProgress(summary, done, total),
+      onAnalystFallback: fallbackWarnings((line) => bar.writeAbove(`sigil: warning: ${line}`)).onFallback,
     });
     return buildReport(run);
   } finally {
@@ -95,11 +136,4 @@ async function runAndReport(context: AppContext, flags: BacktestFlags, llmStore?
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-function isoTime(text: string, flag: string): number {
-  const at = Date.parse(text);
-  if (Number.isNaN(at))
-    throw new UsageError(`${flag} "${text}" is not an ISO time such as 2023-06-01T00:00:00Z`);
-  return at;
 }

@@ -1,7 +1,7 @@
 // What `sigil backup` does; commands/backup.ts declares the options; loaded only to run.
 import type { Command } from 'commander';
 import { appContext, type GlobalOptions } from '../../app/app-context.ts';
-import { sqliteFile } from '../../app/sqlite-file.ts';
+import { sqliteFile } from '../../store/open-store.ts';
 import { backupStore } from '../../app/store-backup.ts';
 import { StoreCopyRefused } from '../../app/store-copy.ts';
 import { UsageError } from '../cli-error.ts';

@@ -1,12 +1,13 @@
 // What `sigil compliance` does; commands/compliance.ts declares the options; loaded only to run.
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { appContext, withExistingStore, type GlobalOptions } from '../../app/app-context.ts';
 import { accountKey } from '../../app/broker-for.ts';
 import { complianceFor } from '../../app/compliance-for.ts';
 import { selectVariants } from '../../app/engine-for.ts';
 import { money } from '../../compliance/format.ts';
 import { complianceStatus } from '../../app/compliance-status.ts';
 import { atOption } from '../at-option.ts';
+import { storeTime } from '../../app/store-time.ts';
 import type { ComplianceOptions } from '../commands/compliance.ts';
 
 export async function showCompliance(
@@ -15,9 +16,13 @@ export async function showCompliance(
   command: Command,
 ): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
-  const now = atOption(options.at, () => context.clock.now());
   const variants = selectVariants(context.config, names);
-  await withStore(context, async (store) => {
+  await withExistingStore(context, async (store) => {
+    // Without --at, the store's own now: a replay's firm days are its simulated ones.
+    const now =
+      options.at === undefined
+        ? (await storeTime(store, context.clock.now())).now
+        : atOption(options.at, () => context.clock.now());
     const shown = [];
     for (const variant of variants) {
       const rules = complianceFor(variant.settings, context.config.file, variant.id);

@@ -1,13 +1,16 @@
 // What `sigil config check` and `schema` do; commands/config.ts declares the options; loaded only to run.
 import { writeFileSync } from 'node:fs';
 import { configJsonSchema } from '../../config/json-schema.ts';
-import { loadConfigFile } from '../../config/load-config.ts';
-import { loadStrategies } from '../../app/strategy-for.ts';
+import { loadConfigFile, loadDotEnv } from '../../config/load-config.ts';
+import { checkReadiness } from '../../app/config-readiness.ts';
+import type { ConfigCheckOptions } from '../commands/config.ts';
 
-export async function checkConfig(file: string): Promise<void> {
+export async function checkConfig(file: string, options: ConfigCheckOptions): Promise<void> {
+  // The environment as `sigil run` sees it: an LLM's key may come from .env.
+  loadDotEnv();
   const loaded = loadConfigFile(file);
-  // A variant's own strategy file is loaded and its parameters checked against its schema.
-  await loadStrategies(loaded);
+  // What `sigil run` checks before it starts, by its own code: a file that passes here starts there.
+  await checkReadiness(loaded, { candles: options.live ? 'live' : 'files', servesApi: true });
   console.log(
     `${file} is valid: ${loaded.variants.length} variant(s): ${loaded.variants.map((v) => v.id).join(', ')}`,
   );

@@ -1,6 +1,6 @@
 // What `sigil dashboard` does; commands/dashboard.ts declares the options; loaded only to run.
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { appContext, withExistingStore, type GlobalOptions } from '../../app/app-context.ts';
 import { selectVariants } from '../../app/engine-for.ts';
 import { API_TOKEN_ENV } from '../../app/dashboard-server.ts';
 import type { SigilConfig, Variant } from '../../config/load-config.ts';
@@ -13,15 +13,16 @@ export async function dashboard(flags: DashboardFlags, command: Command): Promis
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
   const listen = listenSettings(context.config, flags);
   const named = flags.variants?.split(',');
-  const variants = named
-    ? selectVariants(context.config, named)
-    : await withStore(context, (store) => withStoreVariants(context.config, store));
+  // Read first in any case: a --db that names no store is refused before a port is opened.
+  const stored = await withExistingStore(context, (store) => withStoreVariants(context.config, store));
+  const variants = named ? selectVariants(context.config, named) : stored;
   const server = await serveDashboard(
     {
       config: context.config,
       variants,
       storeUrl: context.storeUrl,
       clock: context.clock,
+      standalone: true,
       ...listen,
       env: process.env,
     },

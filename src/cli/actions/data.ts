@@ -5,8 +5,10 @@ import { configuredPriceTick } from '../../app/instrument-for.ts';
 import { timeframeMs, TIMEFRAMES, type Candle, type Timeframe } from '../../domain/candle.ts';
 import { candleFiles } from '../../marketdata/candle-directory.ts';
 import { readCandleFile } from '../../marketdata/candle-file.ts';
+import { checkBarGrid } from '../../marketdata/bar-grid.ts';
 import { findGaps, type MarketCalendar } from '../../marketdata/gaps.ts';
 import { progressBar } from '../progress-bar.ts';
+import { showsProgress } from '../progress-option.ts';
 import { isoTime, renderTable } from '../table.ts';
 import type { InfoOptions } from '../commands/data.ts';
 
@@ -20,7 +22,7 @@ export function dataInfo(path: string, options: InfoOptions, command: Command): 
   const { config } = appContext(command.optsWithGlobals<GlobalOptions>());
   const files = [...candleFiles(path)];
   // A folder of years of candles takes a while to read; one file is over before a bar means anything.
-  const bar = progressBar({ enabled: files.length > 1 });
+  const bar = progressBar({ enabled: files.length > 1 && showsProgress(options) });
   bar.start(files.length, 'reading');
   let report: FileInfo[];
   try {
@@ -71,7 +73,10 @@ type FileInfo = ReturnType<typeof fileInfo>;
 
 function fileInfo(symbol: string, file: string, calendar: MarketCalendar, configuredTick: number) {
   const candles = readCandleFile(file, symbol);
-  const timeframe = inferTimeframe(candles.map((c) => c.time));
+  const times = candles.map((c) => c.time);
+  const timeframe = inferTimeframe(times);
+  // A bar off the grid of the file's own timeframe is bad data, not a gap: named with its line.
+  if (timeframe) checkBarGrid(times, file, timeframe);
   const gaps = timeframe ? findGaps(candles, timeframeMs(timeframe), calendar) : [];
   const lowestPrice = candles.length > 0 ? candles.reduce((low, c) => Math.min(low, c.low), Infinity) : null;
   return {

@@ -1,22 +1,25 @@
 // What `sigil intents list` and `show` do; commands/intents.ts declares the options; loaded only to run.
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { appContext, withExistingStore, type GlobalOptions } from '../../app/app-context.ts';
 import { intentId, variantId } from '../../domain/ids.ts';
 import type { TradeIntent } from '../../domain/intent.ts';
 import { UsageError } from '../cli-error.ts';
+import { dayOption } from '../time-option.ts';
 import { isoTime, renderTable } from '../table.ts';
 import { isAgentState } from '../../analyst/transcript.ts';
 import { transcriptText } from '../transcript-text.ts';
 import type { ListOptions, ShowOptions } from '../commands/intents.ts';
+import type { IntentQuery, Store } from '../../domain/ports/store.ts';
+import { variantNames } from '../variants-option.ts';
 
 export async function listIntents(options: ListOptions, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
-  await withStore(context, async (store) => {
-    const found = await store.listIntents({
+  const tradeDay = options.date === undefined ? undefined : dayOption(options.date, '--date');
+  await withExistingStore(context, async (store) => {
+    const found = await intentsOf(store, variantNames(options), {
       ...(options.status ? { statuses: options.status } : {}),
-      ...(options.variant ? { variantId: variantId(options.variant) } : {}),
       ...(options.symbol ? { symbol: options.symbol } : {}),
-      ...(options.date ? { tradeDate: options.date } : {}),
+      ...(tradeDay !== undefined ? { tradeDay } : {}),
       limit: options.limit,
       offset: options.offset,
     });
@@ -41,9 +44,30 @@ export async function listIntents(options: ListOptions, command: Command): Promi
   });
 }
 
+/**
+ * The store filters by one variant; for several, each one's first offset + limit intents are merged in
+ * the store's order (created, then id) and the page is cut from that.
+ */
+async function intentsOf(
+  store: Store,
+  names: readonly string[] | undefined,
+  query: IntentQuery & { limit: number; offset: number },
+): Promise<TradeIntent[]> {
+  if (names === undefined) return store.listIntents(query);
+  if (names.length === 1) return store.listIntents({ ...query, variantId: variantId(names[0] as string) });
+  const end = query.offset + query.limit;
+  const each = await Promise.all(
+    names.map((name) => store.listIntents({ ...query, variantId: variantId(name), offset: 0, limit: end })),
+  );
+  return each
+    .flat()
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(query.offset, end);
+}
+
 export async function showIntent(id: string, options: ShowOptions, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
-  await withStore(context, async (store) => {
+  await withExistingStore(context, async (store) => {
     const intent = await store.getIntent(intentId(id));
     if (!intent)
       throw new UsageError(`no intent ${id} in ${context.storeUrl}; "sigil intents list" shows the ids`);

@@ -1,37 +1,47 @@
 // What `sigil locks`, `lock` and `unlock` do; commands/locks.ts declares the options; loaded only to run.
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { appContext, withExistingStore, type AppContext, type GlobalOptions } from '../../app/app-context.ts';
 import { selectVariants } from '../../app/engine-for.ts';
 import { ALL_SYMBOLS, type ProtectionKind, type SymbolProtection } from '../../domain/protection.ts';
 import { atOption } from '../at-option.ts';
+import { storeTime } from '../../app/store-time.ts';
 import { UsageError } from '../cli-error.ts';
 import { isoTime, renderTable } from '../table.ts';
 import { LIFTABLE, type LocksOptions } from '../commands/locks.ts';
-import { configuredVariant } from './configured-variant.ts';
+import { knownVariant } from './configured-variant.ts';
+import { configuredSymbols } from '../../app/config-symbols.ts';
+import type { VariantId } from '../../domain/ids.ts';
+import type { Store } from '../../domain/ports/store.ts';
 
 const OPERATOR = 'operator:cli';
 const HOUR = 3_600_000;
+/** Ten years: a lock for longer is a typo, and 1e308 hours is no time at all (an invalid date). */
+const MAX_LOCK_HOURS = 87_600;
 
 export async function listLocks(options: LocksOptions, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
-  const now = atOption(options.at, () => context.clock.now());
   const variants = new Set(
     selectVariants(context.config, options.variants?.split(',')).map((v) => v.id as string),
   );
   // A lock is one row per (variant, symbol, kind), rewritten by each new trigger: one written after
   // --at is not known as it was then, so it is left out rather than shown with a later `until`.
-  const locks = await withStore(context, async (store) =>
-    (await store.protectionsInForce(now)).filter(
+  // Without --at, the store's own now: a replay's locks are in its simulated time.
+  const { locks, now } = await withExistingStore(context, async (store) => {
+    const now =
+      options.at === undefined
+        ? (await storeTime(store, context.clock.now())).now
+        : atOption(options.at, () => context.clock.now());
+    const locks = (await store.protectionsInForce(now)).filter(
       (lock) => variants.has(lock.variantId) && lock.updatedAt <= now,
-    ),
-  );
+    );
+    return { locks, now };
+  });
   if (options.json) {
     console.log(JSON.stringify({ at: now, locks }, null, 2));
     return;
   }
   if (locks.length === 0) {
-    const hint = options.at === undefined ? " (a replay's locks are in its own time: ask with --at)" : '';
-    console.log(`No locks in force at ${isoTime(now)}${hint}.`);
+    console.log(`No locks in force at ${isoTime(now)}.`);
     return;
   }
   console.log(
@@ -56,13 +66,16 @@ export async function addLock(
   command: Command,
 ): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
-  const variant = configuredVariant(context, name);
-  knownSymbol(context.config.market.symbols, symbol);
   const hours = Number(options.hours);
   if (!(hours > 0 && Number.isFinite(hours)))
     throw new UsageError(`--hours must be a number of hours > 0, got ${options.hours}`);
-  await withStore(context, async (store) => {
-    const now = context.clock.now();
+  if (hours > MAX_LOCK_HOURS)
+    throw new UsageError(`--hours must be at most ${MAX_LOCK_HOURS} (ten years), got ${options.hours}`);
+  await withExistingStore(context, async (store) => {
+    const variant = await knownVariant(context, store, name);
+    await knownSymbol(context, store, variant, symbol);
+    // The store's own now: on a replay's store, the replay's simulated time.
+    const now = (await storeTime(store, context.clock.now())).now;
     const until = now + hours * HOUR;
     await store.upsertProtection(
       { variantId: variant, symbol, kind: 'manual', until, reason: `${options.reason} (${OPERATOR})` },
@@ -87,10 +100,11 @@ export async function liftLocks(
   command: Command,
 ): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
-  const variant = configuredVariant(context, name);
   const kinds = liftableKinds(options.kinds);
-  await withStore(context, async (store) => {
-    const now = context.clock.now();
+  await withExistingStore(context, async (store) => {
+    const variant = await knownVariant(context, store, name);
+    // The store's own now: on a replay's store, the replay's simulated time.
+    const now = (await storeTime(store, context.clock.now())).now;
     const lifted = await store.liftProtections(
       {
         variantId: variant,
@@ -114,10 +128,26 @@ export async function liftLocks(
   });
 }
 
-/** A typo must not lock nothing while the operator thinks a symbol is safe. */
-function knownSymbol(symbols: readonly string[], symbol: string): void {
-  if (symbol === ALL_SYMBOLS || symbols.length === 0 || symbols.includes(symbol)) return;
-  throw new UsageError(`${symbol} is not in market.symbols (${symbols.join(', ')}); '*' locks them all`);
+/**
+ * A typo must not lock nothing while the operator thinks a symbol is safe: the symbol is one the config
+ * trades, or — without --config — one the variant has had intents for.
+ */
+async function knownSymbol(
+  context: AppContext,
+  store: Store,
+  variant: VariantId,
+  symbol: string,
+): Promise<void> {
+  const { symbols, source } = configuredSymbols(context.config);
+  if (symbol === ALL_SYMBOLS || symbols.includes(symbol)) return;
+  if (
+    context.config.file === null &&
+    (await store.listIntents({ variantId: variant, symbol, limit: 1 })).length
+  )
+    return;
+  const listed = symbols.length > 0 ? ` (${symbols.join(', ')})` : '';
+  const hint = context.config.file === null ? '; --config FILE checks against a config' : '';
+  throw new UsageError(`${symbol} is not in ${source}${listed}; '*' locks them all${hint}`);
 }
 
 function liftableKinds(text: string | undefined): ProtectionKind[] {

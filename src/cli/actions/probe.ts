@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { alertEvents } from '../../app/alerts-for.ts';
 import { commandAlerts } from '../command-alerts.ts';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { appContext, withExistingStore, type GlobalOptions } from '../../app/app-context.ts';
 import { staleAfterMinutes } from '../../app/api-variants.ts';
 import type { EpochMs, VariantId } from '../../domain/ids.ts';
 import type { Store } from '../../domain/ports/store.ts';
@@ -15,6 +15,7 @@ import {
   type WatchedVariant,
 } from '../../monitoring/dead-man.ts';
 import { tripKillSwitch } from '../../risk/kill-switch.ts';
+import { describeStoreTime, storeTime } from '../../app/store-time.ts';
 import { atOption } from '../at-option.ts';
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor } from '../cli-error.ts';
 import { commandLogger } from '../command-logger.ts';
@@ -32,6 +33,8 @@ interface StoreReport {
   variants: (VariantLiveness & { action: ProbeAction })[];
   /** Set when the store could not be read: the probe goes on with the others and fails at the end. */
   error?: string;
+  /** Set for a replay's store, which the probe does not judge: what its clock says. */
+  replay?: string;
 }
 
 /** `dbs`: every global --db given, in order (the probe checks each store). */
@@ -54,7 +57,12 @@ export async function probe(options: ProbeOptions, command: Command, dbs: readon
   for (const url of urls) {
     try {
       reports.push(
-        await withStore({ ...context, storeUrl: url }, async (store, opened) => {
+        await withExistingStore({ ...context, storeUrl: url }, async (store, opened) => {
+          // A replay's heartbeats are on its simulated clock: judged by today's they all look years
+          // late. Without --at the probe leaves a replay's store alone and says so.
+          const time = await storeTime(store, now);
+          if (time.replay && options.at === undefined)
+            return { store: opened.driver.target, variants: [], replay: describeStoreTime(time) };
           const variantsWithIntents = new Set<VariantId>(
             (await store.countByStatus()).filter((c) => c.count > 0).map((c) => c.variantId),
           );
@@ -134,6 +142,12 @@ function print(report: StoreReport): void {
   console.log(`store ${report.store}`);
   if (report.error !== undefined) {
     console.log(`  cannot check: ${report.error}`);
+    return;
+  }
+  if (report.replay !== undefined) {
+    console.log(
+      `  holds ${report.replay}: the dead-man probe watches live stores, so nothing is checked or halted (--at TIME checks it as of that moment)`,
+    );
     return;
   }
   for (const v of report.variants) {

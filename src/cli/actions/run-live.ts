@@ -9,6 +9,7 @@ import type { Logger } from '../../logging/logger.ts';
 import { logTradingEvents } from '../../logging/trading-event-log.ts';
 import type { RunDashboard } from '../run-dashboard.ts';
 import { startDashboard, variantSummary, type RunSession } from './run-session.ts';
+import { loggedFallbackWarnings } from '../fallback-warnings.ts';
 
 export async function runLive(store: Store, session: RunSession): Promise<void> {
   const { context, flags, variants, log, alerts, stop, leases } = session;
@@ -17,6 +18,7 @@ export async function runLive(store: Store, session: RunSession): Promise<void> 
   try {
     if (mode !== 'once') dashboard = await startDashboard(session);
     const processMetrics = dashboard?.processMetrics;
+    const fallbacks = loggedFallbackWarnings(log);
     const options: LiveRunOptions = {
       store,
       config: context.config,
@@ -45,6 +47,7 @@ export async function runLive(store: Store, session: RunSession): Promise<void> 
         alertEvents(alerts, [event]);
         logTradingEvents(log, [event]);
       },
+      onAnalystFallback: fallbacks.onFallback,
       onJanitor: (waiting) => {
         alertEvents(alerts, waiting);
         logTradingEvents(log, waiting);
@@ -59,6 +62,7 @@ export async function runLive(store: Store, session: RunSession): Promise<void> 
     if (mode === 'once') {
       await runLiveOnce(options);
       console.log(await variantSummary(store, variants));
+      for (const line of fallbacks.summaryLines()) console.log(line);
       return;
     }
     const bot = await startLive(options);
@@ -72,9 +76,11 @@ export async function runLive(store: Store, session: RunSession): Promise<void> 
         ? `Monitoring the open positions of ${variants.map((v) => v.id).join(', ')} on ${source} (nothing new is opened); Ctrl-C stops.`
         : `Trading ${context.config.market.symbols.join(', ')} (${context.config.market.timeframe}) from ${source}; Ctrl-C stops.`,
     );
+    console.log(`Warm-up: ${bot.warmUpBars} closed bar(s) fetched from ${source}.`);
     stop.signal.addEventListener('abort', () => void bot.stop(), { once: true });
     await bot.done;
     console.log(await variantSummary(store, variants));
+    for (const line of fallbacks.summaryLines()) console.log(line);
   } finally {
     await dashboard?.close();
   }

@@ -27,6 +27,8 @@ export interface RunSession {
   stop: AbortController;
   leases: ProcessLeases;
   jobScope: string;
+  /** A replay's current bar (its log records carry it); null before the first and in live runs. */
+  replayTime: { at: number | null };
 }
 
 /** The dashboard of the process that scans (analyst-only processes have nothing to show). */

@@ -13,6 +13,7 @@ import { buildReport } from '../../backtest/backtest-report.ts';
 import { describeError } from '../../domain/errors.ts';
 import type { Store } from '../../domain/ports/store.ts';
 import { UsageError } from '../cli-error.ts';
+import { optionalTimeOption } from '../time-option.ts';
 import { reportText } from '../report-text.ts';
 import { commandLogger } from '../command-logger.ts';
 import { progressBar } from '../progress-bar.ts';
@@ -27,7 +28,14 @@ import { configVersion } from '../../app/config-version.ts';
 import { ConfigMismatchError, OwnedElsewhereError, takeOwnership } from '../../app/take-ownership.ts';
 import { botJobNames, jobScope } from '../../engine/bot.ts';
 import { runLive } from './run-live.ts';
+import { refuseFallbackOnly } from '../../backtest/fallback-only.ts';
+import { loggedFallbackWarnings } from '../fallback-warnings.ts';
+import { checkStoreFor, claimLiveStore } from '../../app/store-identity.ts';
+import { moveStoreAside } from '../../app/fresh-store.ts';
+import { haltedAtStart } from './halted-at-start.ts';
 import { startDashboard, variantSummary, type RunSession } from './run-session.ts';
+import { checkReadiness } from '../../app/config-readiness.ts';
+import { showsProgress } from '../progress-option.ts';
 
 /** How long the run waits at exit for alerts still queued or being retried. */
 const ALERT_FLUSH_MS = 5_000;
@@ -37,9 +45,7 @@ export async function run(flags: RunFlags, command: Command): Promise<void> {
   const speed = Number(flags.speed);
   if (!(speed >= 0))
     throw new UsageError(`--speed must be a number of bars per second ≥ 0, got ${flags.speed}`);
-  const until = flags.until === undefined ? undefined : Date.parse(flags.until);
-  if (until !== undefined && Number.isNaN(until))
-    throw new UsageError(`--until "${flags.until}" is not an ISO time`);
+  const until = optionalTimeOption(flags.until, '--until');
   if (flags.once && flags.monitorOnly)
     throw new UsageError('--once and --monitor-only are two modes: choose one');
   // The blueprint's modes are live trading's: a one-shot cycle for cron, a watcher of open positions.
@@ -55,10 +61,22 @@ export async function run(flags: RunFlags, command: Command): Promise<void> {
   if (idleExit !== null && !(idleExit > 0))
     throw new UsageError(`--idle-exit must be a number of seconds > 0, got ${flags.idleExit}`);
   checkRoleSplit(roles);
+  // What `sigil config check` checks, by the same code: every problem at once, before the store opens.
+  const runsBars = roles.has('scanner');
+  await checkReadiness(context.config, {
+    variants,
+    candles: !runsBars ? 'none' : live ? 'live' : 'files',
+    servesApi: runsBars && flags.dashboard && !flags.once,
+  });
 
-  // Log lines are written above the replay's progress bar, never through it.
-  const bar = progressBar({ enabled: !flags.quiet });
-  const log = commandLogger(command, { write: (text) => bar.writeAbove(text) });
+  // Log lines are written above the replay's progress bar, never through it; a replay's carry its bar.
+  const bar = progressBar({ enabled: showsProgress(flags) });
+  const replayTime: { at: number | null } = { at: null };
+  const log = commandLogger(
+    command,
+    { write: (text) => bar.writeAbove(text) },
+    live ? {} : { barTime: () => replayTime.at },
+  );
   // Alerts are queued as bars commit and delivered in the background; the run never waits on a sink.
   const alerts = commandAlerts(context, log);
 
@@ -72,6 +90,10 @@ export async function run(flags: RunFlags, command: Command): Promise<void> {
   // A replay's commits need only survive the process (a killed run resumes at its last bar; a bar a
   // power cut takes back is replayed the same), live ones a power cut too: they precede broker calls.
   const durability = live ? 'power_loss' : 'process_crash';
+  if (flags.fresh) {
+    const aside = await moveStoreAside(context.storeUrl, wallNow());
+    if (aside) console.log(`The previous database is kept as ${aside}; starting anew.`);
+  }
   try {
     await withStore(
       context,
@@ -97,8 +119,13 @@ export async function run(flags: RunFlags, command: Command): Promise<void> {
           stop,
           leases,
           jobScope: scope,
+          replayTime,
         };
+        // Before anything is written: a store started for something else is refused (exit 2).
+        if (live) await claimLiveStore(store, context.config, wallNow());
+        else await checkStoreFor(store, context.config, 'replay');
         if (!(await own(store, session))) return;
+        for (const line of await haltedAtStart(store, variants)) console.log(line);
         let lost: OwnershipLostError | null = null;
         leases.keep((error) => {
           lost = error;
@@ -182,6 +209,7 @@ async function runAnalysts(
     `analyst process started with ${workers} worker(s)`,
   );
   const liveMarket = live ? await import('./live-analyst-market.ts') : null;
+  const fallbacks = loggedFallbackWarnings(log);
   const { decided } = await runAnalystWorkers({
     store,
     config: context.config,
@@ -209,9 +237,11 @@ async function runAnalysts(
         { attempt, err: error },
         `store unavailable (${describeError(error)}); retry ${attempt} after a pause`,
       ),
+    onAnalystFallback: fallbacks.onFallback,
   });
   log.info({ decided }, `analyst process stopped: ${decided} intent(s) decided`);
   console.log(`analyst process ${process.pid}: ${decided} intent(s) decided by ${workers} worker(s)`);
+  for (const line of fallbacks.summaryLines()) console.log(line);
 }
 
 /** `sigil run` over the configured candle files: the replay, its progress, its report. */
@@ -227,6 +257,7 @@ async function replay(
     dashboard = await startDashboard(session);
     const processMetrics = dashboard?.processMetrics;
     const showProgress = barProgress(bar, 'replay');
+    const fallbacks = loggedFallbackWarnings(log);
     const result = await runReplay({
       store,
       config: context.config,
@@ -238,7 +269,9 @@ async function replay(
       roles,
       jobScope: session.jobScope,
       fence: () => session.leases.assertHeld(),
+      onAnalystFallback: fallbacks.onFallback,
       onBar: (summary, progress) => {
+        session.replayTime.at = summary.at;
         alertEvents(alerts, summary.events);
         logTradingEvents(log, summary.events);
         processMetrics?.recordDecisions(summary.decided);
@@ -272,6 +305,7 @@ async function replay(
     }
     console.log(await variantSummary(store, variants));
     if (!result.finished) {
+      for (const line of fallbacks.summaryLines()) console.log(line);
       console.log(`Stopped before the end of the data; run again to resume.`);
       return;
     }
@@ -288,6 +322,8 @@ async function replay(
     });
     console.log('');
     console.log(reportText({ ...report, trades: [] }));
+    // A replay the fallback decided alone is reported, then fails: it is not a run of the analyst.
+    refuseFallbackOnly(report.decisions ?? [], variants);
     // At a terminal the finished replay stays on view; scripts and CI get their exit.
     if (dashboard && process.stdout.isTTY && !stop.signal.aborted && flags.dashboard) {
       console.log(`\nThe replay is done; the dashboard stays up at ${dashboard.url}/ until Ctrl-C.`);

@@ -15,7 +15,7 @@ export async function scan(options: ScanOptions, command: Command): Promise<void
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
   const { market, variants } = context.config;
   await loadStrategies(context.config);
-  const series = loadCandles(market.data, market.symbols);
+  const series = loadCandles(market.data, market.symbols, market.timeframe);
   const feed = new ReplayFeed(series, market.timeframe, market.calendar);
   const at = atOption(options.at, () => feed.end);
   if (at <= feed.start)

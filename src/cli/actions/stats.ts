@@ -1,22 +1,28 @@
 // What `sigil stats exits` does; commands/stats.ts declares the options; loaded only to run.
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { appContext, withExistingStore, type GlobalOptions } from '../../app/app-context.ts';
 import { exitStats } from '../../risk/exit-stats.ts';
 import { renderTable } from '../table.ts';
 import type { ExitStatsOptions } from '../commands/stats.ts';
-import { configuredVariant } from './configured-variant.ts';
+import { variantNames } from '../variants-option.ts';
+import { knownVariant } from './configured-variant.ts';
 
 export async function showExitStats(options: ExitStatsOptions, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
-  const variant = options.variant === undefined ? undefined : configuredVariant(context, options.variant);
-  await withStore(context, async (store) => {
-    const report = exitStats(await store.closedPositions(variant ? { variantId: variant } : {}));
+  const names = variantNames(options);
+  await withExistingStore(context, async (store) => {
+    const picked =
+      names && new Set<string>(await Promise.all(names.map((n) => knownVariant(context, store, n))));
+    const closed = await store.closedPositions();
+    const report = exitStats(picked ? closed.filter((p) => picked.has(p.variantId)) : closed);
     if (options.json) {
       console.log(JSON.stringify(report, null, 2));
       return;
     }
     if (report.length === 0) {
-      console.log(`No closed positions${variant ? ` for ${variant}` : ''} in ${context.storeUrl}.`);
+      console.log(
+        `No closed positions${picked ? ` for ${[...picked].join(', ')}` : ''} in ${context.storeUrl}.`,
+      );
       return;
     }
     for (const v of report) {

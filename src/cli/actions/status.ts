@@ -1,6 +1,6 @@
 // What `sigil status` does; commands/status.ts declares the options; loaded only to run.
 import type { Command } from 'commander';
-import { appContext, withStore, type GlobalOptions } from '../../app/app-context.ts';
+import { appContext, withExistingStore, type GlobalOptions } from '../../app/app-context.ts';
 import { INTENT_STATUSES } from '../../domain/intent-lifecycle.ts';
 import { renderTable } from '../table.ts';
 import type { StatusOptions } from '../commands/status.ts';
@@ -11,7 +11,7 @@ import { parseInfo } from '../../app/process-leases.ts';
 
 export async function showStatus(options: StatusOptions, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
-  await withStore(context, async (store, opened) => {
+  await withExistingStore(context, async (store, opened) => {
     const counts = await store.countByStatus();
     const switched = (await store.tradingStates()).filter((t) => t.state !== 'active');
     const variants = [

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { appContext, type GlobalOptions } from '../../app/app-context.ts';
-import { sqliteFile } from '../../app/sqlite-file.ts';
+import { sqliteFile } from '../../store/open-store.ts';
 import { checkSource, copyStore, StoreCopyRefused } from '../../app/store-copy.ts';
 import { redactUrl } from '../../logging/redaction.ts';
 import { openDriver } from '../../store/open-store.ts';

@@ -140,7 +140,12 @@ async function resolveTarget(
 
 function barsOf(config: SigilConfig): Map<string, Bar[]> {
   const symbols = config.market.symbols.length > 0 ? config.market.symbols : undefined;
-  return new Map(loadCandleSeries(config.market.data, symbols).map((s) => [s.symbol, candlesFromSeries(s)]));
+  return new Map(
+    loadCandleSeries(config.market.data, symbols, config.market.timeframe).map((s) => [
+      s.symbol,
+      candlesFromSeries(s),
+    ]),
+  );
 }
 
 function reportText(name: string, source: string, report: LookaheadReport): string {

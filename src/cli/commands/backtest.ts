@@ -1,14 +1,15 @@
 // `sigil backtest` and `sigil ab`: the bot's own code over a replay, and the verdict between variants.
 import type { Command } from 'commander';
+import type { ProgressFlags } from '../progress-option.ts';
 
-export interface BacktestFlags {
+export interface BacktestFlags extends ProgressFlags {
   html?: string;
   from?: string;
   to?: string;
   variants?: string;
   json?: boolean;
   out?: string;
-  progress?: boolean;
+  keepStore?: boolean;
 }
 
 export type AbFlags = BacktestFlags & { onStore?: boolean };
@@ -19,13 +20,24 @@ export function registerBacktest(program: Command): void {
     .description(
       'replay the configured candles through the bot (same engine, simulated clock, paper broker, an in-memory store; Ctrl-C stops it) and report per variant',
     )
-    .option('--from <time>', 'first bar (ISO time), default: the start of the data')
-    .option('--to <time>', 'end (ISO time, exclusive), default: the end of the data')
+    .option(
+      '--from <time>',
+      'first bar (ISO 8601 day or time, UTC without a zone), default: the start of the data',
+    )
+    .option(
+      '--to <time>',
+      'end (ISO 8601 day or time, UTC without a zone; exclusive), default: the end of the data',
+    )
     .option('--variants <names>', 'comma-separated variants, default: all')
     .option('--json', 'print the report with the full trade list as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
     .option('--html <file>', 'also write an HTML report with equity curves and exit charts (works offline)')
     .option('--no-progress', 'no progress bar on stderr')
+    .option('--quiet', 'the same as --no-progress')
+    .option(
+      '--keep-store',
+      'run on the database --db names (a new one) instead of in memory, and keep it for intents, status and dashboard; without it --db is only read for an LLM response cache, never created',
+    )
     .action(async (flags: BacktestFlags, command: Command) =>
       (await import('../actions/backtest.ts')).backtest(flags, command),
     );
@@ -36,10 +48,12 @@ export function registerBacktest(program: Command): void {
       'compare variants with bootstrap confidence intervals: on a backtest of --config, or with --on-store on the paper trades in the database',
     )
     .option('--on-store', 'use the closed positions in the database (--db) instead of running a backtest')
-    .option('--from <time>', 'backtest: first bar (ISO time)')
-    .option('--to <time>', 'backtest: end (ISO time, exclusive)')
+    .option('--from <time>', 'backtest: first bar (ISO 8601, UTC without a zone)')
+    .option('--to <time>', 'backtest: end (ISO 8601, UTC without a zone; exclusive)')
     .option('--variants <names>', 'comma-separated variants; the first is the control')
     .option('--json', 'print JSON')
+    .option('--no-progress', 'no progress bar on stderr (the backtest behind the comparison)')
+    .option('--quiet', 'the same as --no-progress')
     .action(async (flags: AbFlags, command: Command) =>
       (await import('../actions/backtest.ts')).ab(flags, command),
     );

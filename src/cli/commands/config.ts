@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 
+export interface ConfigCheckOptions {
+  live?: boolean;
+}
+
 export function registerConfig(program: Command): void {
   const config = program
     .command('config')
@@ -7,9 +11,14 @@ export function registerConfig(program: Command): void {
 
   config
     .command('check')
-    .description('validate a configuration file and list the variants it defines')
+    .description(
+      'validate a configuration file as `sigil run` does before it starts — keys, cadences, api host, candle files and symbols, strategy files, models, prop-firm rules, LLM keys — reporting every problem; list its variants',
+    )
     .argument('<file>', 'the YAML file')
-    .action(async (file: string) => (await import('../actions/config.ts')).checkConfig(file));
+    .option('--live', 'check it for `sigil run --live`: market.symbols instead of candle files')
+    .action(async (file: string, options: ConfigCheckOptions) =>
+      (await import('../actions/config.ts')).checkConfig(file, options),
+    );
 
   config
     .command('schema')

@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import type { MarketCalendar } from '../../marketdata/gaps.ts';
 import { UsageError } from '../cli-error.ts';
+import { addProgressOptions, type ProgressFlags } from '../progress-option.ts';
 
-export interface InfoOptions {
+export interface InfoOptions extends ProgressFlags {
   calendar: MarketCalendar;
   json?: boolean;
 }
 
 export function registerData(program: Command): void {
   const data = program.command('data').description('inspect candle files');
-  data
+  const info = data
     .command('info')
     .description(
       "symbols, ranges, timeframe, gaps, flat bars and the smallest price step of a candle file or folder (CSV, CSV.gz, freqtrade JSON); warns where the config's price_tick is over 0.01 % of a price",
@@ -21,10 +22,10 @@ export function registerData(program: Command): void {
       parseCalendar,
       'continuous',
     )
-    .option('--json', 'print JSON, with every gap')
-    .action(async (path: string, options: InfoOptions, command: Command) =>
-      (await import('../actions/data.ts')).dataInfo(path, options, command),
-    );
+    .option('--json', 'print JSON, with every gap');
+  addProgressOptions(info).action(async (path: string, options: InfoOptions, command: Command) =>
+    (await import('../actions/data.ts')).dataInfo(path, options, command),
+  );
 }
 
 function parseCalendar(value: string): MarketCalendar {

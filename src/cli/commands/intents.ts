@@ -1,9 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { INTENT_STATUSES, type IntentStatus } from '../../domain/intent-lifecycle.ts';
+import { addVariantsOption, type VariantsFlags } from '../variants-option.ts';
 
-export interface ListOptions {
+export interface ListOptions extends VariantsFlags {
   status?: IntentStatus[];
-  variant?: string;
   symbol?: string;
   date?: string;
   limit: number;
@@ -19,13 +19,13 @@ export interface ShowOptions {
 export function registerIntents(program: Command): void {
   const intents = program.command('intents').description('list and inspect trade intents');
 
-  intents
+  const list = intents
     .command('list')
     .description('list intents, oldest first')
-    .option('--status <statuses>', `comma-separated statuses (${INTENT_STATUSES.join(', ')})`, parseStatuses)
-    .option('--variant <name>', 'only this variant')
+    .option('--status <statuses>', `comma-separated statuses (${INTENT_STATUSES.join(', ')})`, parseStatuses);
+  addVariantsOption(list, 'comma-separated variants, default: all')
     .option('--symbol <symbol>', 'only this symbol')
-    .option('--date <trade-date>', 'only this trade date (YYYY-MM-DD)')
+    .option('--date <day>', 'only intents of this UTC day, YYYY-MM-DD (their trade date or bar close)')
     .option('--limit <n>', 'at most this many', parseCount, 50)
     .option('--offset <n>', 'skip this many first', parseCount, 0)
     .option('--json', 'print JSON instead of a table')

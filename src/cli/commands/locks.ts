@@ -20,7 +20,10 @@ export function registerLocks(program: Command): void {
     .command('locks')
     .description('list the locks in force: which variant or symbol may not enter, why, and until when')
     .option('--variants <names>', 'comma-separated variants, default: all')
-    .option('--at <time>', "as of this ISO time (a replay's store lives in its own time), default now")
+    .option(
+      '--at <time>',
+      "as of this ISO 8601 time, UTC without a zone (a replay's store lives in its own time), default now",
+    )
     .option('--json', 'print JSON')
     .action(async (options: LocksOptions, command: Command) =>
       (await import('../actions/locks.ts')).listLocks(options, command),

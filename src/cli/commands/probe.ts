@@ -22,7 +22,7 @@ export function registerProbe(program: Command): void {
       'dead-man check: halt every variant whose scanner is more than pipeline.heartbeat_stale_minutes late (one bar after its last cycle); exit 1 if any is stale',
     )
     .option('--json', 'print JSON instead of one line per variant')
-    .option('--at <time>', 'check as of this ISO-8601 time instead of now')
+    .option('--at <time>', 'check as of this ISO 8601 time (UTC without a zone) instead of now')
     .option('--require-all', 'a variant that never scanned is stale even if the store holds no intents of it')
     .addHelpText('after', '\nRepeat the global --db to check several stores: sigil probe --db URL --db URL')
     .action(async (options: ProbeOptions, command: Command) =>

@@ -12,7 +12,10 @@ export function registerScan(program: Command): void {
     .description(
       'run one scan cycle of every variant on the configured candles: signals at the bar closing at --at, written as intents',
     )
-    .option('--at <time>', 'ISO time of the cycle (a bar close); default: the end of the data')
+    .option(
+      '--at <time>',
+      'ISO 8601 time of the cycle (a bar close; UTC without a zone); default: the end of the data',
+    )
     .option('--json', 'print JSON')
     .action(async (options: ScanOptions, command: Command) =>
       (await import('../actions/scan.ts')).scan(options, command),

@@ -3,6 +3,7 @@
 // the store never reads a clock.
 import type { DecisionRecord } from '../decision-record.ts';
 import type { JobRecord } from '../job.ts';
+import type { StoreIdentity } from '../store-identity.ts';
 import type { LeaseClaim, LeaseHolder, LeaseRecord } from '../lease.ts';
 import type { CachedLlmResponse, LlmAmount, LlmLimits, LlmSpend } from '../llm-usage.ts';
 import type { OrderRequest, OrderResult, OrderSide } from '../order.ts';
@@ -36,6 +37,11 @@ export interface IntentQuery {
   variantId?: VariantId;
   symbol?: string;
   tradeDate?: string;
+  /**
+   * A UTC day, YYYY-MM-DD: the intents whose trade date falls on it — a daily scanner's date itself, or
+   * an hourly scanner's bar close time (an ISO time in Z) on that day.
+   */
+  tradeDay?: string;
   /** Latest first (the dashboard's recent intents); default oldest first. */
   newestFirst?: boolean;
   limit?: number;
@@ -270,6 +276,11 @@ export interface Store {
   releaseLeases(names: readonly string[], holder: string, now: EpochMs): Promise<void>;
   /** The named leases, or all, by name — lapsed ones included. */
   leases(names?: readonly string[]): Promise<LeaseRecord[]>;
+
+  /** What the store was started for (null until a run starts on it); see StoreIdentity. */
+  storeIdentity(): Promise<StoreIdentity | null>;
+  /** Records `identity` unless the store has one already; returns the one in force. */
+  claimStoreIdentity(identity: StoreIdentity): Promise<StoreIdentity>;
 
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void>;
   recordScanEnd(variantId: VariantId, now: EpochMs, error: string | null): Promise<void>;

@@ -8,7 +8,7 @@ import { queueOrder } from './intent-writes.ts';
 import { compareText, sortSmall } from './sorted.ts';
 
 export function listIntents(table: IntentTable, query: IntentQuery): TradeIntent[] {
-  const { statuses = [], variantId, symbol, tradeDate } = query;
+  const { statuses = [], variantId, symbol, tradeDate, tradeDay } = query;
   const found: TradeIntent[] = [];
   if (statuses.length > 0 && !statuses.some(isTerminal)) {
     const slots: Slot[] = [];
@@ -36,7 +36,8 @@ export function listIntents(table: IntentTable, query: IntentQuery): TradeIntent
   function matches(intent: TradeIntent): boolean {
     return (
       (symbol === undefined || intent.symbol === symbol) &&
-      (tradeDate === undefined || intent.tradeDate === tradeDate)
+      (tradeDate === undefined || intent.tradeDate === tradeDate) &&
+      (tradeDay === undefined || intent.tradeDate === tradeDay || intent.tradeDate.startsWith(`${tradeDay}T`))
     );
   }
 }

@@ -14,6 +14,7 @@ import { ProtectionTable } from './protections.ts';
 import { TradingStateTable } from './trading-states.ts';
 import { TxGate } from './tx-gate.ts';
 import { UndoLog } from './undo-log.ts';
+import type { StoreIdentity } from '../../domain/store-identity.ts';
 
 export class MemoryDb {
   readonly undo = new UndoLog();
@@ -30,5 +31,7 @@ export class MemoryDb {
   readonly leases = new LeaseTable(this.undo);
   readonly heartbeats = new HeartbeatTable(this.undo);
   readonly equity = new EquityTable(this.undo);
+  /** What the store was started for; one value for its life (see StoreIdentity). */
+  identity: StoreIdentity | null = null;
   closed = false;
 }

@@ -14,6 +14,7 @@
 // Measured (bench/memory-store.ts; a 2-vCPU VM under a load of 3–7): a bar's ~30 calls in one
 // transaction take ~10 µs, ~11 µs with 20,000 closed positions and 100,000 terminal intents behind
 // them (and ~15 µs with 100,000 / 500,000); the same bar on SQLite took ~1.9 ms.
+import type { StoreIdentity } from '../../domain/store-identity.ts';
 import type { DecisionRecord } from '../../domain/decision-record.ts';
 import type { ScannerHeartbeat } from '../../domain/heartbeat.ts';
 import type { EpochMs, IntentId, PositionId, VariantId, WorkerId } from '../../domain/ids.ts';
@@ -425,6 +426,19 @@ export class MemoryStore implements Store {
 
   leases(names?: readonly string[]): Promise<LeaseRecord[]> {
     return this.read(() => this.db.leases.read(names));
+  }
+
+  storeIdentity(): Promise<StoreIdentity | null> {
+    return this.read(() => this.db.identity);
+  }
+
+  claimStoreIdentity(identity: StoreIdentity): Promise<StoreIdentity> {
+    return this.write(() => {
+      if (this.db.identity) return this.db.identity;
+      this.db.identity = identity;
+      this.db.undo.record(() => (this.db.identity = null));
+      return identity;
+    });
   }
 
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {
