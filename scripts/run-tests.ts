@@ -66,23 +66,46 @@ async function postgresForTests(): Promise<Postgres> {
   };
 }
 
+/**
+ * Suites that race processes, kill them at random moments, wait out leases and timers, or replay on
+ * PostgreSQL and compare fingerprints: they run one file at a time, on a machine doing nothing else.
+ * Every other file (units, and commands that start the binary and read what it printed) runs two at a
+ * time, which keeps `npm test` well inside CI's 20 minutes on two cores.
+ */
+const ALONE = [
+  /^src\/app\//,
+  /^src\/store\/store-processes\.test\.ts$/,
+  /^src\/store\/postgres\//,
+  /^src\/risk\/atomic-entry\.test\.ts$/,
+  /^src\/control\//,
+  /^src\/cli\/(dashboard-browser|run-modes|runbook|telegram-control|postgres-client-sharing|live-start|analyst-fallback)\.test\.ts$/,
+  /^src\/marketdata\/candle-cache\.test\.ts$/,
+];
+
 const requested = process.argv.slice(2);
 const files =
   requested.length > 0
     ? requested
     : [...testFiles(join(root, 'src')), ...testFiles(join(root, 'test'))].sort();
+const alone = files.filter((file) => ALONE.some((pattern) => pattern.test(file)));
+const together = files.filter((file) => !alone.includes(file));
 const postgres = await postgresForTests();
 // The binary candle cache lives in the user's cache folder; tests get a folder of their own, emptied
 // after the run, so no test reads an entry another run (or the user) left behind.
 const candleCache = mkdtempSync('/tmp/sigil-test-candles-');
-const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...files], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, SIGIL_TEST_PG_URL: postgres.url, SIGIL_CACHE_DIR: candleCache },
-  });
-  child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
-});
+const runFiles = (group: string[], concurrency: number) =>
+  group.length === 0
+    ? Promise.resolve(0)
+    : new Promise<number>((resolve) => {
+        const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...group];
+        const child = spawn(process.execPath, args, {
+          cwd: root,
+          stdio: 'inherit',
+          env: { ...process.env, SIGIL_TEST_PG_URL: postgres.url, SIGIL_CACHE_DIR: candleCache },
+        });
+        child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+      });
+const code = Math.max(await runFiles(together, 2), await runFiles(alone, 1));
 await postgres.stop();
 rmSync(candleCache, { recursive: true, force: true });
 process.exitCode = code;

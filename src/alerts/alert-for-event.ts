@@ -44,7 +44,8 @@ function body(event: TradingEvent): AlertBody {
         title: `Closed ${event.symbol} ${event.side}: P&L ${signedMoney(event.pnl)} (${event.exitReason})`,
         text:
           `entry ${amount(event.entryPrice)} → exit ${amount(event.exitPrice)}, qty ${amount(event.qty)}, ` +
-          `P&L ${signedMoney(event.pnl)}\nposition ${event.positionId}`,
+          `P&L ${signedMoney(event.pnl)}\nposition ${event.positionId}` +
+          (event.by === undefined ? '' : `\nclosed by ${event.by}: ${event.why ?? ''}`),
       };
     case 'compliance_breach': {
       const closes =

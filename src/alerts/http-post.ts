@@ -102,13 +102,14 @@ export function urlSecrets(url: string): string[] {
 }
 
 /** "fetch failed" says nothing; the cause (ECONNREFUSED, a DNS failure) is what the operator needs. */
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
   return cause === undefined ? error.message : `${error.message} (${cause})`;
 }
 
-function parseJson(text: string): unknown {
+/** The body as JSON, or undefined when it is none (an HTML error page, an empty answer). */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -4,6 +4,8 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { VariantId } from '../domain/ids.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
+import type { MoneyTerms } from '../domain/instrument.ts';
+import type { ForceExitPort } from '../domain/manual-exit.ts';
 import type { AbVerdictCache } from './ab-cache.ts';
 import type { ProcessMetrics } from './process-metrics.ts';
 import type { ApiVariant } from './api-variant.ts';
@@ -12,6 +14,8 @@ import { BadRequestError } from './validation.ts';
 
 /** Who changed what, in the trading-state audit trail and the intents' decision records. */
 export const API_ACTOR = 'api';
+/** Who closed a position by hand through the API (the dashboard's Exit button). */
+export const API_EXIT_ACTOR = 'operator:api';
 
 export interface ApiContext {
   store: Store;
@@ -27,6 +31,10 @@ export interface ApiContext {
   mutationsEnabled: boolean;
   /** Told of each halt and reset made through the API (for alerts); absent = nobody listens. */
   onEvent?: ReportEvent;
+  /** Units per quantity and quote terms of a symbol, to mark open positions in dollars. */
+  terms(symbol: string): MoneyTerms;
+  /** Closes positions by hand; absent where this process may not (the exit route answers 409). */
+  forceExit?: ForceExitPort;
 }
 
 export interface ApiRequest {

@@ -12,7 +12,7 @@ import { DASHBOARD_ROUTES } from './dashboard-routes.ts';
 import { metricsInput } from './metrics-input.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { REPORT_ROUTES } from './report-routes.ts';
-import { tradeRows } from '../backtest/metrics.ts';
+import { POSITION_ROUTES } from './position-routes.ts';
 import { API_ACTOR, HttpError, knownVariant, ok, param, type Route } from './route.ts';
 import {
   emptyQuery,
@@ -21,8 +21,6 @@ import {
   locksQuery,
   parseBody,
   parseQuery,
-  positionsQuery,
-  tradesQuery,
   reasonBody,
 } from './validation.ts';
 
@@ -106,32 +104,6 @@ const CORE_ROUTES: readonly Route[] = [
       // The analyst's transcript (each agent's prompt and answer) when an LLM chain decided the intent.
       const transcript = isAgentState(intent.agentState) ? intent.agentState.transcript : null;
       return ok({ intent, decisionRecords: await ctx.store.decisionRecords(id), transcript });
-    },
-  },
-  {
-    method: 'GET',
-    pattern: /^\/api\/positions$/,
-    mutating: false,
-    async handle(ctx, req) {
-      const query = parseQuery(positionsQuery, req.query);
-      const variant = query.variant === undefined ? undefined : knownVariant(ctx, query.variant, 'query');
-      const positions =
-        query.state === 'open'
-          ? await ctx.store.openPositions(variant)
-          : await ctx.store.closedPositions(variant === undefined ? {} : { variantId: variant });
-      return ok({ positions });
-    },
-  },
-  {
-    // The closed trades as the backtest's --json lists them: the full trade record, in close order.
-    method: 'GET',
-    pattern: /^\/api\/trades$/,
-    mutating: false,
-    async handle(ctx, req) {
-      const query = parseQuery(tradesQuery, req.query);
-      const variant = query.variant === undefined ? undefined : knownVariant(ctx, query.variant, 'query');
-      const closed = await ctx.store.closedPositions(variant === undefined ? {} : { variantId: variant });
-      return ok({ trades: tradeRows(closed) });
     },
   },
   {
@@ -265,6 +237,7 @@ const CORE_ROUTES: readonly Route[] = [
 
 export const ROUTES: readonly Route[] = [
   ...CORE_ROUTES,
+  ...POSITION_ROUTES,
   ...REPORT_ROUTES,
   ...COMPLIANCE_ROUTES,
   ...CANDLE_ROUTES,

@@ -216,6 +216,9 @@ describe('HTTP API', () => {
     assert.equal(status, 200);
     assert.deepEqual(body.trades, [
       {
+        // The position's id and exit tag, then the backtest's trade record.
+        id: 'p-closed',
+        exitTag: null,
         variant: 'beta',
         symbol: 'ETH/USDT',
         side: 'long',

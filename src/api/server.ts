@@ -5,6 +5,8 @@ import { variantId } from '../domain/ids.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
+import type { MoneyTerms } from '../domain/instrument.ts';
+import type { ForceExitPort } from '../domain/manual-exit.ts';
 import { AbVerdictCache } from './ab-cache.ts';
 import { isLoopback } from './loopback.ts';
 import type { ProcessMetrics } from './process-metrics.ts';
@@ -33,6 +35,10 @@ export interface ApiServerOptions {
   onError?: (error: unknown) => void;
   /** Told of each halt and reset made through the API, once it is stored (for alerts). */
   onEvent?: ReportEvent;
+  /** Units per quantity and quote terms of a symbol (default: one unit, quoted in dollars). */
+  terms?: (symbol: string) => MoneyTerms;
+  /** Closes positions by hand (POST …/positions/:symbol/exit); absent: the route answers 409. */
+  forceExit?: ForceExitPort;
 }
 
 export interface ApiServer {
@@ -72,6 +78,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     abVerdicts: new AbVerdictCache(),
     mutationsEnabled: options.token !== null,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    terms: options.terms ?? (() => ({ contractSize: 1, quote: 'dollars' })),
+    ...(options.forceExit ? { forceExit: options.forceExit } : {}),
   };
   const server = createServer((req, res) => {
     handle(ctx, options, req, res).catch((error: unknown) => {

@@ -39,7 +39,34 @@ export const positionsQuery = z.strictObject({
   state: z.enum(['open', 'closed']).default('open'),
 });
 
-export const tradesQuery = z.strictObject({ variant: variant.optional() });
+/** What the closed trades can be sorted by: fields of the trade record (backtest/metrics.ts TradeRow). */
+export const TRADE_SORT_KEYS = [
+  'exitTime',
+  'entryTime',
+  'variant',
+  'symbol',
+  'side',
+  'entryPrice',
+  'exitPrice',
+  'qty',
+  'exitReason',
+  'fees',
+  'pnl',
+  'barsHeld',
+] as const;
+export type TradeSortKey = (typeof TRADE_SORT_KEYS)[number];
+
+/** Without `limit`, every trade (what the API answered before it had pages). */
+export const tradesQuery = z.strictObject({
+  variant: variant.optional(),
+  sort: z.enum(TRADE_SORT_KEYS).default('exitTime'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  limit: wholeNumber(1, 10_000).optional(),
+  offset: wholeNumber(0, 10_000_000).default(0),
+});
+
+/** The reason for an exit by hand, for the audit trail and the alert. */
+export const exitBody = z.strictObject({ reason: z.string().min(1).max(200).optional() });
 
 /** `since` or `to` as epoch milliseconds or a strict ISO 8601 time (UTC without a zone; domain/iso-time.ts). */
 const instant = z.string().transform((raw, ctx) => {

@@ -27,7 +27,10 @@ import { realAccountsInReplay } from './config-readiness.ts';
 import { checkQuoteCurrencies, instrumentBook } from './instrument-for.ts';
 import type { BrokerGrids } from './broker-instruments.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { FatalError } from '../domain/errors.ts';
+import { describeError, FatalError } from '../domain/errors.ts';
+import type { InstrumentOf } from '../domain/instrument.ts';
+import type { ForceExitPort } from '../domain/manual-exit.ts';
+import { forceExit } from './force-exit.ts';
 import type { Preload } from './scanner-for.ts';
 import type { BrokerFor } from '../domain/ports/broker.ts';
 
@@ -135,7 +138,13 @@ function withoutAnalysts(roles: ReadonlySet<EngineRole> | undefined): ReadonlySe
   return new Set((roles ? [...roles] : [...ENGINE_ROLES]).filter((role) => role !== 'analyst'));
 }
 
-export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntime[]; market: MarketState } {
+export function assembleBot(a: BotAssembly): {
+  bot: Bot;
+  runtimes: VariantRuntime[];
+  market: MarketState;
+  /** Closes the bot's positions by hand (app/force-exit.ts), in its lane. */
+  forceExit: ForceExitPort;
+} {
   const { config } = a;
   const barMs = timeframeMs(config.market.timeframe);
   const replay = a.mode === 'replay';
@@ -229,5 +238,58 @@ export function assembleBot(a: BotAssembly): { bot: Bot; runtimes: VariantRuntim
     ...(a.onJanitor ? { onJanitor: a.onJanitor } : {}),
     ...(a.onEvent ? { onEvent: a.onEvent } : {}),
   });
-  return { bot, runtimes, market };
+  return {
+    bot,
+    runtimes,
+    market,
+    forceExit: botForceExit(a, bot, runtimes, market, instruments, brokersFor),
+  };
+}
+
+/**
+ * The bot's exits by hand (the API's and the Telegram bot's): through the bot's own store and brokers,
+ * paper filling at the last close, in the bot's lane and behind its ownership fence. A variant this
+ * process does not run, or no longer owns, is refused as `unavailable`.
+ */
+function botForceExit(
+  a: BotAssembly,
+  bot: Bot,
+  runtimes: readonly VariantRuntime[],
+  market: MarketState,
+  instruments: InstrumentOf,
+  brokersFor: (store: Store) => BrokerFor,
+): ForceExitPort {
+  const rules = new Map(runtimes.map((r) => [r.id as string, r.rules.close]));
+  return async (request, onEvent) => {
+    const unavailable = (why: string) => ({
+      closed: [],
+      closedMeanwhile: [],
+      failed: [],
+      refusal: 'unavailable' as const,
+      refused: why,
+    });
+    if (!rules.has(request.variantId)) return unavailable(`this process does not run ${request.variantId}`);
+    try {
+      a.fence?.();
+    } catch (error) {
+      return unavailable(describeError(error));
+    }
+    return forceExit(
+      {
+        store: a.store,
+        broker: (id) => brokersFor(a.store)(id),
+        lastPrice: (symbol) => market.lastClose(symbol),
+        instruments,
+        closeRules: (id) => {
+          const close = rules.get(id);
+          if (!close) throw new Error(`this process does not run ${id}`);
+          return close;
+        },
+        now: () => a.clock.now(),
+        lane: (fn) => bot.inLane(fn),
+        ...(onEvent ? { onEvent } : {}),
+      },
+      request,
+    );
+  };
 }

@@ -11,6 +11,9 @@ import { apiVariantsFor } from './api-variants.ts';
 import type { CandleSource } from '../api/candle-source.ts';
 import { candleFilesSource } from './candle-files-source.ts';
 import { followStoreClock, type StoreClock } from './store-clock.ts';
+import type { ForceExitPort } from '../domain/manual-exit.ts';
+import { configuredInstruments } from './instrument-for.ts';
+import { standaloneForceExit } from './manual-exit-deps.ts';
 
 /** The environment variable holding the bearer token for halt, reset and cancel. */
 export const API_TOKEN_ENV = 'SIGIL_API_TOKEN';
@@ -36,6 +39,11 @@ export interface DashboardOptions {
   onError?: (error: unknown) => void;
   /** Halts and resets made through the API, once stored: the bot alerts and logs them like its own. */
   onEvent?: ReportEvent;
+  /**
+   * The bot's exits by hand, in its lane (`sigil run`). Absent: a standalone dashboard closes positions
+   * itself, unless a live `sigil run` owns the variant (app/manual-exit-deps.ts).
+   */
+  forceExit?: ForceExitPort;
 }
 
 export async function startDashboard(options: DashboardOptions): Promise<ApiServer> {
@@ -59,6 +67,8 @@ export async function startDashboard(options: DashboardOptions): Promise<ApiServ
       token,
       ...(options.onError ? { onError: options.onError } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      terms: configuredInstruments(options.config.market),
+      forceExit: options.forceExit ?? standaloneForceExit(options.config, options.variants, opened.store),
     });
     return {
       url: server.url,

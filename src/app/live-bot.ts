@@ -35,6 +35,7 @@ import type { MarketData } from '../domain/ports/market-data.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ENGINE_ROLES, type EngineRole } from '../domain/engine-role.ts';
 import type { TradingEvent } from '../domain/trading-event.ts';
+import type { ForceExitPort } from '../domain/manual-exit.ts';
 import { Doorbell } from '../engine/doorbell.ts';
 import { runAnalystWorkers } from './analyst-process.ts';
 import type { ProcessLeases } from './process-leases.ts';
@@ -81,13 +82,15 @@ export interface LiveBot {
   market: Pick<MarketState, 'closedCandles'>;
   /** Bar times of history fetched at start (the warm-up, and the newest closed bar). */
   warmUpBars: number;
+  /** Closes positions by hand (the API's and the Telegram bot's /exit), in the bot's lane. */
+  forceExit: ForceExitPort;
 }
 
 export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
   const { store, config, variants, clock } = options;
   const roles = options.roles ?? new Set(ENGINE_ROLES);
   const doorbell = new Doorbell();
-  const { bot, market, runtimes } = await assembleLive(options, {
+  const { bot, market, runtimes, forceExit } = await assembleLive(options, {
     roles,
     ...(options.monitorOnly ? { entries: false } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
@@ -135,7 +138,7 @@ export async function startLive(options: LiveRunOptions): Promise<LiveBot> {
       throw error;
     }),
   ]).then(() => undefined);
-  return { done, stop, market, warmUpBars };
+  return { done, stop, market, warmUpBars, forceExit };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Store } from '../domain/ports/store.ts';
 import { SimClock } from '../clock/sim-clock.ts';
 import { marketJobName } from '../engine/bot.ts';
 import type { EngineRole } from '../domain/engine-role.ts';
+import type { ForceExitPort } from '../domain/manual-exit.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import type { SchedulerEvent } from '../engine/scheduler.ts';
 import type { OnAnalystFallback } from '../analyst/fallback-notice.ts';
@@ -44,6 +45,8 @@ export interface ReplayRunOptions {
   fence?: () => void;
   /** Each decision an LLM or HTTP analyst left to its fallback, as it happens. */
   onAnalystFallback?: OnAnalystFallback;
+  /** The bot is assembled: its exits by hand, for the dashboard's API (taken between bars). */
+  onReady?: (bot: { forceExit: ForceExitPort }) => void;
 }
 
 export interface ReplayRunResult {
@@ -68,7 +71,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
   const clock = new SimClock(Math.max(data.first, resumedAt ?? data.first));
   let done = data.times.filter((t) => t + barMs <= (resumedAt ?? data.first)).length;
   let barsRun = 0;
-  const { bot } = assembleBot({
+  const { bot, forceExit } = assembleBot({
     // What each bar reads of positions, locks and trading states is kept in memory between bars.
     store: new CachedStore(store),
     config,
@@ -91,6 +94,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplayRunRes
     },
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
+  options.onReady?.({ forceExit });
   if (resumedAt !== null) bot.warmUp(data.feed.takeUntil(resumedAt));
   await retrying(() => bot.scheduler.start());
   // A store that goes away (a PostgreSQL restart) stops nothing: the loop backs off and tries again,

@@ -8,6 +8,8 @@ import type { TradingStateRecord } from '../domain/trading-state.ts';
 import { compareAll, type AbComparison } from './ab-test.ts';
 import type { DecisionCounts } from './decision-counts.ts';
 import { fingerprint, tradeRows, variantReport, type TradeRow, type VariantReport } from './metrics.ts';
+import type { MarketChange } from './market-change.ts';
+import type { OpenAtEndRow } from './open-at-end.ts';
 
 export interface Report {
   from: string;
@@ -23,6 +25,10 @@ export interface Report {
   decisions?: DecisionCounts[];
   /** Variants that stopped entering during the run (a tripped kill switch): when and why. */
   halted?: HaltRow[];
+  /** Buy and hold of the backtest's symbols over its span; absent for a report from a store. */
+  market?: MarketChange;
+  /** Positions open when the data ended, with their P&L at the last close; absent for a store's report. */
+  openAtEnd?: OpenAtEndRow[];
 }
 
 export interface HaltRow {
@@ -45,6 +51,9 @@ export function buildReport(input: {
   ab?: AbComparison[];
   /** Each variant's trading state at the end: the halted ones are named in the report. */
   tradingStates?: readonly TradingStateRecord[];
+  /** A backtest's: the market's change over the run, and the positions it left open. */
+  market?: MarketChange | null;
+  openAtEnd?: readonly OpenAtEndRow[];
 }): Report {
   const halted = (input.tradingStates ?? []).filter((s) => s.state !== 'active');
   const trades = tradeRows(input.closed);
@@ -56,6 +65,7 @@ export function buildReport(input: {
         startingBalance: v.startingBalance,
         from: input.from,
         to: input.to,
+        ...(input.openAtEnd ? { open: input.openAtEnd } : {}),
       }),
     ),
     ab:
@@ -73,6 +83,8 @@ export function buildReport(input: {
     fingerprint: fingerprint(trades),
     trades,
     ...(input.decisions ? { decisions: input.decisions } : {}),
+    ...(input.market ? { market: input.market } : {}),
+    ...(input.openAtEnd ? { openAtEnd: [...input.openAtEnd] } : {}),
     ...(halted.length > 0
       ? {
           halted: halted.map((s) => ({

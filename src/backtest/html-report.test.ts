@@ -5,7 +5,7 @@ import { variantId } from '../domain/ids.ts';
 import type { ExitReasonStats, VariantExitStats } from '../risk/exit-stats.ts';
 import type { AbComparison } from './ab-test.ts';
 import type { Report } from './backtest-report.ts';
-import { htmlReport, TRADE_ROWS_SHOWN, type ChartPoint, type HtmlReportData } from './html-report.ts';
+import { htmlReport, type ChartPoint, type HtmlReportData } from './html-report.ts';
 import type { TradeRow, VariantReport } from './metrics.ts';
 
 const XSS = '<script>alert(1)</script>';
@@ -76,6 +76,18 @@ function variant(id: string, fields: Partial<VariantReport>, byReason: ExitReaso
     exposure: 0,
     finalEquity: 0,
     exits,
+    startingBalance: 1000,
+    totalReturnPct: 0,
+    profitFactor: null,
+    avgDurationMs: null,
+    bestTrade: null,
+    worstTrade: null,
+    bestPair: null,
+    worstPair: null,
+    maxConsecutiveLosses: 0,
+    maxConsecutiveWins: 0,
+    pairs: [],
+    openAtEnd: null,
     ...fields,
   };
 }
@@ -147,6 +159,19 @@ function sampleReport(): Report {
       ),
     ],
     ab: [AB],
+    // Two symbols: +10 % and −2 % over the span, +4 % on average; the curve's middle point is hand-made.
+    market: {
+      change: 0.04,
+      symbols: [
+        { symbol: 'BTC/USDT', firstOpen: 100, lastClose: 110, change: 0.1 },
+        { symbol: 'ETH/USDT', firstOpen: 50, lastClose: 49, change: -0.02 },
+      ],
+      curve: [
+        { time: '2026-01-05T00:00:00.000Z', change: 0 },
+        { time: '2026-01-06T12:00:00.000Z', change: -0.01 },
+        { time: '2026-01-08T00:00:00.000Z', change: 0.04 },
+      ],
+    },
   };
 }
 
@@ -209,9 +234,9 @@ describe('htmlReport', () => {
     assert.ok(!html.includes(XSS));
     assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
     assert.ok(html.includes('(3 and 2; at least 2 each are needed) &lt;b&gt;'));
-    // Exactly the page's three scripts close: the symbol did not end the JSON one early.
-    assert.equal(count(html.toLowerCase(), '</script'), 3);
-    assert.equal(count(html.toLowerCase(), '<script'), 3);
+    // Exactly the page's four scripts close: the symbol did not end the JSON one early.
+    assert.equal(count(html.toLowerCase(), '</script'), 4);
+    assert.equal(count(html.toLowerCase(), '<script'), 4);
     // …and it reads back intact.
     const data = embedded(html);
     assert.equal(data.report.trades[1]?.symbol, XSS);
@@ -329,19 +354,195 @@ describe('htmlReport', () => {
     assert.ok(render(single).includes('Nothing to compare'));
   });
 
-  it(`shows the first ${TRADE_ROWS_SHOWN} trades and says how many more there are`, () => {
+  it('lists every trade, not the first 500, with prices to their significant digits', () => {
     const report = sampleReport();
-    report.trades = Array.from({ length: TRADE_ROWS_SHOWN + 3 }, (_, i) =>
+    report.trades = Array.from({ length: 503 }, (_, i) =>
       trade('alpha', new Date(Date.UTC(2026, 0, 5, 1) + i * 60_000).toISOString(), 1),
     );
     const html = render(report);
-    assert.equal(count(html, '<tr class="trade">'), TRADE_ROWS_SHOWN);
-    assert.ok(html.includes('The first 500 of 503 trades; 3 more not shown.'));
-    assert.ok(!render().includes('more not shown'));
-    // The curve still covers every trade, one point per minute after the opening one.
+    assert.equal(count(html, '<tr class="trade">'), 503);
+    assert.ok(html.includes('503 trades; click a column header to sort by it.'));
+    assert.ok(!html.includes('not shown'));
+    // The curve covers every trade, one point per minute after the opening one.
     const alpha = embedded(html).equity[0]?.points ?? [];
-    assert.equal(alpha.length, TRADE_ROWS_SHOWN + 4);
-    assertNear(alpha.at(-1)?.value, 1000 + TRADE_ROWS_SHOWN + 3);
+    assert.equal(alpha.length, 503 + 1);
+    assertNear(alpha.at(-1)?.value, 1000 + 503);
+
+    // A PEPE trade: its prices keep their digits (0.00 before), its ATR too.
+    const pepe = sampleReport();
+    pepe.trades = [
+      trade('alpha', '2026-01-06T00:00:00.000Z', 0.5, {
+        symbol: 'PEPE/USDT',
+        entryPrice: 0.0000012,
+        exitPrice: 0.00000135,
+        initialStop: 0.00000114,
+        atrAtSignal: 0.0000000234,
+      }),
+    ];
+    const row = render(pepe)
+      .split('\n')
+      .find((line) => line.startsWith('<tr class="trade">'));
+    const cells = [...(row ?? '').matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    assert.deepEqual(
+      [cells[5], cells[6], cells[8], cells[11]],
+      ['0.0000012', '0.00000114', '0.0000000234', '0.00000135'],
+    );
+  });
+
+  it('sorts the trade table by the column header clicked, numbers by value, missing values last', () => {
+    const report = sampleReport();
+    // beta's first trade has no ATR: it sorts last whichever way.
+    report.trades[1] = { ...(report.trades[1] as TradeRow), atrAtSignal: null, pnl: 1000 };
+    const tables = runTableScript(render(report));
+    const trades = tables.find((t) => t.heads[0]?.textContent === 'Variant' && t.heads.length === 18);
+    assert.ok(trades);
+    const column = (title: string) => trades.heads.findIndex((h) => h.textContent === title);
+    const pnls = () => trades.body.rows.map((r) => r.cells[column('P&L')]?.textContent);
+    assert.deepEqual(pnls(), ['10.00', '1,000.00', '\u22124.00', '2.50', '\u22121.25']);
+
+    trades.heads[column('P&L')]?.click();
+    assert.deepEqual(pnls(), ['\u22124.00', '\u22121.25', '2.50', '10.00', '1,000.00']);
+    assert.equal(trades.heads[column('P&L')]?.attributes.get('aria-sort'), 'ascending');
+    trades.heads[column('P&L')]?.click();
+    assert.deepEqual(pnls(), ['1,000.00', '10.00', '2.50', '\u22121.25', '\u22124.00']);
+    assert.equal(trades.heads[column('P&L')]?.attributes.get('aria-sort'), 'descending');
+
+    const atrs = () => trades.body.rows.map((r) => r.cells[column('ATR at signal')]?.textContent);
+    trades.heads[column('ATR at signal')]?.click();
+    assert.equal(atrs().at(-1), '—');
+    assert.equal(trades.heads[column('P&L')]?.attributes.has('aria-sort'), false);
+    trades.heads[column('ATR at signal')]?.click();
+    assert.equal(atrs().at(-1), '—');
+
+    // Text columns sort as text; equal keys keep their order (alpha's trades stay in time order).
+    trades.heads[column('Exit')]?.click();
+    trades.heads[column('Variant')]?.click();
+    assert.deepEqual(
+      trades.body.rows.map((r) => [r.cells[0]?.textContent, r.cells[column('Exit')]?.textContent]),
+      [
+        ['alpha', '2026-01-05 10:00:00Z'],
+        ['alpha', '2026-01-05 10:00:00.400Z'],
+        ['alpha', '2026-01-06 12:00:00Z'],
+        ['beta', '2026-01-05 10:00:00Z'],
+        ['beta', '2026-01-07 08:30:00Z'],
+      ],
+    );
+  });
+
+  it('draws buy and hold on the equity chart, scaled to the starting balance, and says it in the header', () => {
+    const html = render();
+    assert.ok(
+      html.includes(
+        '<dt>Buy &amp; hold</dt><dd>4.00 % (the mean of 2 symbols from the first open to the last close)</dd>',
+      ),
+    );
+    const { market } = embedded(html);
+    // alpha and beta start from different balances: a line for each.
+    assert.deepEqual(
+      market.map((s) => [s.variant, s.dashed]),
+      [
+        ['buy & hold (1,000.00)', true],
+        ['buy & hold (500.00)', true],
+      ],
+    );
+    assertPoints(market[0]?.points, [
+      ['2026-01-05T00:00:00Z', 1000],
+      ['2026-01-06T12:00:00Z', 990],
+      ['2026-01-08T00:00:00Z', 1040],
+    ]);
+    assertPoints(market[1]?.points, [
+      ['2026-01-05T00:00:00Z', 500],
+      ['2026-01-06T12:00:00Z', 495],
+      ['2026-01-08T00:00:00Z', 520],
+    ]);
+    assert.ok(html.includes('buy &amp; hold (500.00)</li>'), 'in the legend');
+
+    const same = htmlReport(sampleReport(), { title: 't', startingBalances: { alpha: 1000, beta: 1000 } });
+    assert.deepEqual(
+      embedded(same).market.map((s) => s.variant),
+      ['buy & hold'],
+    );
+    // A report from a store has no market change: no line, no header entry.
+    const stored = sampleReport();
+    delete stored.market;
+    assert.deepEqual(embedded(render(stored)).market, []);
+    assert.ok(!render(stored).includes('Buy &amp; hold'));
+  });
+
+  it('shows the balance figures, the per-pair table and the positions open at the end', () => {
+    const report = sampleReport();
+    const alpha = report.variants[0] as VariantReport;
+    Object.assign(alpha, {
+      startingBalance: 1000,
+      totalReturnPct: 0.85,
+      profitFactor: 3.125,
+      avgDurationMs: 5 * 3_600_000 + 20 * 60_000,
+      bestTrade: { symbol: 'BTC/USDT', pnl: 10, exitTime: '2026-01-05T10:00:00.000Z' },
+      worstTrade: { symbol: 'ETH/USDT', pnl: -4, exitTime: '2026-01-05T10:00:00.400Z' },
+      bestPair: { symbol: 'BTC/USDT', totalPnl: 12.5 },
+      worstPair: { symbol: 'ETH/USDT', totalPnl: -4 },
+      maxConsecutiveLosses: 1,
+      pairs: [
+        { symbol: 'BTC/USDT', trades: 2, wins: 2, winRate: 1, totalPnl: 12.5, avgDurationMs: 3_600_000 },
+        { symbol: 'ETH/USDT', trades: 1, wins: 0, winRate: 0, totalPnl: -4, avgDurationMs: 2 * 86_400_000 },
+      ],
+      openAtEnd: { positions: 1, unrealisedPnl: -0.75 },
+    });
+    report.openAtEnd = [
+      {
+        variant: 'alpha',
+        symbol: 'PEPE/USDT',
+        side: 'long',
+        entryTime: '2026-01-07T00:00:00.000Z',
+        entryPrice: 0.0000012,
+        qty: 1_000_000,
+        lastClose: 0.00000115,
+        unrealisedPnl: -0.75,
+      },
+    ];
+    const html = render(report);
+    const cellsOf = (prefix: string) => {
+      const line = html.split('\n').find((l) => l.startsWith(prefix));
+      assert.ok(line !== undefined, prefix);
+      return [...line.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    };
+    assert.deepEqual(cellsOf('<tr class="balance"><td class="text">alpha</td>'), [
+      'alpha',
+      '1,000.00',
+      '1,008.50',
+      '0.85 %',
+      '3.13',
+      '5h 20m',
+      '1',
+      'BTC/USDT 10.00',
+      'ETH/USDT \u22124.00',
+      'BTC/USDT 12.50',
+      'ETH/USDT \u22124.00',
+      '1',
+      '\u22120.75',
+    ]);
+    // beta's report knows nothing of open positions (a store's): a dash, not a 0.
+    assert.deepEqual(cellsOf('<tr class="balance"><td class="text">beta</td>').slice(-2), ['—', '—']);
+    assert.deepEqual(cellsOf('<tr class="pair"><td class="text">alpha</td><td class="text">ETH'), [
+      'alpha',
+      'ETH/USDT',
+      '1',
+      '0.0 %',
+      '\u22124.00',
+      '2d',
+    ]);
+    assert.equal(count(html, '<tr class="pair">'), 2);
+    assert.deepEqual(cellsOf('<tr class="open">'), [
+      'alpha',
+      'PEPE/USDT',
+      'long',
+      '2026-01-07 00:00:00Z',
+      '0.0000012',
+      '1000000',
+      '0.00000115',
+      '\u22120.75',
+    ]);
+    assert.ok(!render().includes('<tr class="open">'), 'no section without open positions');
   });
 
   it('is deterministic and refuses a report it cannot chart', () => {
@@ -366,18 +567,22 @@ describe('htmlReport', () => {
     const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
     // A stand-in for window.LightweightCharts that records the calls a browser would make.
     const charts: { element: string; options: Record<string, unknown>; series: unknown[][] }[] = [];
+    const styles: Record<string, unknown>[] = [];
     const LightweightCharts = {
       LineSeries: 'line',
       HistogramSeries: 'histogram',
       LineType: { WithSteps: 1 },
+      LineStyle: { Dashed: 2 },
       createChart(element: { id: string }, options: Record<string, unknown>) {
         const chart = { element: element.id, options, series: [] as unknown[][] };
         charts.push(chart);
         return {
           addSeries: (kind: string, seriesOptions: Record<string, unknown>) => ({
             // Cloned into this realm: the script's arrays have the vm context's prototypes, which deepEqual rejects.
-            setData: (points: unknown) =>
-              chart.series.push([kind, seriesOptions['title'], structuredClone(points)]),
+            setData: (points: unknown) => {
+              chart.series.push([kind, seriesOptions['title'], structuredClone(points)]);
+              styles.push(structuredClone(seriesOptions));
+            },
           }),
           timeScale: () => ({ fitContent: () => undefined }),
         };
@@ -398,7 +603,19 @@ describe('htmlReport', () => {
     assert.deepEqual(charts[0]?.series, [
       ['line', 'alpha', data.equity[0]?.points],
       ['line', 'beta', data.equity[1]?.points],
+      ['line', 'buy & hold (1,000.00)', data.market[0]?.points],
+      ['line', 'buy & hold (500.00)', data.market[1]?.points],
     ]);
+    // The variants step, buy and hold is a dashed line.
+    assert.deepEqual(
+      styles.map((s) => [s['lineType'], s['lineStyle']]),
+      [
+        [1, undefined],
+        [1, undefined],
+        [undefined, 2],
+        [undefined, 2],
+      ],
+    );
 
     // The exit chart: one label per reason, under its group, left to right; one bar per variant and reason.
     const labels = exitsElement.all('text').filter((t) => t.attributes.get('class') === 'reason');
@@ -452,6 +669,75 @@ describe('htmlReport', () => {
     assert.ok(narrow.every((t) => /^rotate\(-40 /.test(t.attributes.get('transform') ?? '')));
   });
 });
+
+interface FakeCell {
+  textContent: string;
+  getAttribute(name: string): string | null;
+}
+
+class FakeHead {
+  readonly attributes = new Map<string, string>();
+  private readonly listeners: (() => void)[] = [];
+  constructor(readonly textContent: string) {}
+  getAttribute(name: string): string | null {
+    return this.attributes.get(name) ?? null;
+  }
+  setAttribute(name: string, value: string): void {
+    this.attributes.set(name, value);
+  }
+  removeAttribute(name: string): void {
+    this.attributes.delete(name);
+  }
+  addEventListener(_type: string, listener: () => void): void {
+    this.listeners.push(listener);
+  }
+  click(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+interface FakeTable {
+  heads: FakeHead[];
+  body: { rows: { cells: FakeCell[] }[] };
+}
+
+/** The page's sortable tables, read from its HTML into a DOM stand-in, with its table script run on them. */
+function runTableScript(html: string): FakeTable[] {
+  const script = /<script id="report-tables">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  assert.ok(script !== undefined, 'no table script');
+  const unescape = (text: string) =>
+    text.replace(
+      /&(amp|lt|gt|quot|#39);/g,
+      (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? e,
+    );
+  const tables = [...html.matchAll(/<table class="sortable">([\s\S]*?)<\/table>/g)].map((m): FakeTable => {
+    const markup = m[1] ?? '';
+    const heads = [...markup.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map(
+      (h) => new FakeHead(unescape(h[1] ?? '')),
+    );
+    const rows = [...markup.matchAll(/<tr class="[a-z]+">(.*?)<\/tr>/g)].map((r) => ({
+      cells: [...(r[1] ?? '').matchAll(/<td([^>]*)>([^<]*)<\/td>/g)].map((c): FakeCell => {
+        const value = /data-v="([^"]*)"/.exec(c[1] ?? '')?.[1];
+        return {
+          textContent: unescape(c[2] ?? ''),
+          getAttribute: () => (value === undefined ? null : value),
+        };
+      }),
+    }));
+    const body = {
+      rows,
+      appendChild(row: { cells: FakeCell[] }) {
+        body.rows = body.rows.filter((r) => r !== row);
+        body.rows.push(row);
+        return row;
+      },
+    };
+    return { heads, body };
+  });
+  const dom = tables.map((t) => ({ tHead: { rows: [{ cells: t.heads }] }, tBodies: [t.body] }));
+  runInNewContext(script, { window: {}, document: { querySelectorAll: () => dom } });
+  return tables;
+}
 
 /** Just enough of the DOM for the SVG exit chart: elements with attributes, children and a text. */
 class FakeElement {

@@ -16,7 +16,22 @@ import { sigilCharts } from '../web/web-assets.ts';
 
 export type { ChartPoint, ChartSeries } from '../charts/chart-data.ts';
 import type { Report } from './backtest-report.ts';
-import type { TradeRow, VariantReport } from './metrics.ts';
+import type { VariantReport } from './metrics.ts';
+import {
+  escapeHtml,
+  formatTime,
+  fixed,
+  grouped,
+  jsonForScript,
+  money,
+  optional,
+  percent,
+  ratio,
+  scriptSafe,
+  SORT_SCRIPT,
+  table,
+} from './html-table.ts';
+import { balanceTable, openTable, pairTable, tradeTable } from './html-trade-tables.ts';
 
 export interface HtmlReportOptions {
   title: string;
@@ -32,14 +47,21 @@ export interface HtmlReportData {
   startingBalances: Record<string, number>;
   /** Realised equity per variant, in report order; times strictly increasing per series. */
   equity: ChartSeries[];
+  /**
+   * Buy and hold of the backtest's symbols on the same chart, scaled to the starting balance: one line
+   * per distinct starting balance (one, as a rule); empty for a report without the market's change.
+   */
+  market: MarketSeries[];
   exits: ExitChartData;
 }
 
-/** Rows of the trade table; a year of 15-minute bars can close thousands, and the page must stay light. */
-export const TRADE_ROWS_SHOWN = 500;
+/** A line drawn dashed and unstepped: it moves with every bar, not only when a trade closes. */
+export type MarketSeries = ChartSeries & { dashed: true };
 
 const DATA_ID = 'report-data';
 const CHARTS_ID = 'report-charts';
+const TABLES_ID = 'report-tables';
+const MARKET_COLOR = '#495057';
 
 export function htmlReport(report: Report, options: HtmlReportOptions): string {
   const balances = startingBalances(report, options.startingBalances);
@@ -53,6 +75,7 @@ export function htmlReport(report: Report, options: HtmlReportOptions): string {
       color: colorOf(colors, v.variantId),
       points: equityCurve(report, v.variantId, balanceOf(balances, v.variantId)),
     })),
+    market: marketSeries(report, balances),
     exits: exitBars(report.variants, colors),
   };
   return [
@@ -66,13 +89,17 @@ export function htmlReport(report: Report, options: HtmlReportOptions): string {
     '</head>',
     '<body>',
     header(report, options.title),
-    section('Variants', metricsTable(report.variants)),
+    section('Variants', metricsTable(report.variants) + '\n' + balanceTable(report.variants)),
     section(
       'Realised equity',
       data.equity.length === 0
         ? '<p class="muted">No variants.</p>'
-        : legend(data.equity) + '<div id="equity-chart" class="chart"></div>',
+        : legend([...data.equity, ...data.market]) + '<div id="equity-chart" class="chart"></div>',
     ),
+    section('Pairs', pairTable(report.variants)),
+    ...(report.openAtEnd && report.openAtEnd.length > 0
+      ? [section('Open at the end', openTable(report.openAtEnd))]
+      : []),
     section(
       'Exits',
       '<h3>Total P&amp;L per exit reason</h3>' +
@@ -87,6 +114,7 @@ export function htmlReport(report: Report, options: HtmlReportOptions): string {
     `<script type="application/json" id="${DATA_ID}">${jsonForScript(data)}</script>`,
     `<script>${scriptSafe(chartLibrary())}</script>`,
     `<script id="${CHARTS_ID}">${scriptSafe(sigilCharts())}\n${PAGE_CHARTS}</script>`,
+    `<script id="${TABLES_ID}">${SORT_SCRIPT}</script>`,
     '</body>',
     '</html>',
     '',
@@ -115,6 +143,21 @@ function balanceOf(balances: Map<string, number>, variant: string): number {
   return balance;
 }
 
+function marketSeries(report: Report, balances: Map<string, number>): MarketSeries[] {
+  const curve = report.market?.curve ?? [];
+  if (curve.length === 0) return [];
+  const distinct = [...new Set(balances.values())];
+  return distinct.map((balance) => ({
+    variant: distinct.length === 1 ? 'buy & hold' : `buy & hold (${money(balance)})`,
+    color: MARKET_COLOR,
+    dashed: true,
+    points: curve.map((p) => ({
+      time: Math.floor(Date.parse(p.time) / 1000),
+      value: balance * (1 + p.change),
+    })),
+  }));
+}
+
 // ---- HTML ----
 
 function header(report: Report, title: string): string {
@@ -125,6 +168,12 @@ function header(report: Report, title: string): string {
     `<dt>Range</dt><dd>${escapeHtml(formatTime(report.from))} to ${escapeHtml(formatTime(report.to))}</dd>`,
     `<dt>Trades</dt><dd>${grouped(report.trades.length)}</dd>`,
     `<dt>Data gaps</dt><dd>${grouped(report.gaps)}</dd>`,
+    ...(report.market
+      ? [
+          `<dt>Buy &amp; hold</dt><dd>${fixed(report.market.change * 100, 2)} % (the mean of ` +
+            `${grouped(report.market.symbols.length)} symbols from the first open to the last close)</dd>`,
+        ]
+      : []),
     `<dt>Fingerprint</dt><dd><code>${escapeHtml(report.fingerprint)}</code></dd>`,
     '</dl>',
     '</header>',
@@ -142,33 +191,6 @@ function legend(series: readonly { variant: string; color: string }[]): string {
       `<li><span class="swatch" style="background:${escapeHtml(s.color)}"></span>${escapeHtml(s.variant)}</li>`,
   );
   return `<ul class="legend">${items.join('')}</ul>`;
-}
-
-interface Column<T> {
-  title: string;
-  cell: (row: T) => string;
-  /** Text columns align left; numbers right, so their digits line up. */
-  text?: boolean;
-  /** Colour the cell by the sign of this value. */
-  sign?: (row: T) => number;
-}
-
-function table<T>(columns: readonly Column<T>[], rows: readonly T[], rowClass = ''): string {
-  const head = columns.map((c) => `<th${c.text ? ' class="text"' : ''}>${escapeHtml(c.title)}</th>`).join('');
-  const body = rows.map((row) => {
-    const cells = columns.map((c) => {
-      const classes = [c.text ? 'text' : '', c.sign ? signClass(c.sign(row)) : ''].filter((k) => k !== '');
-      const attr = classes.length === 0 ? '' : ` class="${classes.join(' ')}"`;
-      return `<td${attr}>${escapeHtml(c.cell(row))}</td>`;
-    });
-    return `<tr${rowClass === '' ? '' : ` class="${rowClass}"`}>${cells.join('')}</tr>`;
-  });
-  // In its own scrolling box: the trade table is far wider than a phone, and the page must not be.
-  return `<div class="table-scroll"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table></div>`;
-}
-
-function signClass(value: number): string {
-  return value > 0 ? 'pos' : value < 0 ? 'neg' : '';
 }
 
 function metricsTable(variants: readonly VariantReport[]): string {
@@ -238,119 +260,6 @@ function abList(report: Report): string {
   return `<ul class="ab">\n${items.join('\n')}\n</ul>`;
 }
 
-function tradeTable(trades: readonly TradeRow[]): string {
-  if (trades.length === 0) return '<p class="muted">No closed trades.</p>';
-  const shown = trades.slice(0, TRADE_ROWS_SHOWN);
-  const more = trades.length - shown.length;
-  const note =
-    more > 0
-      ? `<p class="note">The first ${grouped(shown.length)} of ${grouped(trades.length)} trades; ` +
-        `${grouped(more)} more not shown.</p>\n`
-      : '';
-  return (
-    note +
-    table<TradeRow>(
-      [
-        { title: 'Variant', cell: (t) => t.variant, text: true },
-        { title: 'Symbol', cell: (t) => t.symbol, text: true },
-        { title: 'Side', cell: (t) => t.side, text: true },
-        { title: 'Signal', cell: (t) => (t.signalTime ? formatTime(t.signalTime) : '—'), text: true },
-        { title: 'Entry', cell: (t) => formatTime(t.entryTime), text: true },
-        { title: 'Entry price', cell: (t) => plain(t.entryPrice) },
-        { title: 'Initial stop', cell: (t) => plain(t.initialStop) },
-        { title: 'Stop %', cell: (t) => (t.stopFraction * 100).toFixed(2) },
-        { title: 'ATR at signal', cell: (t) => (t.atrAtSignal === null ? '—' : plain(t.atrAtSignal)) },
-        { title: 'Qty', cell: (t) => plain(t.qty) },
-        { title: 'Exit', cell: (t) => formatTime(t.exitTime), text: true },
-        { title: 'Exit price', cell: (t) => plain(t.exitPrice) },
-        { title: 'Bars', cell: (t) => String(t.barsHeld) },
-        { title: 'Exit reason', cell: (t) => t.exitReason, text: true },
-        { title: 'MAE (R)', cell: (t) => (t.maeR === null ? '—' : t.maeR.toFixed(2)) },
-        { title: 'MFE (R)', cell: (t) => (t.mfeR === null ? '—' : t.mfeR.toFixed(2)) },
-        { title: 'Fees', cell: (t) => money(t.fees) },
-        { title: 'P&L', cell: (t) => money(t.pnl), sign: (t) => t.pnl },
-      ],
-      shown,
-      'trade',
-    )
-  );
-}
-
-// ---- Escaping ----
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
-
-const HTML_ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * JSON that can sit inside a <script> element: the HTML parser ends the element at the first `</script`
- * whatever the JavaScript means, and `<!--` can switch it into a mode where it does not end where it
- * should. Escaping every `<` as \u003c rules out both; JSON.parse reads the escape back as `<`.
- */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
-}
-
-/**
- * The library's own code, made safe to inline for the same reason. It has no `</script` today; if a
- * release ever puts one in a string or a regular expression, `<\/` means the same there.
- */
-function scriptSafe(code: string): string {
-  return code.replace(/<\/(script)/gi, '<\\/$1');
-}
-
-// ---- Formatting (by hand, not toLocaleString: the file must not depend on the host's ICU data) ----
-
-function grouped(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function fixed(value: number, decimals: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const text = Math.abs(value).toFixed(decimals);
-  const [whole = '', fraction] = text.split('.');
-  const digits = fraction === undefined ? grouped(Number(whole)) : `${grouped(Number(whole))}.${fraction}`;
-  // A typographic minus, as in the A/B summaries, and none on a value that rounds to zero.
-  return value < 0 && Number(text) !== 0 ? `\u2212${digits}` : digits;
-}
-
-/** Two decimals, more when that would show a small amount as 0.00 (a forex variant's 0.0004 in fees). */
-function money(value: number): string {
-  const size = Math.abs(value);
-  const decimals = size > 0 && size < 0.01 ? Math.min(8, 1 - Math.floor(Math.log10(size))) : 2;
-  return fixed(value, decimals);
-}
-
-function percent(fraction: number): string {
-  return `${fixed(fraction * 100, 1)} %`;
-}
-
-function optional(value: number | null, decimals: number): string {
-  return value === null ? '—' : fixed(value, decimals);
-}
-
-function ratio(value: number | null): string {
-  return value === null ? '—' : `${fixed(value, 1)}×`;
-}
-
-/** Prices and quantities as given, rounded to 12 significant digits to drop float noise (0.1 + 0.2). */
-function plain(value: number): string {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : String(value);
-}
-
-/** "2026-01-05 10:00:00Z" from the report's ISO strings; anything else is shown as it came. */
-function formatTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.000Z$/, 'Z');
-}
-
 // ---- The library and the page's own script ----
 
 // The shared chart code (window.SigilCharts), then the calls that draw this page's two charts.
@@ -359,7 +268,9 @@ const PAGE_CHARTS = `
   'use strict';
   var data = JSON.parse(document.getElementById('${DATA_ID}').textContent);
   var equityEl = document.getElementById('equity-chart');
-  if (equityEl && data.equity.length > 0) window.SigilCharts.equityChart(equityEl, data.equity);
+  if (equityEl && data.equity.length > 0) {
+    window.SigilCharts.equityChart(equityEl, data.equity.concat(data.market));
+  }
   var exitsEl = document.getElementById('exits-chart');
   if (exitsEl && data.exits.series.length > 0) window.SigilCharts.exitChart(exitsEl, data.exits);
 })();
@@ -382,6 +293,9 @@ th { background: #f8f9fa; font-weight: 600; position: sticky; top: 0; }
 .neg { color: #c92a2a; }
 .muted, .note { color: #868e96; }
 .table-scroll { overflow-x: auto; max-width: 100%; }
+.sortable th { cursor: pointer; user-select: none; }
+.sortable th[aria-sort=ascending]::after { content: ' \\25B2'; }
+.sortable th[aria-sort=descending]::after { content: ' \\25BC'; }
 .chart { height: 360px; position: relative; }
 .legend { list-style: none; padding: 0; margin: .2rem 0 .4rem; display: flex; flex-wrap: wrap; gap: 1rem; }
 .swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -1px; }

@@ -213,8 +213,56 @@ describe('variantReport', () => {
       exposure: 0,
       finalEquity: 1000,
       exits: null,
+      startingBalance: 1000,
+      totalReturnPct: 0,
+      profitFactor: null,
+      avgDurationMs: null,
+      bestTrade: null,
+      worstTrade: null,
+      bestPair: null,
+      worstPair: null,
+      maxConsecutiveLosses: 0,
+      maxConsecutiveWins: 0,
+      pairs: [],
+      openAtEnd: null,
     });
     assert.equal(variantReport(TREND, [], options({ to: T0 })).exposure, 0);
+  });
+
+  it("adds the trader's figures from the variant's trades in close order, and its positions open at the end", () => {
+    // Given out of order: the losing run −5, −15 is a run only in close order.
+    const trades = [
+      trade('f3', { symbol: 'ETH/USDT', opened: 3, closed: 5, pnl: -15 }),
+      trade('f1', { opened: 0, closed: 2, pnl: 40 }),
+      trade('f2', { symbol: 'ETH/USDT', opened: 1, closed: 3, pnl: -5 }),
+      trade('x1', { variant: OTHER, opened: 0, closed: 1, pnl: -100 }),
+    ];
+    const open = [
+      { variant: TREND as string, unrealisedPnl: 2.5 },
+      { variant: TREND as string, unrealisedPnl: -1 },
+      { variant: OTHER as string, unrealisedPnl: 7 },
+    ].map((o) => ({
+      ...o,
+      symbol: 'BTC/USDT',
+      side: 'long',
+      entryTime: '',
+      entryPrice: 1,
+      qty: 1,
+      lastClose: 1,
+    }));
+    const report = variantReport(TREND, trades, options({ open }));
+    // +20 on 1 000.
+    near(report.totalReturnPct, 2);
+    near(report.profitFactor, 40 / 20);
+    near(report.avgDurationMs, 2 * HOUR);
+    assert.equal(report.maxConsecutiveLosses, 2);
+    assert.deepEqual(
+      [report.bestTrade?.pnl, report.worstTrade?.pnl, report.bestPair?.symbol, report.worstPair?.symbol],
+      [40, -15, 'BTC/USDT', 'ETH/USDT'],
+    );
+    assert.deepEqual(report.openAtEnd, { positions: 2, unrealisedPnl: 1.5 });
+    // The open positions change no closed-trade figure.
+    assert.equal(report.finalEquity, 1020);
   });
 
   it('rejects a balance that is not positive, a reversed range and a non-finite pnl', () => {

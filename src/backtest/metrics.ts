@@ -5,6 +5,8 @@ import type { EpochMs, VariantId } from '../domain/ids.ts';
 import type { ExitReason, Position } from '../domain/position.ts';
 import { exitStats, type VariantExitStats } from '../risk/exit-stats.ts';
 import { drawdownPct } from '../risk/kill-switch.ts';
+import type { OpenAtEndRow } from './open-at-end.ts';
+import { tradeFigures, type TradeFigures } from './trade-figures.ts';
 
 const DAY = 86_400_000;
 // Crypto trades every day of the year, so daily ratios annualise over 365 days, not 252.
@@ -17,9 +19,17 @@ export interface ReportOptions {
   startingBalance: number;
   from: EpochMs;
   to: EpochMs;
+  /** The positions a backtest left open at its end (every variant's); absent when not known (a store's report). */
+  open?: readonly OpenAtEndRow[];
 }
 
-export interface VariantReport {
+/** A variant's positions still open at the end: how many, and their P&L had they closed at the last close. */
+export interface OpenAtEnd {
+  positions: number;
+  unrealisedPnl: number;
+}
+
+export interface VariantReport extends TradeFigures {
   variantId: VariantId;
   trades: number;
   /** Trades with pnl > 0. */
@@ -45,6 +55,8 @@ export interface VariantReport {
   exposure: number;
   finalEquity: number;
   exits: VariantExitStats | null;
+  /** Null when the report does not know what was open at the end (a report from a store). */
+  openAtEnd: OpenAtEnd | null;
 }
 
 type ClosedPosition = Position & {
@@ -102,6 +114,8 @@ export function variantReport(
     exposure: exposure(trades, options),
     finalEquity: options.startingBalance + totalPnl,
     exits: exitStats(trades)[0] ?? null,
+    ...tradeFigures(trades, options.startingBalance),
+    openAtEnd: openAtEnd(variantId, options.open),
   };
 }
 
@@ -186,6 +200,12 @@ export function tradeRows(closed: readonly Position[]): TradeRow[] {
 /** sha256 (hex) of the rows as JSON: two runs traded identically exactly when their fingerprints match. */
 export function fingerprint(rows: readonly TradeRow[]): string {
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
+
+function openAtEnd(variantId: VariantId, open: readonly OpenAtEndRow[] | undefined): OpenAtEnd | null {
+  if (open === undefined) return null;
+  const mine = open.filter((p) => p.variant === variantId);
+  return { positions: mine.length, unrealisedPnl: sum(mine.map((p) => p.unrealisedPnl)) };
 }
 
 function validateOptions({ startingBalance, from, to }: ReportOptions): void {

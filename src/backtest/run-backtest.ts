@@ -24,6 +24,9 @@ import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
 import type { OnAnalystFallback } from '../analyst/fallback-notice.ts';
 import type { BarSummary } from '../engine/trading-engine.ts';
 import { decisionCounts, type DecisionCounts } from './decision-counts.ts';
+import { instrumentBook } from '../app/instrument-for.ts';
+import { marketChange, type MarketChange } from './market-change.ts';
+import { openAtEndRows, type OpenAtEndRow } from './open-at-end.ts';
 
 export interface BacktestOptions {
   config: SigilConfig;
@@ -59,6 +62,10 @@ export interface BacktestRun {
   closed: Position[];
   /** Positions still open when the data ended (not counted in the report). */
   stillOpen: Position[];
+  /** The same with their P&L at the last close: the report shows them apart from the trades. */
+  openAtEnd: OpenAtEndRow[];
+  /** Buy and hold of the replayed symbols over the bars run; null only without a bar. */
+  market: MarketChange | null;
   gaps: readonly CandleGap[];
   candleSteps: number;
   /** The whole run, and of it the candles' loading (files or their binary cache). */
@@ -127,6 +134,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
     }
     const to = interruptedAt ?? data.end;
     const candles = interruptedAt === null ? data.candles : candlesBefore(data, to);
+    const stillOpen = await store.openPositions();
+    const market = marketChange(data.series, data.times, barMsOf(data), to);
+    const lastCloses = new Map(market?.symbols.map((s) => [s.symbol, s.lastClose]));
     return {
       from: data.first,
       to,
@@ -134,7 +144,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       symbols: [...data.feed.symbols],
       variants: runtimes.map((r) => ({ id: r.id, startingBalance: r.rules.close.startingBalanceUsd })),
       closed: await store.closedPositions(),
-      stillOpen: await store.openPositions(),
+      stillOpen,
+      openAtEnd: openAtEndRows(stillOpen, lastCloses, instrumentBook(config.market)),
+      market,
       gaps: data.feed.gaps(),
       candleSteps: candles * runtimes.length,
       seconds: (performance.now() - started) / 1000,
@@ -150,10 +162,14 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
 
 /** Candles of the bars that closed by `closeTime`: what an interrupted run went through. */
 function candlesBefore(data: ReplayData, closeTime: EpochMs): number {
-  const barMs = data.end - (data.times.at(-1) ?? data.end);
+  const barMs = barMsOf(data);
   let count = 0;
   for (const series of data.series) {
     for (let i = 0; i < series.length && (series.time[i] as number) + barMs <= closeTime; i++) count++;
   }
   return count;
+}
+
+function barMsOf(data: ReplayData): number {
+  return data.end - (data.times.at(-1) ?? data.end);
 }

@@ -32,7 +32,7 @@ describe('sigil CLI', () => {
     assert.equal(sigil(['migrate'], dir.path).code, 0);
     const run = sigil(['status'], dir.path);
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 15\)/);
+    assert.match(run.out, /Database: .*\.sigil\/sigil\.db \(sqlite, schema version 16\)/);
     assert.match(run.out, /^baseline\s+0\s+0/m);
   });
 
@@ -84,9 +84,9 @@ describe('sigil CLI', () => {
     assert.equal(first.code, 0, first.err);
     assert.match(
       first.out,
-      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm, 6 brokers, 7 equity_peak, 8 history_free_reads, 9 equity_peaks, 10 trade_record, 11 leases, 12 scanner_side, 13 exit_tag, 14 scanner_levels, 15 store_identity; now at version 15/,
+      /applied 1 initial_schema, 2 risk, 3 orders, 4 trail_bar, 5 llm, 6 brokers, 7 equity_peak, 8 history_free_reads, 9 equity_peaks, 10 trade_record, 11 leases, 12 scanner_side, 13 exit_tag, 14 scanner_levels, 15 store_identity, 16 control_offsets; now at version 16/,
     );
-    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 15\)/);
+    assert.match(sigil(['--db', pg.url, 'migrate'], dir.path).out, /is up to date \(schema version 16\)/);
   });
 
   it('refuses a foreign SQLite file and leaves it untouched', () => {
@@ -127,7 +127,7 @@ describe('sigil CLI', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.err,
-      /has schema version 99, but this Sigil knows migrations up to 15 only: upgrade Sigil/,
+      /has schema version 99, but this Sigil knows migrations up to 16 only: upgrade Sigil/,
     );
   });
 

@@ -13,12 +13,13 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { loadConfigFile } from '../config/load-config.ts';
-import { variantId } from '../domain/ids.ts';
+import { positionId, variantId } from '../domain/ids.ts';
 import { EXIT_REASONS, type ExitReason } from '../domain/position.ts';
 import { runReplay } from '../app/replay-bot.ts';
 import { openStore } from '../store/open-store.ts';
 import { launchChromium, type Browser } from '../../test/support/browser.ts';
 import { sigilServing } from '../../test/support/sigil-cli.ts';
+import { longAt100 } from '../../test/support/position-fixture.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 
 const DATA = fileURLToPath(new URL('../../data/crypto/1h', import.meta.url));
@@ -98,6 +99,22 @@ describe('the dashboard in Chromium, served by a running bot', () => {
         },
         Date.parse('2021-05-01T00:00:00Z'),
       );
+      // A position the operator will close by hand from the page. Marked as having taken every bar up
+      // to 2100 (trailedAt), so the bot's own exits leave it alone while the test looks at it.
+      const held = await store.openPosition(
+        longAt100(
+          'hand-sol',
+          { variant: 'baseline', symbol: 'SOLUSDT', openedAt: Date.parse('2021-04-30T00:00:00Z') },
+          { entryPrice: 40, initialStop: 1, currentStop: 1, peakPrice: 40 },
+        ),
+      );
+      await store.advancePosition(held, {
+        currentStop: 1,
+        peakPrice: 40,
+        troughPrice: 40,
+        barsHeld: 1,
+        barAt: Date.parse('2100-01-01T00:00:00Z'),
+      });
     } finally {
       await store.close();
     }
@@ -215,6 +232,8 @@ describe('the dashboard in Chromium, served by a running bot', () => {
 
     // Pointing at a bar with trades lists them in full under the chart (the markers carry short labels).
     const hint = await text(page, '#candle-events');
+    // The pointer only reaches what is on screen: the chart sits below the positions and trades.
+    await page.locator('#candle-chart').scrollIntoViewIfNeeded();
     const box = await page.locator('#candle-chart').boundingBox();
     assert.ok(box);
     for (let x = box.x + 2; x < box.x + box.width - 60; x += 3) {
@@ -346,6 +365,111 @@ describe('the dashboard in Chromium, served by a running bot', () => {
       );
     }
     assert.ok(bars.filter(([r]) => r === 'hard_stop').length === 2, JSON.stringify(bars));
+    assert.deepEqual(errors, []);
+  });
+
+  it('lists the open positions and closes one by hand with the token, refusing a wrong one', async () => {
+    const errors: string[] = [];
+    const page = await openDashboard(errors);
+    const row = page.locator('#positions tr[data-position="hand-sol"]');
+    await row.waitFor({ timeout: 10_000 });
+    assert.match((await row.textContent()) ?? '', /baseline.*SOLUSDT.*long.*2021-04-30 00:00.*40/);
+    assert.match(await text(page, '#positions-note'), /\d+ open; last prices: the last closed bar/);
+    // The unrealised P&L is the last close less the entry: a number, not a dash.
+    assert.match(
+      await text(page, '#positions tr[data-position="hand-sol"] td:nth-child(9)'),
+      /^-?[\d,]+\.\d\d$/,
+    );
+    const exit = page.locator('#positions tr[data-position="hand-sol"] button[data-action="exit"]');
+    assert.equal(await exit.isDisabled(), true, 'no token, no exit');
+
+    await page.fill('#token', 'not-the-token');
+    await page.waitForSelector(
+      '#positions tr[data-position="hand-sol"] button[data-action="exit"]:not([disabled])',
+    );
+    page.once('dialog', (dialog) => void dialog.accept());
+    await exit.click();
+    const shown = page.locator('#errors .error');
+    await shown.waitFor({ timeout: 10_000 });
+    assert.match((await shown.textContent()) ?? '', /Exit baseline SOLUSDT: invalid bearer token \(HTTP 401/);
+    await afterRefreshes(page, 1);
+    assert.equal(await row.count(), 1, 'still open');
+    await page.click('#errors button.dismiss');
+
+    await page.fill('#token', TOKEN);
+    await page.waitForSelector(
+      '#positions tr[data-position="hand-sol"] button[data-action="exit"]:not([disabled])',
+    );
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    await exit.click();
+    await until(async () => (await row.count()) === 0, 'the position to leave the open positions');
+    assert.equal(asked, 'Close baseline SOLUSDT at the market now?');
+    const { store } = await openStore(db, { now: '2021-05-01T00:00:00Z' });
+    try {
+      const closed = await store.getPosition(positionId('hand-sol'));
+      assert.equal(closed?.exitReason, 'manual');
+      assert.equal(closed?.exitTag, 'operator:api: closed from the dashboard');
+      assert.ok((closed?.exitPrice ?? 0) > 0);
+    } finally {
+      await store.close();
+    }
+    assert.equal(await page.locator('#errors .error').count(), 0);
+    assert.deepEqual(errors, []);
+  });
+
+  it('sorts the closed trades by a column and pages through them', async () => {
+    const errors: string[] = [];
+    const page = await openDashboard(errors);
+    await page.waitForSelector('#trades tbody tr');
+    const range = async () => {
+      const match = /^(\d+)–(\d+) of (\d+)$/.exec(await text(page, '#trades-range'));
+      assert.ok(match, await text(page, '#trades-range'));
+      return match.slice(1).map(Number) as [number, number, number];
+    };
+    const [first, last, total] = await range();
+    assert.equal(first, 1);
+    assert.ok(total > 10, `baseline has ${total} closed trades`);
+    assert.equal(last, 10);
+    const pnls = async () =>
+      (
+        await page
+          .locator('#trades tbody tr')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-pnl')))
+      ).map(Number);
+
+    // P&L, highest first; again, lowest first.
+    await page.click('#trades button[data-sort="pnl"]');
+    await until(
+      async () =>
+        (await page.locator('#trades th[aria-sort="descending"] button[data-sort="pnl"]').count()) === 1,
+      'the sort',
+    );
+    await until(async () => {
+      const shown = await pnls();
+      return shown.every((v, i) => i === 0 || (shown[i - 1] ?? 0) >= v);
+    }, 'the trades sorted by P&L, highest first');
+    const best = (await pnls())[0] ?? 0;
+    await page.click('#trades button[data-sort="pnl"]');
+    await until(async () => {
+      const shown = await pnls();
+      return (shown[0] ?? 0) < best && shown.every((v, i) => i === 0 || (shown[i - 1] ?? 0) <= v);
+    }, 'the trades sorted by P&L, lowest first');
+
+    // The next page: the next ten, still in that order, and the previous one back.
+    const lowest = await pnls();
+    await page.click('#trades-next');
+    await until(async () => (await range())[0] === 11, 'the second page');
+    const second = await pnls();
+    assert.ok((second[0] ?? 0) >= (lowest.at(-1) ?? 0), `${String(second)} follows ${String(lowest)}`);
+    // The page and order are the operator's: they survive the refreshes.
+    await afterRefreshes(page, 2);
+    assert.equal((await range())[0], 11);
+    await page.click('#trades-prev');
+    await until(async () => (await range())[0] === 1, 'the first page again');
     assert.deepEqual(errors, []);
   });
 

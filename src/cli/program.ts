@@ -22,6 +22,9 @@ import { registerCompliance } from './commands/compliance.ts';
 import { registerTrading } from './commands/trading.ts';
 import { registerLocks } from './commands/locks.ts';
 import { registerStrategy } from './commands/strategy.ts';
+import { registerTrades } from './commands/trades.ts';
+import { registerPositions } from './commands/positions.ts';
+import { registerExit } from './commands/exit.ts';
 
 export function buildProgram(): Command {
   const program = new Command('sigil')
@@ -59,6 +62,9 @@ export function buildProgram(): Command {
   registerTrading(program);
   registerLocks(program);
   registerStats(program);
+  registerTrades(program);
+  registerPositions(program);
+  registerExit(program);
   registerBacktest(program);
   registerRun(program);
   registerProbe(program);

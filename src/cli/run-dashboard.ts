@@ -8,6 +8,7 @@ import { ProcessMetrics } from '../api/process-metrics.ts';
 import type { ApiServer } from '../api/server.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { ReportEvent } from '../domain/trading-event.ts';
+import type { ForceExitPort } from '../domain/manual-exit.ts';
 import { describeError } from '../domain/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import { liveCandlesSource } from '../app/live-candles-source.ts';
@@ -21,6 +22,8 @@ export interface RunDashboard {
   followBar(at: number): void;
   /** A live bot's bars, once it runs: the chart shows them instead of the configured files. */
   showLive(market: Pick<MarketState, 'closedCandles'>): void;
+  /** The bot's exits by hand, once it is assembled: the API's exit route runs them in its lane. */
+  attachExits(port: ForceExitPort): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +42,18 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
   let barAt: number | null = null;
   const clock: Pick<Clock, 'now'> = { now: () => barAt ?? context.clock.now() };
   const processMetrics = new ProcessMetrics();
+  // The dashboard serves before the bot is assembled; an exit asked for meanwhile is refused, not lost.
+  let exits: ForceExitPort | null = null;
+  const forceExit: ForceExitPort = (request, onEvent) =>
+    exits
+      ? exits(request, onEvent)
+      : Promise.resolve({
+          closed: [],
+          closedMeanwhile: [],
+          failed: [],
+          refusal: 'unavailable',
+          refused: 'the bot is still starting: try again in a moment',
+        });
   const liveCandles = options.flags.live ? liveCandlesSource(context.config.market.symbols) : null;
   const server: ApiServer = await serveDashboard(
     {
@@ -51,6 +66,7 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
       processMetrics,
       ...(liveCandles ? { candles: liveCandles } : {}),
       onEvent: options.onEvent,
+      forceExit,
       onError: (error) => log.error({ err: error }, `dashboard request failed: ${describeError(error)}`),
     },
     context.config.file,
@@ -62,6 +78,9 @@ export async function startRunDashboard(options: RunDashboardOptions): Promise<R
       barAt = at;
     },
     showLive: (market) => liveCandles?.attach(market),
+    attachExits: (port) => {
+      exits = port;
+    },
     close: () => server.close(),
   };
 }

@@ -300,6 +300,7 @@ variants:
       'api',
       'broker',
       'compliance',
+      'control',
       'engine',
       'market',
       'paper',

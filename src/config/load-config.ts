@@ -47,6 +47,7 @@ export interface SigilConfig {
   engine: ConfigFile['engine'];
   alerts: ConfigFile['alerts'];
   api: ConfigFile['api'];
+  control: ConfigFile['control'];
   variants: Variant[];
 }
 
@@ -137,6 +138,7 @@ function resolveConfig(config: ConfigFile, file: string | null): SigilConfig {
     engine: config.engine,
     alerts: config.alerts,
     api: config.api,
+    control: config.control,
     variants,
   };
 }

@@ -10,6 +10,7 @@ import { AnalystSchema, checkAnalyst } from './analyst-schema.ts';
 import { ApiSchema } from './api-schema.ts';
 import { BrokerSchema } from './broker-schema.ts';
 import { ComplianceSchema } from './compliance-schema.ts';
+import { ControlSchema } from './control-schema.ts';
 import { credentialFreeUrl, hasPassword } from './secret-keys.ts';
 import { EngineSchema, PaperSchema } from './engine-schema.ts';
 import {
@@ -263,6 +264,7 @@ export const ConfigFileSchema = z.strictObject({
   engine: EngineSchema.prefault({}),
   alerts: AlertsSchema.prefault({}),
   api: ApiSchema.prefault({}),
+  control: ControlSchema.prefault({}),
   variants: z
     .record(
       z.string().regex(VARIANT_NAME, 'variant names are 1-32 lower-case letters, digits, _ or -'),

@@ -56,6 +56,9 @@ export interface PositionClosed extends VariantEvent {
   entryPrice: number;
   exitPrice: number;
   qty: number;
+  /** A close by hand: who asked (`operator:cli`, `operator:api`, `telegram:<chat>`) and why. */
+  by?: string;
+  why?: string;
 }
 
 /** The equity monitor paused (soft) or halted (hard) the variant before the prop firm would act. */

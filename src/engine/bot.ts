@@ -126,6 +126,8 @@ export class Bot {
   private readonly heldBack: CandleBatch[] = [];
   /** A bar's position work, an equity look and the execution of fresh decisions take turns. */
   private readonly lane = new AsyncLock();
+  /** With `groupCommit`: a whole bar's step (one transaction), which work from outside waits out. */
+  private readonly step = new AsyncLock();
 
   constructor(private readonly options: BotOptions) {
     const barMs = timeframeMs(options.timeframe);
@@ -243,11 +245,24 @@ export class Bot {
   }
 
   /**
+   * Work from outside the schedule on the bot's positions — an operator's exit by hand — taking its turn
+   * with a bar's position work; where a bar is one transaction (`groupCommit`), with the whole bar, so
+   * it never writes into (or is rolled back with) a bar's transaction.
+   */
+  inLane<T>(fn: () => Promise<T>): Promise<T> {
+    return this.options.groupCommit ? this.step.run(fn) : this.lane.run(fn);
+  }
+
+  /**
    * Runs the jobs due now. With `groupCommit`, in one transaction: a bar's work commits at once or not
    * at all, and what it did is told only after the commit.
    */
   async runDue(): Promise<number> {
     if (!this.options.groupCommit) return this.scheduler.runDue();
+    return this.step.run(() => this.runDueGrouped());
+  }
+
+  private async runDueGrouped(): Promise<number> {
     this.grouping = true;
     try {
       const ran = await this.options.store.transaction((tx) =>

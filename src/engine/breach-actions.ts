@@ -5,14 +5,12 @@
 // trading-state audit trail, and each closed position with the reason `compliance`.
 import { describeError } from '../domain/errors.ts';
 import type { EpochMs } from '../domain/ids.ts';
-import { markClosed } from '../domain/intent-commands.ts';
-import { exitOrderFor } from '../domain/order.ts';
 import type { Broker } from '../domain/ports/broker.ts';
 import { ALL_SYMBOLS } from '../domain/protection.ts';
 import type { Position } from '../domain/position.ts';
 import type { AccountState } from '../compliance/account-state.ts';
 import type { Breach } from '../compliance/breach.ts';
-import { closeTrade } from '../risk/close-trade.ts';
+import { closeAtMarket } from './market-close.ts';
 import type { VariantRuntime } from './variant-runtime.ts';
 import type { TradingWorkerDeps } from './worker-deps.ts';
 
@@ -77,7 +75,7 @@ async function flatten(
   const failed: string[] = [];
   for (const position of await deps.store.openPositions(runtime.id)) {
     try {
-      closed.push(await closeAtMarket(deps, runtime, broker, position, now));
+      closed.push(await closeBreached(deps, runtime, broker, position, now));
     } catch (error) {
       failed.push(`${position.id}: ${describeError(error)}`);
     }
@@ -85,40 +83,27 @@ async function flatten(
   return { closed, failed };
 }
 
-async function closeAtMarket(
+async function closeBreached(
   deps: ActionDeps,
   runtime: VariantRuntime,
   broker: Broker,
   position: Position,
   now: EpochMs,
 ): Promise<Position> {
-  const instrument = deps.instruments(position.variantId, position.symbol);
-  const fill = await broker.submitMarketOrder(
-    exitOrderFor(
-      position,
-      instrument.contractSize,
-      broker.name === 'paper' ? (deps.market.lastClose(position.symbol) ?? position.entryPrice) : undefined,
-    ),
-    now,
-  );
-  if (fill.status !== 'filled' || fill.price === null) {
-    throw new Error(`${broker.name} refused the compliance close of ${position.id}: ${fill.reason}`);
-  }
-  const result = await closeTrade(
-    deps.store,
+  const price =
+    broker.name === 'paper' ? (deps.market.lastClose(position.symbol) ?? position.entryPrice) : undefined;
+  const result = await closeAtMarket(
+    deps,
+    broker,
     position,
     {
-      exitPrice: fill.price,
       reason: 'compliance',
-      exitFees: fill.fee,
-      terms: instrument,
+      ...(price === undefined ? {} : { price }),
+      rules: runtime.rules.close,
+      actor: deps.worker,
+      note: 'position closed: compliance',
     },
-    runtime.rules.close,
-    deps.worker,
     now,
   );
-  if (position.intentId) {
-    await markClosed(deps.store, position.intentId, deps.worker, 'position closed: compliance', now);
-  }
   return result.position;
 }

@@ -3,6 +3,7 @@
 // from the position; a closed position closes its intent too.
 import type { CandleBatch } from '../domain/ports/market-data.ts';
 import type { EpochMs } from '../domain/ids.ts';
+import { isSigilError } from '../domain/errors.ts';
 import { markClosed } from '../domain/intent-commands.ts';
 import { exitOrderFor } from '../domain/order.ts';
 import type { ExitReason, Position } from '../domain/position.ts';
@@ -44,25 +45,28 @@ export async function manageOpenPositions(
     if (!candle || !runtime) continue;
     const instrument = deps.instruments(position.variantId, position.symbol);
     const tag = runtime.exitTag(position);
-    const step = await applyBar(
-      deps.store,
-      position,
-      {
-        candle,
-        closeTime,
-        atr: deps.market.atr(position.symbol),
-        exitSignal: runtime.exitSignal(position.symbol, position.side) || tag !== null,
-        ...(tag !== null ? { exitTag: tag } : {}),
-      },
-      {
-        exits: runtime.exitRules(instrument),
-        close: runtime.rules.close,
-        terms: instrument,
-        feeRate: 0,
-        actor: deps.worker,
-        exitFill,
-      },
+    const step = await closedElsewhereIsHeld(
+      applyBar(
+        deps.store,
+        position,
+        {
+          candle,
+          closeTime,
+          atr: deps.market.atr(position.symbol),
+          exitSignal: runtime.exitSignal(position.symbol, position.side) || tag !== null,
+          ...(tag !== null ? { exitTag: tag } : {}),
+        },
+        {
+          exits: runtime.exitRules(instrument),
+          close: runtime.rules.close,
+          terms: instrument,
+          feeRate: 0,
+          actor: deps.worker,
+          exitFill,
+        },
+      ),
     );
+    if (step === null) continue;
     if (step.kind === 'closed') {
       const closed = step.result.position;
       result.closed.push(closed);
@@ -80,6 +84,20 @@ export async function manageOpenPositions(
     else if (step.position.currentStop !== position.currentStop) result.trailed++;
   }
   return result;
+}
+
+/**
+ * A position closed meanwhile by another process — an operator's exit by hand (app/force-exit.ts) on the
+ * same bar — is refused by the store's conditional close or update: it was closed once, not by this bar,
+ * and this bar leaves it be (null) instead of failing the whole step.
+ */
+async function closedElsewhereIsHeld<T>(step: Promise<T>): Promise<T | null> {
+  try {
+    return await step;
+  } catch (error) {
+    if (isSigilError(error) && error.code === 'position_not_open') return null;
+    throw error;
+  }
 }
 
 /** The close, and the kill switch it tripped (a realised drawdown past the variant's limit). */

@@ -7,7 +7,9 @@
 // times through), and a number must be a decimal (Number() also read "0x10" as 16 and "0b1111" as 15).
 // On the 19 shared pairs (25.5 MB) the old parser ran at 32 MB/s; this one at 150–215 MB/s on a first,
 // cold-JIT run and 300–350 MB/s warm (bench/candles.ts).
-import { CandleDataError } from './candle-data-error.ts';
+// Epoch-millisecond files are told apart before this parser is called (candle-csv-epoch.ts), so its
+// loop stays exactly the one the benchmark measures.
+import { CandleDataError, CandleFormatError } from './candle-data-error.ts';
 import { pricesProblem } from './candle-checks.ts';
 import { allocateSeries, type CandleSeries } from './candle-series.ts';
 import { scanDecimal } from './decimal-bytes.ts';
@@ -23,7 +25,7 @@ const COMMA = 0x2c;
  * writes PEPE's 0.00000197 as 1.97e-06), spaces around it tolerated. Number() alone also read "0x10" as
  * 16 and "0b1111" as 15: values the source never meant, traded.
  */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** A row of the scratch `values`: the CSV_HEADER order. */
 const TIME = 0;
 
@@ -63,11 +65,11 @@ export function parseCandleCsv(bytes: Uint8Array, path: string, symbol: string):
 }
 
 /** The column of each CSV_HEADER field, or the old parser's error naming what is missing (line 1). */
-function columnIndexes(headerLine: string, path: string): number[] {
+export function columnIndexes(headerLine: string, path: string): number[] {
   const header = headerLine.trim().toLowerCase().split(',');
   const missing = CSV_HEADER.filter((column) => !header.includes(column));
   if (missing.length > 0) {
-    throw new CandleDataError(
+    throw new CandleFormatError(
       path,
       '1',
       `missing column ${missing.join(', ')}; expected the header ${CSV_HEADER.join(',')}`,
@@ -117,7 +119,7 @@ function oldRow(line: string, index: number[], path: string, at: string, values:
   const stampBytes = Buffer.from(stamp, 'utf8');
   const time = isoTimeFromBytes(stampBytes, 0, stampBytes.length);
   if (Number.isNaN(time)) {
-    throw new CandleDataError(path, at, `timestamp "${stamp}" is not an ISO-8601 UTC time`);
+    throw new CandleFormatError(path, at, `timestamp "${stamp}" is not an ISO-8601 UTC time`);
   }
   values[TIME] = time;
   for (let field = 1; field < CSV_HEADER.length; field++) {
@@ -132,7 +134,7 @@ function oldRow(line: string, index: number[], path: string, at: string, values:
 }
 
 /** The bar's own consistency and its order after the previous bar, in the old parser's words. */
-function checkRow(values: Float64Array, previousTime: number, path: string, line: number): void {
+export function checkRow(values: Float64Array, previousTime: number, path: string, line: number): void {
   const time = values[TIME] as number;
   const problem = pricesProblem(
     values[1] as number,
@@ -167,7 +169,7 @@ function text(b: Uint8Array, start: number, end: number): string {
 }
 
 /** Growing columns for rows as they are parsed; copied once, at the end, into a shared series. */
-class ColumnSink {
+export class ColumnSink {
   length = 0;
   private columns: Float64Array[];
 

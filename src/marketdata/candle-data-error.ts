@@ -23,3 +23,18 @@ export class CandlePathError extends FatalError {
     super('config', `${source}: ${problem}`);
   }
 }
+
+/**
+ * The file is not in a layout Sigil reads (a header without the columns, a timestamp neither ISO nor epoch
+ * ms, JSON that is not rows of numbers). candle-file.ts adds the list of layouts it does read, so the
+ * message says what to convert to; the parsers keep their own words for their own tests.
+ */
+export class CandleFormatError extends CandleDataError {
+  constructor(
+    source: string,
+    where: string | null,
+    readonly problem: string,
+  ) {
+    super(source, where, problem);
+  }
+}

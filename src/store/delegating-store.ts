@@ -270,6 +270,14 @@ export abstract class DelegatingStore implements Store {
     return this.inner.claimStoreIdentity(...args);
   }
 
+  controlOffset(...args: Args<'controlOffset'>) {
+    return this.inner.controlOffset(...args);
+  }
+
+  saveControlOffset(...args: Args<'saveControlOffset'>) {
+    return this.inner.saveControlOffset(...args);
+  }
+
   recordScanStart(...args: Args<'recordScanStart'>) {
     return this.inner.recordScanStart(...args);
   }

@@ -51,6 +51,7 @@ import { advisoryKey } from './migrator.ts';
 import * as jobRows from './job-rows.ts';
 import * as leaseRows from './lease-rows.ts';
 import * as identityRows from './identity-rows.ts';
+import * as controlOffsetRows from './control-offset-rows.ts';
 import type { StoreIdentity } from '../domain/store-identity.ts';
 import * as orderRows from './order-rows.ts';
 import * as llmRows from './llm-rows.ts';
@@ -850,6 +851,14 @@ export class SqlStore implements Store {
 
   claimStoreIdentity(identity: StoreIdentity): Promise<StoreIdentity> {
     return identityRows.claimIdentity(this.db, identity);
+  }
+
+  controlOffset(channel: string): Promise<number | null> {
+    return controlOffsetRows.readControlOffset(this.db, channel);
+  }
+
+  saveControlOffset(channel: string, offset: number, now: EpochMs): Promise<number> {
+    return controlOffsetRows.saveControlOffset(this.db, channel, offset, now);
   }
 
   async recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {

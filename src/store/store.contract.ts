@@ -20,6 +20,7 @@ import { IdempotencyConflictError, IntentNotFoundError, PositionAlreadyOpenError
 import { longAt100 } from '../../test/support/position-fixture.ts';
 import { leaseContractCases } from './lease.contract.ts';
 import { identityContractCases } from './identity.contract.ts';
+import { controlOffsetContractCases } from './control-offset.contract.ts';
 
 export interface ContractTarget {
   name: string;
@@ -118,6 +119,7 @@ export function describeStoreContract(target: ContractTarget): void {
 
     describe('leases', () => leaseContractCases(() => store));
     describe('identity', () => identityContractCases(() => store));
+    describe('control offsets', () => controlOffsetContractCases(() => store));
 
     describe('inserting intents', () => {
       it('creates a pending intent with a creation record', async () => {

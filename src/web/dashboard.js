@@ -23,6 +23,22 @@
   /** Shown until the operator dismisses them: { message, count, at }, one entry per distinct message. */
   var errors = [];
   var refreshes = 0;
+  /** The closed-trades table: its variant, sort and page, the operator's until changed. */
+  var TRADES_PAGE = 10;
+  var trades = { variant: null, sort: 'exitTime', order: 'desc', offset: 0, total: 0 };
+  var TRADE_COLUMNS = [
+    ['exitTime', 'Closed'],
+    ['symbol', 'Symbol'],
+    ['side', 'Side'],
+    ['entryTime', 'Opened'],
+    ['entryPrice', 'Entry'],
+    ['exitPrice', 'Exit'],
+    ['qty', 'Qty'],
+    ['exitReason', 'Reason'],
+    ['fees', 'Fees'],
+    ['pnl', 'P&L'],
+    ['barsHeld', 'Bars'],
+  ];
 
   function $(id) {
     return document.getElementById(id);
@@ -459,6 +475,178 @@
     });
   }
 
+  // ---- Open positions (with an Exit button each) and closed trades ----
+
+  /** A price or a quantity to six significant digits: 0.000870961 rather than 0.0008709610271069201. */
+  function price(value) {
+    if (value === null || value === undefined || !isFinite(value)) return '—';
+    return Number(value.toPrecision(6)).toString();
+  }
+
+  function positions(body) {
+    var canAct = mutationsEnabled && token() !== '';
+    var why = mutationsEnabled
+      ? 'needs the operator token'
+      : 'the server has no SIGIL_API_TOKEN: exits by hand are off';
+    setText($('positions-note'), body.positions.length + ' open; last prices: ' + body.priceSource);
+    table(
+      $('positions'),
+      [
+        'Variant',
+        'Symbol',
+        'Side',
+        'Opened',
+        'Age',
+        'Qty',
+        'Entry',
+        'Last',
+        'Unrealised P&L',
+        'Stop',
+        'Trail',
+        '',
+      ],
+      body.positions.map(function (p) {
+        return h(
+          'tr',
+          { key: p.id, 'data-position': p.id, 'data-variant': p.variantId, 'data-symbol': p.symbol },
+          [
+            cell(p.variantId, 'text'),
+            cell(p.symbol, 'text'),
+            cell(p.side, 'text'),
+            cell(time(p.openedAt)),
+            cell(age(p.ageMs / 1000)),
+            cell(price(p.qty)),
+            cell(price(p.entryPrice)),
+            cell(price(p.lastPrice)),
+            h('td', {
+              key: 'pnl',
+              text: money(p.unrealisedPnl),
+              className: signClass(p.unrealisedPnl) || null,
+            }),
+            cell(price(p.currentStop)),
+            cell(p.trailing ? 'moved from ' + price(p.initialStop) : 'not yet'),
+            h('td', { key: 'exit' }, [
+              h('button', {
+                className: 'exit',
+                type: 'button',
+                'data-action': 'exit',
+                disabled: !canAct,
+                title: canAct ? 'Close at the market now' : why,
+                text: 'Exit',
+              }),
+            ]),
+          ],
+        );
+      }),
+    );
+  }
+
+  function exitPosition(variant, symbol) {
+    var what = variant + ' ' + symbol;
+    if (!window.confirm('Close ' + what + ' at the market now?')) return;
+    api(
+      '/api/variants/' + encodeURIComponent(variant) + '/positions/' + encodeURIComponent(symbol) + '/exit',
+      {
+        method: 'POST',
+        headers: { Authorization: 'Bearer ' + token(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ reason: 'closed from the dashboard' }),
+      },
+    ).then(
+      function () {
+        return refresh().catch(refreshFailed);
+      },
+      function (error) {
+        showError('Exit ' + what + ': ' + error.message);
+      },
+    );
+  }
+
+  function tradesQuery() {
+    return (
+      '/api/trades?variant=' +
+      encodeURIComponent(trades.variant) +
+      '&sort=' +
+      trades.sort +
+      '&order=' +
+      trades.order +
+      '&limit=' +
+      TRADES_PAGE +
+      '&offset=' +
+      trades.offset
+    );
+  }
+
+  function tradesVariants(names) {
+    if (trades.variant === null || names.indexOf(trades.variant) < 0) trades.variant = names[0] || null;
+    var select = $('trades-variant');
+    patch(
+      select,
+      names.map(function (v) {
+        return h('option', { key: v, value: v, text: v });
+      }),
+    );
+    if (select.value !== (trades.variant || '')) select.value = trades.variant || '';
+  }
+
+  function closedTrades(body) {
+    trades.total = body.total;
+    var last = Math.min(body.total, trades.offset + body.trades.length);
+    setText(
+      $('trades-range'),
+      body.total === 0 ? 'no closed trades' : trades.offset + 1 + '–' + last + ' of ' + body.total,
+    );
+    $('trades-prev').disabled = trades.offset === 0;
+    $('trades-next').disabled = last >= body.total;
+    patch($('trades'), [
+      h('thead', { key: 'head' }, [
+        h(
+          'tr',
+          {},
+          TRADE_COLUMNS.map(function (c, i) {
+            var sorted = trades.sort === c[0];
+            return h(
+              'th',
+              {
+                key: c[0],
+                className: i === 0 ? 'text' : null,
+                'aria-sort': sorted ? (trades.order === 'asc' ? 'ascending' : 'descending') : null,
+              },
+              [h('button', { className: 'sort', type: 'button', 'data-sort': c[0], text: c[1] })],
+            );
+          }),
+        ),
+      ]),
+      h(
+        'tbody',
+        { key: 'body' },
+        body.trades.map(function (t) {
+          return h('tr', { key: t.id, 'data-trade': t.id, 'data-pnl': String(t.pnl) }, [
+            cell(t.exitTime.replace('T', ' ').slice(0, 16), 'text'),
+            cell(t.symbol, 'text'),
+            cell(t.side, 'text'),
+            cell(t.entryTime.replace('T', ' ').slice(0, 16)),
+            cell(price(t.entryPrice)),
+            cell(price(t.exitPrice)),
+            cell(price(t.qty)),
+            cell(t.exitReason + (t.exitTag ? ' (' + t.exitTag + ')' : ''), 'text'),
+            cell(money(t.fees)),
+            h('td', { key: 'pnl', text: money(t.pnl), className: signClass(t.pnl) || null }),
+            cell(String(t.barsHeld)),
+          ]);
+        }),
+      ),
+    ]);
+  }
+
+  function loadTrades() {
+    if (trades.variant === null) return Promise.resolve();
+    var asked = tradesQuery();
+    return api(asked).then(function (body) {
+      // An answer to a question since changed (another page, sort or variant) is dropped.
+      if (asked === tradesQuery()) closedTrades(body);
+    });
+  }
+
   // ---- The refresh loop ----
 
   function refresh() {
@@ -470,6 +658,7 @@
       api('/api/compliance'),
       api('/api/intents?order=newest&limit=15'),
       api('/api/locks'),
+      api('/api/positions'),
     ]).then(function (r) {
       var status = r[0];
       mutationsEnabled = status.mutationsEnabled;
@@ -482,9 +671,11 @@
       compliance(r[4]);
       intents(r[5]);
       locks(r[6]);
+      positions(r[7]);
+      tradesVariants(status.variants);
       symbols(status.symbols);
       markerFilter();
-      return candles();
+      return Promise.all([candles(), loadTrades()]);
     });
   }
 
@@ -513,6 +704,37 @@
     var button = event.target.closest('button[data-action]');
     if (!button || button.disabled) return;
     act(button.closest('[data-variant]').getAttribute('data-variant'), button.getAttribute('data-action'));
+  });
+  $('positions').addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-action="exit"]');
+    if (!button || button.disabled) return;
+    var row = button.closest('tr');
+    exitPosition(row.getAttribute('data-variant'), row.getAttribute('data-symbol'));
+  });
+  $('trades').addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-sort]');
+    if (!button) return;
+    var key = button.getAttribute('data-sort');
+    if (trades.sort === key) trades.order = trades.order === 'asc' ? 'desc' : 'asc';
+    else {
+      trades.sort = key;
+      trades.order = 'desc';
+    }
+    trades.offset = 0;
+    loadTrades().catch(refreshFailed);
+  });
+  $('trades-variant').addEventListener('change', function (event) {
+    trades.variant = event.target.value;
+    trades.offset = 0;
+    loadTrades().catch(refreshFailed);
+  });
+  $('trades-prev').addEventListener('click', function () {
+    trades.offset = Math.max(0, trades.offset - TRADES_PAGE);
+    loadTrades().catch(refreshFailed);
+  });
+  $('trades-next').addEventListener('click', function () {
+    if (trades.offset + TRADES_PAGE < trades.total) trades.offset += TRADES_PAGE;
+    loadTrades().catch(refreshFailed);
   });
   $('errors').addEventListener('click', function (event) {
     var button = event.target.closest('button.dismiss');

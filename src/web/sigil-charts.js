@@ -36,13 +36,23 @@
     };
   }
 
-  /** Realised equity per variant: steps, since it changes only when a trade closes. */
+  /** Realised equity per variant, in steps: it changes only when a trade closes (a `dashed` line: plain). */
   function equityChart(element, equity) {
     var chart = LC.createChart(
       element,
       options({ timeScale: { timeVisible: true, secondsVisible: false, borderVisible: false } }),
     );
     var set = seriesByVariant(chart, LC.LineSeries, function (v) {
+      // A dashed series (the backtest report's buy and hold) moves with every bar: no steps.
+      if (v.dashed) {
+        return {
+          color: v.color,
+          lineWidth: 1,
+          lineStyle: LC.LineStyle.Dashed,
+          title: v.variant,
+          priceLineVisible: false,
+        };
+      }
       return {
         color: v.color,
         lineWidth: 2,

@@ -7,7 +7,9 @@
 // calls ccxt's loadMarkets adds once keys are set (currencies, margin pairs). It keeps balances, a last price
 // per market, orders and fills: MARKET orders fill at once at the last price with a 0.1 % fee in the quote
 // asset; LIMIT and stop-limit orders rest as NEW with their funds locked (there is no matching engine).
-// Signatures are not verified, only required. Everything is in Binance's own wire format, with Binance's
+// Paging: `capKlinesRows` caps the rows of one klines answer below what was asked (a server's own page
+// limit); `cutKlinesAfter` loses every klines request after the next N answers (a connection dropped
+// mid-download). Signatures are not verified, only required. Everything is in Binance's own wire format, with Binance's
 // error codes and messages, so ccxt's own error table decides which exception a test sees, and every
 // route can be scripted to misbehave the way the real one does — including timing out before or after
 // an order is applied.
@@ -43,6 +45,7 @@ export type FakeRoute =
  * What the next answer(s) on a route look like instead of the real one:
  * - `status`: that HTTP status with `body` (JSON), or by default what Binance's edge sends — a JSON -1003
  *   for 429 (ccxt: DDoSProtection), a plain-text page for anything else (5xx → ExchangeNotAvailable);
+ *   with `retryAfter`, a `Retry-After` header of that many seconds, as Binance sends with 429 and 418;
  *   nothing is applied;
  * - `garbage`: a 200 whose body is cut-off JSON (the request is applied first: the exchange did answer);
  * - `nonNumeric`: klines whose first bar has the open price "abc";
@@ -53,7 +56,7 @@ export type FakeRoute =
  * A request left unanswered is held open until the client gives up, `reset()` or `close()`.
  */
 export type FakeFault =
-  | { kind: 'status'; status: number; body?: unknown }
+  | { kind: 'status'; status: number; body?: unknown; retryAfter?: number }
   | { kind: 'garbage' }
   | { kind: 'nonNumeric' }
   | { kind: 'highBelowLow' }
@@ -67,6 +70,8 @@ export interface FakeRequest {
   query: Record<string, string>;
   /** For `order` requests, every parameter sent — query and form body (where ccxt puts a POST's). */
   params?: Record<string, string>;
+  /** When it arrived (epoch ms, wall clock): how long a client waited between two requests. */
+  at: number;
 }
 
 export type FakeOrderType = 'MARKET' | 'LIMIT' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT_LIMIT';
@@ -182,6 +187,10 @@ export class FakeBinance {
   private readonly fills: FakeTrade[] = [];
   /** Responses deliberately never answered (timeout faults), so close() can drop their sockets. */
   private readonly held = new Set<ServerResponse>();
+  /** At most this many rows per klines answer, whatever the limit asked (Binance: the limit, ≤ 1000). */
+  private klinesRowsCap = KLINES_MAX_LIMIT;
+  /** Klines answers still given before every further klines request is lost; null: no cut. */
+  private klinesBeforeCut: number | null = null;
   // Ids keep growing across reset(), so a client that cached an id from an earlier test never finds it again.
   private nextOrderId = 1;
   private nextTradeId = 1;
@@ -249,6 +258,19 @@ export class FakeBinance {
     for (let i = 0; i < times; i++) this.faults[route].push({ fault, marketId });
   }
 
+  /** Answers at most `rows` bars per klines request, so a client must page on the bars it got. */
+  capKlinesRows(rows: number): void {
+    this.klinesRowsCap = rows;
+  }
+
+  /**
+   * After the next `answers` klines answers, every klines request is held unanswered — the connection lost
+   * mid-download; a test kills its client then. `null` lifts the cut.
+   */
+  cutKlinesAfter(answers: number | null): void {
+    this.klinesBeforeCut = answers;
+  }
+
   /** The klines requests received, optionally for one market only. */
   klinesRequests(marketId?: string): FakeRequest[] {
     return this.requests.filter(
@@ -276,6 +298,8 @@ export class FakeBinance {
     this.fills.length = 0;
     this.resetBalances();
     this.buyFeesInBase = false;
+    this.klinesRowsCap = KLINES_MAX_LIMIT;
+    this.klinesBeforeCut = null;
     this.dropHeld();
   }
 
@@ -308,16 +332,24 @@ export class FakeBinance {
         method,
         query,
         ...(endpoint?.route === 'order' ? { params } : {}),
+        at: Date.now(),
       });
       if (endpoint === undefined || !endpoint.methods.includes(method)) {
         return send(response, 404, { code: -1, msg: `fake Binance has no ${method} ${url.pathname}` });
       }
       const { route } = endpoint;
+      if (route === 'klines' && this.klinesBeforeCut !== null) {
+        if (this.klinesBeforeCut === 0) return this.hold(response);
+        this.klinesBeforeCut--;
+      }
       const fault = this.takeFault(route, params.symbol);
       if (fault?.kind === 'status') {
-        if (fault.body !== undefined) return send(response, fault.status, fault.body);
-        if (fault.status === 429) return send(response, 429, { code: -1003, msg: 'Too many requests.' });
-        return sendText(response, fault.status, `${fault.status} (scripted)`, 'text/plain');
+        const headers: Record<string, string> =
+          fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+        if (fault.body !== undefined) return send(response, fault.status, fault.body, headers);
+        if (fault.status === 429)
+          return send(response, 429, { code: -1003, msg: 'Too many requests.' }, headers);
+        return sendText(response, fault.status, `${fault.status} (scripted)`, 'text/plain', headers);
       }
       if (fault?.kind === 'timeout_before_accept') return this.hold(response);
       const refusal = endpoint.signed ? checkSigned(request, params) : undefined;
@@ -434,7 +466,7 @@ export class FakeBinance {
     const end = query.endTime === undefined ? Infinity : Number(query.endTime);
     const rows = (this.bars.get(symbol) ?? [])
       .filter((bar) => bar.time >= start && bar.time <= end)
-      .slice(0, limit)
+      .slice(0, Math.min(limit, this.klinesRowsCap))
       .map((bar) => [
         bar.time,
         String(bar.open),
@@ -910,12 +942,23 @@ function fmt(value: number | string): string {
   return new Decimal(value).toFixed(8);
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  sendText(response, status, JSON.stringify(body));
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  sendText(response, status, JSON.stringify(body), 'application/json', headers);
 }
 
-function sendText(response: ServerResponse, status: number, text: string, type = 'application/json'): void {
-  response.writeHead(status, { 'content-type': type });
+function sendText(
+  response: ServerResponse,
+  status: number,
+  text: string,
+  type = 'application/json',
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { ...headers, 'content-type': type });
   response.end(text);
 }
 

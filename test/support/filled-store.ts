@@ -165,6 +165,7 @@ export async function fillStore(store: Store): Promise<void> {
     T0,
     15_000,
   );
+  await store.saveControlOffset('telegram:8080', 981_234_567, T0);
 }
 
 /** Everything a bot reads of the filled store, through the Store API. */
@@ -193,6 +194,7 @@ export async function readStore(store: Store): Promise<Record<string, unknown>> 
     heartbeats: await store.heartbeats(),
     leases: await store.leases(),
     identity: await store.storeIdentity(),
+    controlOffset: await store.controlOffset('telegram:8080'),
   };
 }
 

@@ -8,6 +8,12 @@ import type { Store } from '../../domain/ports/store.ts';
 import { variantId } from '../../domain/ids.ts';
 import { listenSettings, serveDashboard } from '../dashboard-listen.ts';
 import type { DashboardFlags } from '../commands/dashboard.ts';
+import { alertEvents } from '../../app/alerts-for.ts';
+import { commandAlerts } from '../command-alerts.ts';
+import { commandLogger } from '../command-logger.ts';
+
+/** How long the command waits for its alerts when it stops. */
+const ALERT_FLUSH_MS = 5_000;
 
 export async function dashboard(flags: DashboardFlags, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
@@ -16,6 +22,8 @@ export async function dashboard(flags: DashboardFlags, command: Command): Promis
   // Read first in any case: a --db that names no store is refused before a port is opened.
   const stored = await withExistingStore(context, (store) => withStoreVariants(context.config, store));
   const variants = named ? selectVariants(context.config, named) : stored;
+  // What is changed through the page — halts, resets, exits by hand — is told to the alert sinks.
+  const alerts = commandAlerts(context, commandLogger(command));
   const server = await serveDashboard(
     {
       config: context.config,
@@ -25,6 +33,7 @@ export async function dashboard(flags: DashboardFlags, command: Command): Promis
       standalone: true,
       ...listen,
       env: process.env,
+      onEvent: (event) => alertEvents(alerts, [event]),
     },
     context.config.file,
   );
@@ -35,6 +44,7 @@ export async function dashboard(flags: DashboardFlags, command: Command): Promis
     process.once('SIGTERM', resolve);
   });
   await server.close();
+  await alerts?.flush(ALERT_FLUSH_MS);
 }
 
 /**

@@ -6,11 +6,14 @@ import type { TradeIntent } from '../../domain/intent.ts';
 import { UsageError } from '../cli-error.ts';
 import { dayOption } from '../time-option.ts';
 import { isoTime, renderTable } from '../table.ts';
+import { priceText, scoreText } from '../../domain/number-text.ts';
 import { isAgentState } from '../../analyst/transcript.ts';
 import { transcriptText } from '../transcript-text.ts';
 import type { ListOptions, ShowOptions } from '../commands/intents.ts';
 import type { IntentQuery, Store } from '../../domain/ports/store.ts';
 import { variantNames } from '../variants-option.ts';
+import type { Position } from '../../domain/position.ts';
+import { moneyText, priceOrDash, qtyText } from '../position-text.ts';
 
 export async function listIntents(options: ListOptions, command: Command): Promise<void> {
   const context = appContext(command.optsWithGlobals<GlobalOptions>());
@@ -35,7 +38,7 @@ export async function listIntents(options: ListOptions, command: Command): Promi
           i.tradeDate,
           i.status,
           i.suggestedSide,
-          i.scanner.score,
+          scoreText(i.scanner.score),
           isoTime(i.createdAt),
           i.statusReason,
         ]),
@@ -72,8 +75,10 @@ export async function showIntent(id: string, options: ShowOptions, command: Comm
     if (!intent)
       throw new UsageError(`no intent ${id} in ${context.storeUrl}; "sigil intents list" shows the ids`);
     const records = await store.decisionRecords(intent.id);
-    if (options.json) return console.log(JSON.stringify({ intent, records }, null, 2));
+    const position = intent.positionId === null ? null : await store.getPosition(intent.positionId);
+    if (options.json) return console.log(JSON.stringify({ intent, position, records }, null, 2));
     console.log(describeIntent(intent));
+    if (position) console.log(describePosition(position));
     console.log('\nDecision records:');
     console.log(
       renderTable(
@@ -87,6 +92,22 @@ export async function showIntent(id: string, options: ShowOptions, command: Comm
   });
 }
 
+/** The intent's trade: entry and exit (or open), quantity and P&L. */
+function describePosition(p: Position): string {
+  const exit =
+    p.closedAt === null
+      ? 'open'
+      : `${priceOrDash(p.exitPrice)} at ${isoTime(p.closedAt)} (${p.exitReason ?? ''}${p.exitTag ? `: ${p.exitTag}` : ''})`;
+  return [
+    ['trade', `${p.side} ${qtyText(p.qty)} ${p.symbol}`],
+    ['entry', `${priceOrDash(p.entryPrice)} at ${isoTime(p.openedAt)}, stop ${priceOrDash(p.currentStop)}`],
+    ['exit', exit],
+    ['P&L', p.pnl === null ? 'open' : `${moneyText(p.pnl)} (fees ${moneyText(p.fees)})`],
+  ]
+    .map(([name, value]) => `${`${name}:`.padEnd(15)}${value}`)
+    .join('\n');
+}
+
 function describeIntent(i: TradeIntent): string {
   const fields: [string, unknown][] = [
     ['id', i.id],
@@ -97,13 +118,13 @@ function describeIntent(i: TradeIntent): string {
     ['status', `${i.status}${i.statusReason ? ` (${i.statusReason})` : ''}`],
     [
       'scanner',
-      `proposes ${i.scanner.side}, score ${i.scanner.score}, confidence ${i.scanner.confidence}, gap ${i.scanner.scoreGap}, drop ${i.scanner.dropDistance}, top-k spread ${i.scanner.topkSpread}`,
+      `proposes ${i.scanner.side}, score ${scoreText(i.scanner.score)}, confidence ${i.scanner.confidence}, gap ${scoreText(i.scanner.scoreGap)}, drop ${scoreText(i.scanner.dropDistance)}, top-k spread ${scoreText(i.scanner.topkSpread)}`,
     ],
-    ['ATR at signal', i.atrAtSignal],
+    ['ATR at signal', i.atrAtSignal === null ? null : priceText(i.atrAtSignal)],
     [
       'suggested',
       i.suggestedSide &&
-        `${i.suggestedSide} sl ${i.suggestedSlPrice ?? i.suggestedSlPips ?? '—'} tp ${i.suggestedTpPrice ?? i.suggestedTpPips ?? '—'}`,
+        `${i.suggestedSide} sl ${priceOrPips(i.suggestedSlPrice, i.suggestedSlPips)} tp ${priceOrPips(i.suggestedTpPrice, i.suggestedTpPips)}`,
     ],
     ['risk report', i.agentRiskReport || null],
     [
@@ -122,4 +143,9 @@ function describeIntent(i: TradeIntent): string {
     .filter(([, value]) => value !== null && value !== '' && value !== undefined)
     .map(([name, value]) => `${`${name}:`.padEnd(15)}${String(value)}`)
     .join('\n');
+}
+
+/** An analyst's stop or target: a price to its significant digits, else pips as given. */
+function priceOrPips(price: number | null, pips: number | null): string {
+  return price !== null ? priceText(price) : pips !== null ? String(pips) : '—';
 }

@@ -4,17 +4,22 @@ import { runLiveOnce, startLive, type LiveRunOptions } from '../../app/live-bot.
 import { equityEvents, type EquityReport } from '../../engine/equity-monitor.ts';
 import { describeError } from '../../domain/errors.ts';
 import type { Store } from '../../domain/ports/store.ts';
+import type { TradingEvent } from '../../domain/trading-event.ts';
 import { forJob, forVariant } from '../../logging/log-context.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { logTradingEvents } from '../../logging/trading-event-log.ts';
 import type { RunDashboard } from '../run-dashboard.ts';
 import { startDashboard, variantSummary, type RunSession } from './run-session.ts';
 import { loggedFallbackWarnings } from '../fallback-warnings.ts';
+import { startTelegramControl, telegramExit } from '../../app/telegram-control.ts';
+import type { ForceExitPort } from '../../domain/manual-exit.ts';
+import type { TelegramBot } from '../../control/telegram/telegram-bot.ts';
 
 export async function runLive(store: Store, session: RunSession): Promise<void> {
   const { context, flags, variants, log, alerts, stop, leases } = session;
   const mode = flags.once ? 'once' : flags.monitorOnly ? 'monitor-only' : 'live';
   let dashboard: RunDashboard | null = null;
+  let telegram: TelegramBot | null = null;
   try {
     if (mode !== 'once') dashboard = await startDashboard(session);
     const processMetrics = dashboard?.processMetrics;
@@ -65,8 +70,27 @@ export async function runLive(store: Store, session: RunSession): Promise<void> 
       for (const line of fallbacks.summaryLines()) console.log(line);
       return;
     }
+    // Before the live start: a missing token stops the run before anything trades. The execution owner
+    // only — one process polls a bot (Telegram refuses a second poller) and it is the one that acts.
+    let exits: ForceExitPort | null = null;
+    if (session.roles.has('execution')) {
+      const onEvents = (events: TradingEvent[]) => {
+        alertEvents(alerts, events);
+        logTradingEvents(log, events);
+      };
+      telegram = startTelegramControl(context.config, {
+        store,
+        variants,
+        clock: context.clock,
+        log,
+        exit: telegramExit(() => exits, onEvents),
+        onEvents,
+      });
+    }
     const bot = await startLive(options);
+    exits = bot.forceExit;
     dashboard?.showLive(bot.market);
+    dashboard?.attachExits(bot.forceExit);
     const source =
       context.config.market.feed === 'match_trader'
         ? 'the Match-Trader account'
@@ -82,6 +106,7 @@ export async function runLive(store: Store, session: RunSession): Promise<void> 
     console.log(await variantSummary(store, variants));
     for (const line of fallbacks.summaryLines()) console.log(line);
   } finally {
+    await telegram?.stop();
     await dashboard?.close();
   }
 }

@@ -270,6 +270,7 @@ async function replay(
       jobScope: session.jobScope,
       fence: () => session.leases.assertHeld(),
       onAnalystFallback: fallbacks.onFallback,
+      onReady: (bot) => dashboard?.attachExits(bot.forceExit),
       onBar: (summary, progress) => {
         session.replayTime.at = summary.at;
         alertEvents(alerts, summary.events);

@@ -9,6 +9,7 @@ import { ReplayFeed } from '../../marketdata/replay-feed.ts';
 import { atOption } from '../at-option.ts';
 import { UsageError } from '../cli-error.ts';
 import { isoTime, renderTable } from '../table.ts';
+import { priceText, scoreText } from '../../domain/number-text.ts';
 import type { ScanOptions } from '../commands/scan.ts';
 
 export async function scan(options: ScanOptions, command: Command): Promise<void> {
@@ -74,9 +75,9 @@ export async function scan(options: ScanOptions, command: Command): Promise<void
           signal.variantId,
           signal.symbol,
           signal.rule,
-          signal.price,
-          signal.atr === null ? null : Number(signal.atr.toPrecision(6)),
-          Number(signal.scanner.score.toFixed(3)),
+          priceText(signal.price),
+          signal.atr === null ? null : priceText(signal.atr),
+          scoreText(signal.scanner.score),
           signal.scanner.confidence,
           intent?.id ?? null,
           inserted ? 'new' : 'already there',

@@ -282,6 +282,11 @@ export interface Store {
   /** Records `identity` unless the store has one already; returns the one in force. */
   claimStoreIdentity(identity: StoreIdentity): Promise<StoreIdentity>;
 
+  /** The next update a control channel (e.g. `telegram:<bot id>`) reads; null before its first save. */
+  controlOffset(channel: string): Promise<number | null>;
+  /** Moves the channel's offset forward (never back); returns the offset in force. */
+  saveControlOffset(channel: string, offset: number, now: EpochMs): Promise<number>;
+
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void>;
   recordScanEnd(variantId: VariantId, now: EpochMs, error: string | null): Promise<void>;
   heartbeats(): Promise<ScannerHeartbeat[]>;

@@ -33,5 +33,7 @@ export class MemoryDb {
   readonly equity = new EquityTable(this.undo);
   /** What the store was started for; one value for its life (see StoreIdentity). */
   identity: StoreIdentity | null = null;
+  /** Control channels' next update ids (see Store.controlOffset). */
+  readonly controlOffsets = new Map<string, number>();
   closed = false;
 }

@@ -441,6 +441,23 @@ export class MemoryStore implements Store {
     });
   }
 
+  controlOffset(channel: string): Promise<number | null> {
+    return this.read(() => this.db.controlOffsets.get(channel) ?? null);
+  }
+
+  saveControlOffset(channel: string, offset: number, _now: EpochMs): Promise<number> {
+    return this.write(() => {
+      const offsets = this.db.controlOffsets;
+      const before = offsets.get(channel);
+      if (before !== undefined && before >= offset) return before;
+      offsets.set(channel, offset);
+      this.db.undo.record(() =>
+        before === undefined ? offsets.delete(channel) : offsets.set(channel, before),
+      );
+      return offset;
+    });
+  }
+
   recordScanStart(variantId: VariantId, now: EpochMs): Promise<void> {
     return this.write(() => this.db.heartbeats.scanStarted(variantId, now));
   }
