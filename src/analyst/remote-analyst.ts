@@ -89,27 +89,16 @@ export abstract class RemoteAnalyst implements Analyst {
     }
   }
 
+  /** The decision without the remote service; what it stores and reports is free of secrets. */
   private async fallBack(
     intent: TradeIntent,
     now: EpochMs,
     source: 'fallback' | 'sampled_out',
-    reason: string,
+    rawReason: string,
     transcript: TranscriptEntry[],
     latencyMs: number,
   ): Promise<AnalystDecision> {
-    return secretFree(
-      await this.fallBackDecision(intent, now, source, secretFreeText(reason), transcript, latencyMs),
-    );
-  }
-
-  private async fallBackDecision(
-    intent: TradeIntent,
-    now: EpochMs,
-    source: 'fallback' | 'sampled_out',
-    reason: string,
-    transcript: TranscriptEntry[],
-    latencyMs: number,
-  ): Promise<AnalystDecision> {
+    const reason = secretFreeText(rawReason);
     const policy = source === 'sampled_out' ? 'rules' : this.remote.fallback;
     if (policy === 'retry')
       throw new DecideLaterError(`${this.name} analyst: ${reason}; fallback: retry later`);
@@ -129,7 +118,7 @@ export abstract class RemoteAnalyst implements Analyst {
         ? `${reason}: rules analyst`
         : `${this.name} analyst: ${reason}; fallback: ${policy}`;
     if (policy === 'hold') {
-      return {
+      return secretFree({
         side: 'HOLD',
         slPrice: null,
         tpPrice: null,
@@ -138,15 +127,15 @@ export abstract class RemoteAnalyst implements Analyst {
         riskReport: `HOLD: ${note}`,
         agentState: state,
         note,
-      };
+      });
     }
     const decision = await this.remote.rules.decide(intent, now);
-    return {
+    return secretFree({
       ...decision,
       riskReport: `${decision.riskReport} (${note})`,
       agentState: { ...state, fallbackState: decision.agentState },
       note,
-    };
+    });
   }
 }
 

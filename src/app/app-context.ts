@@ -59,19 +59,11 @@ export async function withStoreIfAny<T>(
   fn: (store: Store) => Promise<T>,
   otherwise: () => Promise<T>,
 ): Promise<T> {
-  let opened: OpenedStore;
   try {
-    opened = await openStore(context.storeUrl, {
-      now: new Date(context.clock.now()).toISOString(),
-      mustExist: true,
-    });
+    return await withExistingStore(context, fn);
   } catch (error) {
+    // Raised by the open, before `fn` ran: `fn` itself opens no store.
     if (error instanceof NoStoreError) return otherwise();
     throw error;
-  }
-  try {
-    return await fn(opened.store);
-  } finally {
-    await opened.store.close();
   }
 }
