@@ -10,6 +10,7 @@ import { indicatorBench } from './indicators.ts';
 import { rankingBench } from './ranking.ts';
 import { atomicEntryBench, riskPureBench } from './risk.ts';
 import { researchBench } from './research.ts';
+import { sweepBench } from './sweep.ts';
 import { candleBench } from './candles.ts';
 import { cliBench } from './cli.ts';
 import { memoryStoreBench } from './memory-store.ts';
@@ -95,6 +96,7 @@ async function lifecycleBench(
 // Research speed first (issue 16's table): backtests, the plain-loop floor, the durable replay, the CLI.
 const scannerFigures = [
   ...(await researchBench()),
+  ...sweepBench(),
   ...(await candleBench()),
   ...(await cliBench()),
   ...(await memoryStoreBench()),

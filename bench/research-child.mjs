@@ -5,6 +5,8 @@
 //   loop DATA FROM TO              the plain reference-strategy loop over the same candle columns
 //                                  (run with --import tsx: the loop is TypeScript, bench/reference-loop.ts)
 //   replay CONFIG DATA FROM TO DB  `sigil run`'s replay on a durable SQLite store, as npm start runs it
+//   sweep CONFIG FROM TO WORKERS SETTINGS GRID
+//                                  `sigil sweep`'s run of the first SETTINGS settings of GRID on WORKERS threads
 import { rmSync } from 'node:fs';
 import { loadConfigFile } from '../dist/config/load-config.js';
 import { runBacktest } from '../dist/backtest/run-backtest.js';
@@ -84,6 +86,35 @@ if (mode === 'backtest') {
       trades,
       seconds,
       stepsPerSecond: candleSteps / seconds,
+      peakMb: peakMb(),
+    }),
+  );
+} else if (mode === 'sweep') {
+  const [file, from, to, workers, count, grid] = args;
+  const { sweepBase } = await import('../dist/research/setting-config.js');
+  const { gridSettings, parseGridSpec } = await import('../dist/research/grid-spec.js');
+  const { runSweep } = await import('../dist/research/run-sweep.js');
+  const settings = gridSettings(parseGridSpec(grid)).slice(0, Number(count));
+  const report = await runSweep({
+    base: sweepBase(file),
+    settings,
+    from: Number(from),
+    to: Number(to),
+    objective: 'expectancy',
+    minTrades: 30,
+    walkForward: null,
+    workers: Number(workers),
+    seed: 1,
+    blocks: 16,
+  });
+  const ran = report.settings.filter((s) => s.status === 'ok');
+  console.log(
+    JSON.stringify({
+      settings: report.finished,
+      failed: report.finished - ran.length,
+      trades: ran.reduce((n, s) => n + (s.metrics?.trades ?? 0), 0),
+      seconds: report.seconds,
+      settingSeconds: ran.reduce((n, s) => n + s.seconds, 0) / ran.length,
       peakMb: peakMb(),
     }),
   );

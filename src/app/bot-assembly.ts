@@ -50,8 +50,27 @@ export interface ReplayData {
 /** The configured candle files, cut to [from, to), as a replay feed. */
 export function replayData(config: SigilConfig, from?: EpochMs, to?: EpochMs): ReplayData {
   const symbols = config.market.symbols.length > 0 ? config.market.symbols : undefined;
+  return replayDataOf(
+    config,
+    loadCandleSeries(config.market.data, symbols, config.market.timeframe),
+    from,
+    to,
+  );
+}
+
+/**
+ * The same over columns already loaded (a sweep loads the files once for every setting): the configured
+ * symbols among them, or all of them when the config names none.
+ */
+export function replayDataOf(
+  config: SigilConfig,
+  all: readonly CandleSeries[],
+  from?: EpochMs,
+  to?: EpochMs,
+): ReplayData {
+  const wanted = new Set(config.market.symbols);
+  const loaded = wanted.size > 0 ? all.filter((s) => wanted.has(s.symbol)) : all;
   // Cut by binary search on each time column: views on the loaded columns, nothing copied.
-  const loaded = loadCandleSeries(config.market.data, symbols, config.market.timeframe);
   const series = loaded.map((s) => seriesBetween(s, from, to)).filter((s) => s.length > 0);
   const times = mergedTimes(series);
   const first = times[0];

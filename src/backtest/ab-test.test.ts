@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareAll, compareVariants, type AbComparison } from './ab-test.ts';
+import { compareAll, compareVariants, expectancyInterval, type AbComparison } from './ab-test.ts';
 
 /** Deterministic, spread-out P&L: n values in [−2, 2) (a fixed permutation of a grid). */
 function noisy(n: number): number[] {
@@ -197,5 +197,25 @@ describe('compareAll', () => {
   it('has nothing to compare with fewer than 2 variants', () => {
     assert.deepEqual(compareAll([]), []);
     assert.deepEqual(compareAll([{ id: 'control', pnls: [1, 2, 3] }]), []);
+  });
+});
+
+describe('expectancyInterval', () => {
+  it('brackets the mean P&L per trade, narrows with more trades, and repeats with its seed', () => {
+    const few = noisy(41).map((x) => x + 1);
+    const many = repeated(few, 9);
+    const [low, high] = expectancyInterval(few, { resamples: 2000 });
+    const mean = few.reduce((a, b) => a + b, 0) / few.length;
+    assert.ok(low < mean && mean < high, `${low} < ${mean} < ${high}`);
+    const [manyLow, manyHigh] = expectancyInterval(many, { resamples: 2000 });
+    assert.ok(manyHigh - manyLow < (high - low) / 2, 'nine times the trades: about a third of the width');
+    assert.deepEqual(expectancyInterval(few, { resamples: 2000 }), [low, high]);
+    assert.notDeepEqual(expectancyInterval(few, { resamples: 2000, seed: 7 }), [low, high]);
+  });
+
+  it('is exact for identical trades and unbounded below two', () => {
+    assert.deepEqual(expectancyInterval([2, 2, 2], { resamples: 100 }), [2, 2]);
+    assert.deepEqual(expectancyInterval([5]), [-Infinity, Infinity]);
+    assert.throws(() => expectancyInterval([1, Number.NaN]), /non-finite/);
   });
 });

@@ -146,16 +146,7 @@ function bootstrap(
   const sumDiffs = new Float64Array(resamples);
   const nA = a.length;
   const nB = b.length;
-  // mulberry32: a 32-bit state and a few integer operations per draw, which matters at the 40 million
-  // draws of 10,000 × 2,000 trades; its quality is plenty for picking indices.
-  let state = seed >>> 0;
-  const draw = (n: number): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n);
-  };
+  const draw = indexDraws(seed);
   for (let r = 0; r < resamples; r++) {
     let sumA = 0;
     for (let i = 0; i < nA; i++) sumA += a[draw(nA)] ?? 0;
@@ -165,6 +156,40 @@ function bootstrap(
     sumDiffs[r] = sumB - sumA;
   }
   return { meanDiffs, sumDiffs };
+}
+
+/**
+ * The percentile bootstrap interval of one set's mean P&L per trade: how sure its expectancy is. Same
+ * draws and options as the comparison; unbounded below 2 trades.
+ */
+export function expectancyInterval(pnls: readonly number[], options: AbOptions = {}): [number, number] {
+  const { confidence, resamples, seed } = validOptions(options);
+  const values = validPnls({ id: 'the set', pnls });
+  const n = values.length;
+  if (n < MIN_TRADES) return [-Infinity, Infinity];
+  const draw = indexDraws(seed);
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += values[draw(n)] ?? 0;
+    means[r] = sum / n;
+  }
+  return interval(means, 1 - confidence);
+}
+
+/**
+ * mulberry32: a 32-bit state and a few integer operations per draw, which matters at the 40 million
+ * draws of 10,000 × 2,000 trades; its quality is plenty for picking indices. Returns a draw in [0, n).
+ */
+function indexDraws(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n);
+  };
 }
 
 /** The central `1 − alpha` interval; sorts `values` in place. */

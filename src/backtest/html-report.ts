@@ -28,6 +28,8 @@ import {
   percent,
   ratio,
   scriptSafe,
+  pageHead,
+  REPORT_STYLE,
   SORT_SCRIPT,
   table,
 } from './html-table.ts';
@@ -79,15 +81,7 @@ export function htmlReport(report: Report, options: HtmlReportOptions): string {
     exits: exitBars(report.variants, colors),
   };
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(options.title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
+    ...pageHead(options.title, STYLE),
     header(report, options.title),
     section('Variants', metricsTable(report.variants) + '\n' + balanceTable(report.variants)),
     section(
@@ -276,29 +270,7 @@ const PAGE_CHARTS = `
 })();
 `;
 
-const STYLE = `
-body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #212529; margin: 0 auto; padding: 1.5rem; max-width: 1280px; }
-h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
-h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #dee2e6; padding-bottom: .2rem; }
-h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
-dt { color: #868e96; }
-dd { margin: 0; }
-code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: .3rem 0; }
-th, td { padding: .25rem .6rem; text-align: right; border-bottom: 1px solid #e9ecef; white-space: nowrap; }
-th { background: #f8f9fa; font-weight: 600; position: sticky; top: 0; }
-.text { text-align: left; }
-.pos { color: #2b8a3e; }
-.neg { color: #c92a2a; }
-.muted, .note { color: #868e96; }
-.table-scroll { overflow-x: auto; max-width: 100%; }
-.sortable th { cursor: pointer; user-select: none; }
-.sortable th[aria-sort=ascending]::after { content: ' \\25B2'; }
-.sortable th[aria-sort=descending]::after { content: ' \\25BC'; }
-.chart { height: 360px; position: relative; }
-.legend { list-style: none; padding: 0; margin: .2rem 0 .4rem; display: flex; flex-wrap: wrap; gap: 1rem; }
-.swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -1px; }
+const STYLE = `${REPORT_STYLE}
 .ab li { margin: .2rem 0; }
 .verdict-a_better, .verdict-b_better { font-weight: 600; }
 `;

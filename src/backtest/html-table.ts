@@ -12,10 +12,11 @@ export interface Column<T> {
   sortValue?: (row: T) => number | null;
 }
 
+/** `rowClass`: one class for every row, or each row's own (the sweep's highlighted rows); '' for none. */
 export function table<T>(
   columns: readonly Column<T>[],
   rows: readonly T[],
-  rowClass = '',
+  rowClass: string | ((row: T) => string) = '',
   sortable = false,
 ): string {
   const head = columns.map((c) => `<th${c.text ? ' class="text"' : ''}>${escapeHtml(c.title)}</th>`).join('');
@@ -27,7 +28,8 @@ export function table<T>(
       const sortAttr = value === undefined ? '' : ` data-v="${value === null ? '' : String(value)}"`;
       return `<td${attr}${sortAttr}>${escapeHtml(c.cell(row))}</td>`;
     });
-    return `<tr${rowClass === '' ? '' : ` class="${rowClass}"`}>${cells.join('')}</tr>`;
+    const name = typeof rowClass === 'string' ? rowClass : rowClass(row);
+    return `<tr${name === '' ? '' : ` class="${name}"`}>${cells.join('')}</tr>`;
   });
   // In its own scrolling box: the trade table is far wider than a phone, and the page must not be.
   return `<div class="table-scroll"><table${sortable ? ' class="sortable"' : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table></div>`;
@@ -163,3 +165,44 @@ export const SORT_SCRIPT = `
   window.SigilReport = { sortTable: sortTable };
 })();
 `;
+
+/** The reports' shared page style (the backtest report, the sweep report); each adds its own rules. */
+export const REPORT_STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #212529; margin: 0 auto; padding: 1.5rem; max-width: 1280px; }
+h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #dee2e6; padding-bottom: .2rem; }
+h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
+dt { color: #868e96; }
+dd { margin: 0; }
+code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: .3rem 0; }
+th, td { padding: .25rem .6rem; text-align: right; border-bottom: 1px solid #e9ecef; white-space: nowrap; }
+th { background: #f8f9fa; font-weight: 600; position: sticky; top: 0; }
+.text { text-align: left; }
+.pos { color: #2b8a3e; }
+.neg { color: #c92a2a; }
+.muted, .note { color: #868e96; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.sortable th { cursor: pointer; user-select: none; }
+.sortable th[aria-sort=ascending]::after { content: ' \\25B2'; }
+.sortable th[aria-sort=descending]::after { content: ' \\25BC'; }
+.chart { height: 360px; position: relative; }
+.legend { list-style: none; padding: 0; margin: .2rem 0 .4rem; display: flex; flex-wrap: wrap; gap: 1rem; }
+.swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; vertical-align: -1px; }
+`;
+
+/** A report page's opening, down to `<body>`: the title and the page's style. */
+export function pageHead(title: string, style: string): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${style}</style>`,
+    '</head>',
+    '<body>',
+  ];
+}

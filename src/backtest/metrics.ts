@@ -6,7 +6,7 @@ import type { ExitReason, Position } from '../domain/position.ts';
 import { exitStats, type VariantExitStats } from '../risk/exit-stats.ts';
 import { drawdownPct } from '../risk/kill-switch.ts';
 import type { OpenAtEndRow } from './open-at-end.ts';
-import { tradeFigures, type TradeFigures } from './trade-figures.ts';
+import { tradeFigures, type FigureTrade, type TradeFigures } from './trade-figures.ts';
 
 const DAY = 86_400_000;
 // Crypto trades every day of the year, so daily ratios annualise over 365 days, not 252.
@@ -225,7 +225,8 @@ function closedOnly(positions: readonly Position[]): ClosedPosition[] {
   );
 }
 
-function drawdowns(
+/** The largest fall of the realised equity curve (trades in close order), in money and in percent of its peak. */
+export function drawdowns(
   startingBalance: number,
   pnls: readonly number[],
 ): { maxDrawdown: number; maxDrawdownPct: number } {
@@ -245,35 +246,18 @@ function drawdowns(
 
 function dailyRatios(
   trades: readonly ClosedPosition[],
-  { startingBalance, from, to }: ReportOptions,
+  options: ReportOptions,
 ): { sharpe: number | null; sortino: number | null } {
-  const firstDay = Math.floor(from / DAY);
-  // UTC days that [from, to) touches: a `to` at midnight does not open a day of its own.
-  const days = Math.max(1, Math.ceil(to / DAY) - firstDay);
-  const dayPnl = new Float64Array(days);
-  let opening = startingBalance;
-  for (const t of trades) {
-    if (t.closedAt > to) continue;
-    const day = Math.floor(t.closedAt / DAY) - firstDay;
-    if (day < 0) {
-      opening += t.pnl;
-    } else {
-      const index = Math.min(day, days - 1);
-      dayPnl[index] = (dayPnl[index] ?? 0) + t.pnl;
-    }
-  }
-  if (days < 2) return { sharpe: null, sortino: null };
+  return annualisedRatios(dailyReturns(trades, options));
+}
 
-  const returns = new Float64Array(days);
-  let equity = opening;
-  for (let d = 0; d < days; d++) {
-    // A return on zero or negative equity means nothing: the account is gone, and so are the ratios.
-    if (!(equity > 0)) return { sharpe: null, sortino: null };
-    const pnl = dayPnl[d] ?? 0;
-    returns[d] = pnl / equity;
-    equity += pnl;
-  }
-
+/** Sharpe and Sortino ratios of daily returns, annualised over 365 days; null without returns or deviation. */
+export function annualisedRatios(returns: Float64Array | null): {
+  sharpe: number | null;
+  sortino: number | null;
+} {
+  if (returns === null) return { sharpe: null, sortino: null };
+  const days = returns.length;
   let total = 0;
   let downside = 0;
   for (const r of returns) {
@@ -290,6 +274,44 @@ function dailyRatios(
     sharpe: deviation > ZERO_DEVIATION ? (avg / deviation) * ANNUALISE : null,
     sortino: downsideDeviation > ZERO_DEVIATION ? (avg / downsideDeviation) * ANNUALISE : null,
   };
+}
+
+/**
+ * Each UTC day's realised P&L over the equity at its start, for the days [from, to) touches: what the
+ * Sharpe and Sortino ratios are computed from (and a sweep's overfitting statistics). Trades closed
+ * before `from` are part of the opening equity; null below 2 days or once the account is gone.
+ */
+export function dailyReturns(
+  trades: readonly Pick<FigureTrade, 'closedAt' | 'pnl'>[],
+  { startingBalance, from, to }: ReportOptions,
+): Float64Array | null {
+  const firstDay = Math.floor(from / DAY);
+  // UTC days that [from, to) touches: a `to` at midnight does not open a day of its own.
+  const days = Math.max(1, Math.ceil(to / DAY) - firstDay);
+  const dayPnl = new Float64Array(days);
+  let opening = startingBalance;
+  for (const t of trades) {
+    if (t.closedAt > to) continue;
+    const day = Math.floor(t.closedAt / DAY) - firstDay;
+    if (day < 0) {
+      opening += t.pnl;
+    } else {
+      const index = Math.min(day, days - 1);
+      dayPnl[index] = (dayPnl[index] ?? 0) + t.pnl;
+    }
+  }
+  if (days < 2) return null;
+
+  const returns = new Float64Array(days);
+  let equity = opening;
+  for (let d = 0; d < days; d++) {
+    // A return on zero or negative equity means nothing: the account is gone, and so are the ratios.
+    if (!(equity > 0)) return null;
+    const pnl = dayPnl[d] ?? 0;
+    returns[d] = pnl / equity;
+    equity += pnl;
+  }
+  return returns;
 }
 
 function exposure(trades: readonly ClosedPosition[], { from, to }: ReportOptions): number {

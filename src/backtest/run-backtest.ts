@@ -17,7 +17,8 @@ import { CachedStore } from '../store/cached/cached-store.ts';
 import type { Store } from '../domain/ports/store.ts';
 import { claimNewReplayStore } from '../app/store-identity.ts';
 import { wallNow } from '../clock/system-clock.ts';
-import { assembleBot, replayData, type ReplayData } from '../app/bot-assembly.ts';
+import { assembleBot, replayData, replayDataOf, type ReplayData } from '../app/bot-assembly.ts';
+import type { CandleSeries } from '../marketdata/candle-series.ts';
 import { loadStrategies } from '../app/strategy-for.ts';
 import { selectVariants } from '../app/engine-for.ts';
 import type { MeteredModelOptions } from '../analyst/llm/metered-model.ts';
@@ -50,6 +51,11 @@ export interface BacktestOptions {
   keptStore?: Store;
   /** Each decision an LLM or HTTP analyst left to its fallback, as it happens. */
   onAnalystFallback?: OnAnalystFallback;
+  /**
+   * The candle columns, already loaded (uncut): a sweep loads the files once and every setting replays
+   * the same memory. Default: the config's files, read now.
+   */
+  series?: readonly CandleSeries[];
 }
 
 export interface BacktestRun {
@@ -83,7 +89,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
   const { config } = options;
   const variants = selectVariants(config, options.variants);
   await loadStrategies(config, variants);
-  const data = replayData(config, options.from, options.to);
+  const data = options.series
+    ? replayDataOf(config, options.series, options.from, options.to)
+    : replayData(config, options.from, options.to);
   const loadSeconds = (performance.now() - started) / 1000;
   if (options.keptStore) await claimNewReplayStore(options.keptStore, config, data, wallNow());
   // A kept store is read through the replay's cache, as `sigil run` reads its store.

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/log-settings.ts';
 import { registerBackup } from './commands/backup.ts';
 import { registerBacktest } from './commands/backtest.ts';
+import { registerSweep } from './commands/sweep.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerData } from './commands/data.ts';
 import { registerIntents } from './commands/intents.ts';
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerPositions(program);
   registerExit(program);
   registerBacktest(program);
+  registerSweep(program);
   registerRun(program);
   registerProbe(program);
   registerDashboard(program);

@@ -1,6 +1,7 @@
 // Every time a CLI option takes (--at, --from, --to, --until, --date) is read here, strictly: ISO 8601,
 // UTC when no zone is written (src/domain/iso-time.ts). Anything else is a usage error (exit 2) that
 // says which forms are understood.
+import type { Command } from 'commander';
 import type { EpochMs } from '../domain/ids.ts';
 import { ISO_TIME_FORMS, parseIsoDay, parseIsoTime } from '../domain/iso-time.ts';
 import { UsageError } from './cli-error.ts';
@@ -41,4 +42,17 @@ export function timeRangeOptions(flags: { from?: string | undefined; to?: string
     );
   }
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
+/** `--from` and `--to` over the data, as the commands that replay it declare them (`timeRangeOptions` reads them). */
+export function addDataRangeOptions(command: Command): Command {
+  return command
+    .option(
+      '--from <time>',
+      'first bar (ISO 8601 day or time, UTC without a zone), default: the start of the data',
+    )
+    .option(
+      '--to <time>',
+      'end (ISO 8601 day or time, UTC without a zone; exclusive), default: the end of the data',
+    );
 }

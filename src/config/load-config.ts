@@ -57,6 +57,14 @@ export const BUNDLED_DATA = fileURLToPath(new URL('../../data/', import.meta.url
 export const DEFAULT_VARIANT = 'baseline';
 
 export function loadConfigFile(file: string): SigilConfig {
+  return configFromValues(readConfigValues(file), file);
+}
+
+/**
+ * The file's plain values, as YAML gives them, before any validation: what `sigil sweep` edits key by
+ * key before resolving each setting with configFromValues.
+ */
+export function readConfigValues(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -64,7 +72,7 @@ export function loadConfigFile(file: string): SigilConfig {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
     throw new ConfigError(file, [`cannot read the configuration (${reason})`]);
   }
-  return parseConfig(text, file);
+  return yamlValues(text, file);
 }
 
 export function defaultConfig(): SigilConfig {
@@ -72,6 +80,22 @@ export function defaultConfig(): SigilConfig {
 }
 
 export function parseConfig(text: string, file: string): SigilConfig {
+  return configFromValues(yamlValues(text, file), file);
+}
+
+/** Validates plain values (a parsed file, perhaps edited) and resolves its variants. */
+export function configFromValues(raw: unknown, file: string): SigilConfig {
+  const parsed = ConfigFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success)
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => describeIssue(issue)),
+    );
+  return resolveConfig(parsed.data, file);
+}
+
+/** The text's plain values; YAML syntax errors are reported with their line, an empty file is `{}`. */
+function yamlValues(text: string, file: string): unknown {
   const document = parseDocument(text);
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -83,14 +107,7 @@ export function parseConfig(text: string, file: string): SigilConfig {
       }),
     );
   }
-  const raw: unknown = toPlainValues(document, file) ?? {};
-  const parsed = ConfigFileSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success)
-    throw new ConfigError(
-      file,
-      parsed.error.issues.map((issue) => describeIssue(issue)),
-    );
-  return resolveConfig(parsed.data, file);
+  return toPlainValues(document, file) ?? {};
 }
 
 /**

@@ -1,6 +1,7 @@
 // `sigil backtest` and `sigil ab`: the bot's own code over a replay, and the verdict between variants.
 import type { Command } from 'commander';
 import type { ProgressFlags } from '../progress-option.ts';
+import { addDataRangeOptions } from '../time-option.ts';
 
 export interface BacktestFlags extends ProgressFlags {
   html?: string;
@@ -15,19 +16,13 @@ export interface BacktestFlags extends ProgressFlags {
 export type AbFlags = BacktestFlags & { onStore?: boolean };
 
 export function registerBacktest(program: Command): void {
-  program
-    .command('backtest')
-    .description(
-      'replay the configured candles through the bot (same engine, simulated clock, paper broker, an in-memory store; Ctrl-C stops it) and report per variant',
-    )
-    .option(
-      '--from <time>',
-      'first bar (ISO 8601 day or time, UTC without a zone), default: the start of the data',
-    )
-    .option(
-      '--to <time>',
-      'end (ISO 8601 day or time, UTC without a zone; exclusive), default: the end of the data',
-    )
+  addDataRangeOptions(
+    program
+      .command('backtest')
+      .description(
+        'replay the configured candles through the bot (same engine, simulated clock, paper broker, an in-memory store; Ctrl-C stops it) and report per variant',
+      ),
+  )
     .option('--variants <names>', 'comma-separated variants, default: all')
     .option('--json', 'print the report with the full trade list as JSON')
     .option('--out <file>', 'also write the JSON report to this file')
