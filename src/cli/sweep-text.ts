@@ -24,7 +24,9 @@ export function sweepText(report: SweepReport, { top }: SweepTextOptions): strin
   const shown = ranked.slice(0, top);
   const rows = shown.map((s) => row(String(s.rank), report.keys, s));
   if (report.own) rows.push(row('own', report.keys, report.own));
-  lines.push(renderTable(['rank', ...keyHeaders(report.keys), ...metricHeaders(report.objective)], rows));
+  const headers = ['rank', ...keyHeaders(report.keys), ...metricHeaders(report.objective)];
+  // The rank column holds `own` too: left-aligned whether or not that row is there.
+  lines.push(renderTable(headers, rows, { align: ['left'] }));
   if (ranked.length > shown.length)
     lines.push(`… and ${ranked.length - shown.length} more ranked (--top N shows more)`);
   const unranked = report.settings.filter((s) => s.status === 'ok' && s.rank === null);

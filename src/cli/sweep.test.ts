@@ -121,6 +121,10 @@ describe('sigil sweep', () => {
         [-1, 'config as written', 'ok', null],
       );
       assert.ok((r.own.metrics?.trades ?? 0) > 0);
+      // The config as written (lookback 20, trail 3) is setting 3 of the grid: run once, reported twice.
+      const twin = r.settings.find((s) => s.index === 3);
+      assert.deepEqual(twin?.values, { 'scanner.breakout_lookback': 20, 'risk.trail_atr_multiplier': 3 });
+      assert.deepEqual([r.own.metrics, r.own.seconds], [twin?.metrics, twin?.seconds]);
 
       const stats = r.statistics;
       assert.ok(stats);

@@ -62,6 +62,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     ? walkForwardWindows(options.walkForward, span.from, span.to, barMs)
     : null;
 
+  // The configuration as written is often one of the grid's settings: its run is then the own row too.
+  const ownText = JSON.stringify(own);
+  const ownTwin = configs.findIndex((config) => JSON.stringify(config) === ownText);
   const outcomes = new Map<number, SettingOutcome>();
   const results = new Map<number, SettingResult>();
   const total = settings.length + 1;
@@ -100,14 +103,19 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
       ...(options.from === undefined ? {} : { from: options.from }),
       ...(options.to === undefined ? {} : { to: options.to }),
     },
-    jobs: [{ index: OWN_INDEX, config: own }, ...configs.map((config, index) => ({ index, config }))],
+    jobs: [
+      ...(ownTwin === -1 ? [{ index: OWN_INDEX, config: own }] : []),
+      ...configs.map((config, index) => ({ index, config })),
+    ],
     workers: Math.max(1, options.workers),
     ...(options.signal ? { signal: options.signal } : {}),
     onOutcome: (outcome) => {
-      outcomes.set(outcome.index, outcome);
-      const result = resultOf(outcome);
-      results.set(outcome.index, result);
-      options.onProgress?.(results.size, total, result);
+      for (const index of outcome.index === ownTwin ? [OWN_INDEX, ownTwin] : [outcome.index]) {
+        const copy = { ...outcome, index };
+        outcomes.set(index, copy);
+        results.set(index, resultOf(copy));
+      }
+      options.onProgress?.(results.size, total, results.get(outcome.index) as SettingResult);
     },
   });
 
