@@ -278,7 +278,7 @@ export function annualisedRatios(returns: Float64Array | null): {
 
 /**
  * Each UTC day's realised P&L over the equity at its start, for the days [from, to) touches: what the
- * Sharpe and Sortino ratios are computed from (and a sweep's overfitting statistics). Trades closed
+ * Sharpe and Sortino ratios are computed from (a backtest's report, a sweep's spans). Trades closed
  * before `from` are part of the opening equity; null below 2 days or once the account is gone.
  */
 export function dailyReturns(
