@@ -1,6 +1,7 @@
 // Which variant wins: a percentile bootstrap of the per-trade P&L, because trade results are skewed
 // (many small losses, a few large wins) and a t-test's normal assumption does not hold for them.
 // Seeded, so the same trades and seed give the same verdict in a report and in a test.
+import { mulberry32 } from '../domain/seeded-random.ts';
 
 export interface AbOptions {
   /** Two-sided confidence of the intervals, in (0, 1); 0.95 by default. */
@@ -177,19 +178,10 @@ export function expectancyInterval(pnls: readonly number[], options: AbOptions =
   return interval(means, 1 - confidence);
 }
 
-/**
- * mulberry32: a 32-bit state and a few integer operations per draw, which matters at the 40 million
- * draws of 10,000 × 2,000 trades; its quality is plenty for picking indices. Returns a draw in [0, n).
- */
+/** Seeded draws of an index in [0, n). */
 function indexDraws(seed: number): (n: number) => number {
-  let state = seed >>> 0;
-  return (n) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n);
-  };
+  const random = mulberry32(seed);
+  return (n) => Math.floor(random() * n);
 }
 
 /** The central `1 − alpha` interval; sorts `values` in place. */

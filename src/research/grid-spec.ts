@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { UsageError } from '../cli/cli-error.ts';
+import { mulberry32 } from '../domain/seeded-random.ts';
 import type { KeyValue, Setting } from './sweep-report.ts';
 
 /** A grid the command cannot run: names the key and what was expected. Exit 2, nothing was run. */
@@ -290,16 +291,4 @@ function draw(axis: GridAxis, random: () => number): KeyValue {
 
 function clamp(value: number, { low, high }: { low: number; high: number }): number {
   return Math.min(high, Math.max(low, value));
-}
-
-/** mulberry32, as in backtest/ab-test.ts: a few integer operations per draw, plenty for picking values. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
