@@ -14,6 +14,7 @@ import { wallNow } from '../clock/system-clock.ts';
 import { openStore } from '../store/open-store.ts';
 import { refusingUrl } from '../../test/support/closed-port.ts';
 import { longAt100 } from '../../test/support/position-fixture.ts';
+import { PLAIN_BUY } from '../../test/support/decision-fixture.ts';
 import { sigil, sigilAsync, sigilServing } from '../../test/support/sigil-cli.ts';
 import { tempDir } from '../../test/support/temp-dir.ts';
 
@@ -81,21 +82,7 @@ variants:
       intentOfBtc = intent.id;
       const worker = workerId('test');
       await store.claimNextPending(worker, T0 + HOUR);
-      await markReadyForExec(
-        store,
-        intent.id,
-        worker,
-        {
-          side: 'BUY',
-          slPrice: null,
-          tpPrice: null,
-          slPips: null,
-          tpPips: null,
-          riskReport: '',
-          agentState: null,
-        },
-        T0 + HOUR,
-      );
+      await markReadyForExec(store, intent.id, worker, PLAIN_BUY, T0 + HOUR);
       await store.pickReady(worker, T0 + HOUR);
       const btc = longAt100(
         'p-btc',

@@ -4,6 +4,7 @@
 // order once more when the broker holds none. Real Match-Trader client and fake server, real SQLite.
 import { instrumentBook } from '../app/instrument-for.ts';
 import assert from 'node:assert/strict';
+import { PLAIN_BUY } from '../../test/support/decision-fixture.ts';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../config/load-config.ts';
@@ -93,16 +94,7 @@ describe('an entry whose answer is lost', () => {
       clock.now - 1,
     );
     await store.claimPending(workerId('analyst'), clock.now - 1);
-    const decision = {
-      side: 'BUY' as const,
-      slPrice: null,
-      tpPrice: null,
-      slPips: null,
-      tpPips: null,
-      riskReport: '',
-      agentState: null,
-    };
-    await markReadyForExec(store, intent.id, workerId('analyst'), decision, clock.now - 1);
+    await markReadyForExec(store, intent.id, workerId('analyst'), PLAIN_BUY, clock.now - 1);
     return intent;
   }
 

@@ -1,6 +1,7 @@
 // The store under several real processes: concurrent claimers, a claimant killed with SIGKILL, and two
 // processes migrating one empty database at the same moment. Both dialects.
 import assert from 'node:assert/strict';
+import { PLAIN_BUY } from '../../test/support/decision-fixture.ts';
 import { describe, it } from 'node:test';
 import { collect, firstLine, runTs, spawnTs } from '../../test/support/child.ts';
 import { wallNow } from '../clock/system-clock.ts';
@@ -98,21 +99,7 @@ for (const target of STORE_TARGETS) {
         }
         // The dead worker's late write, had it woken up, would be fenced out.
         await assert.rejects(
-          markReadyForExec(
-            store,
-            held[0] as never,
-            workerId('doomed'),
-            {
-              side: 'BUY',
-              slPrice: null,
-              tpPrice: null,
-              slPips: null,
-              tpPips: null,
-              riskReport: '',
-              agentState: null,
-            },
-            T0 + 8 * 60_000,
-          ),
+          markReadyForExec(store, held[0] as never, workerId('doomed'), PLAIN_BUY, T0 + 8 * 60_000),
         );
       } finally {
         await store.close();
